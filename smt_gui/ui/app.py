@@ -1,0 +1,68 @@
+"""The app shell: a per-session project picker above the six tabs of the workflow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+
+from smt_gui.project import Project, ProjectError
+from smt_gui.ui import chat, curate, documents, evaluate, generate, train
+from smt_gui.ui.common import project_dir_for
+
+CSS_PATH = Path(__file__).resolve().parents[2] / "assets" / "style.css"
+INTRO = (
+    "# SMT Studio\nTeach a language model the contents of your documents with **Synthetic Mixed Training** "
+    "(synthetic QAs + focal rewrites), then see whether it beats retrieval (RAG)."
+)
+
+
+def existing_projects(root: Path) -> list[str]:
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "smt.sqlite").exists())
+
+
+def build_app(projects_root: Path) -> gr.Blocks:
+    projects_root = Path(projects_root).expanduser().resolve()
+
+    def open_project(name: str) -> tuple:
+        try:
+            project = Project.create(project_dir_for(projects_root, name))
+        except ProjectError as exc:
+            raise gr.Error(str(exc)) from exc
+        counts = project.counts()
+        status = (f"**Project:** {project.name} · {counts['documents']} documents · {counts['chunks']} chunks · "
+                  f"{counts['eval_questions']} eval questions · `{project.root}`")
+        return str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name)
+
+    with gr.Blocks(title="SMT Studio") as demo:
+        gr.Markdown(INTRO)
+        project_state = gr.State(None)  # per browser session: two sessions never share a project by accident
+        with gr.Row(equal_height=True):
+            known = gr.Dropdown(choices=existing_projects(projects_root), label="Recent projects", scale=2,
+                                allow_custom_value=True, elem_id="project-pick")
+            name = gr.Textbox(label="Project name", placeholder="e.g. my-handbook", scale=2, elem_id="project-name")
+            open_btn = gr.Button("Open / create project", variant="primary", scale=1, elem_id="project-open")
+        status = gr.Markdown("No project open. Type a name and press *Open / create project*.",
+                             elem_id="project-status")
+        with gr.Tabs():
+            with gr.Tab("Documents", id="documents"):
+                docs_tab = documents.build(project_state)
+            with gr.Tab("Generate", id="generate"):
+                generate.build()
+            with gr.Tab("Curate", id="curate"):
+                curate.build()
+            with gr.Tab("Train", id="train"):
+                train.build()
+            with gr.Tab("Chat", id="chat"):
+                chat.build()
+            with gr.Tab("Evaluate", id="evaluate"):
+                evaluate.build()
+
+        opened = [project_state, status, known]
+        for trigger in (open_btn.click, name.submit):
+            trigger(open_project, name, opened).then(documents.refresh, project_state, docs_tab.refresh_outputs)
+        known.input(lambda v: v, known, name).then(open_project, name, opened).then(
+            documents.refresh, project_state, docs_tab.refresh_outputs)
+    return demo

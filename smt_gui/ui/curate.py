@@ -1,0 +1,9 @@
+"""Curate tab. Not built yet: it says so plainly rather than offering controls that do nothing."""
+
+from __future__ import annotations
+
+from smt_gui.ui.common import coming_soon
+
+
+def build() -> None:
+    coming_soon("Curate", "Inspect, edit, accept or reject, de-duplicate and export the synthetic samples.")

@@ -1,0 +1,57 @@
+"""Command-line entry for the app: safe network defaults, optional auth, offline models."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def parse_auth(value: str | None) -> list[tuple[str, str]] | None:
+    if not value:
+        return None
+    pairs = []
+    for item in value.split(","):
+        user, sep, password = item.partition(":")
+        if not sep or not user or not password:
+            raise SystemExit("error: --auth takes USER:PASSWORD (comma-separate several pairs).")
+        pairs.append((user, password))
+    return pairs
+
+
+def build_arg_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="app.py", description="Launch SMT Studio.")
+    parser.add_argument("--host", default=os.environ.get("SMT_HOST", "127.0.0.1"),
+                        help="interface to bind (default 127.0.0.1: only this machine can connect)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SMT_PORT", "7860")))
+    parser.add_argument("--projects-root", default=os.environ.get("SMT_PROJECTS_ROOT", "~/smt-projects"),
+                        help="folder holding one sub-folder per project")
+    parser.add_argument("--auth", default=os.environ.get("SMT_AUTH"),
+                        help="USER:PASSWORD required to open the app; mandatory with --share or a non-local --host")
+    parser.add_argument("--share", action="store_true", help="create a public Gradio link (requires --auth)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    args = build_arg_parser().parse_args(argv)
+    auth = parse_auth(args.auth)
+    if (args.share or args.host not in LOCAL_HOSTS) and not auth:
+        print("error: the app is only reachable from this machine unless you set --auth USER:PASSWORD "
+              "(needed with --share or a non-local --host).", file=sys.stderr)
+        return 2
+    from smt_gui.ui.app import CSS_PATH, build_app
+
+    root = Path(args.projects_root).expanduser()
+    root.mkdir(parents=True, exist_ok=True)
+    demo = build_app(root)
+    demo.queue(default_concurrency_limit=4).launch(
+        server_name=args.host, server_port=args.port, share=args.share, auth=auth,
+        css_paths=[CSS_PATH] if CSS_PATH.exists() else None, max_file_size="200mb", show_error=True,
+    )
+    return 0
