@@ -22,16 +22,23 @@ def decode_text(data: bytes, name: str) -> tuple[str, list[str]]:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         first_bad = f"byte 0x{data[exc.start]:02x} at offset {exc.start}"
-    from charset_normalizer import from_bytes
+    # Legacy Western text (Windows-1252/Latin-1) is by far the most common non-UTF-8 input, and statistical
+    # detectors misjudge short samples of it (e.g. as cp1250), so try it first and detect only if it fails.
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252 (Windows Western)"
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
-        raise IngestError(f"{name} is not UTF-8 ({first_bad}) and its encoding could not be detected; save it as UTF-8.")
-    text = str(best)
+        best = from_bytes(data).best()
+        if best is None:
+            raise IngestError(
+                f"{name} is not UTF-8 ({first_bad}) and its encoding could not be detected; save it as UTF-8."
+            ) from None
+        text, encoding = str(best), best.encoding
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.01 * max(len(text), 1):
         raise IngestError(f"{name} looks like a binary file, not text.")
-    return text, [f"{name} is not UTF-8 ({first_bad}); read it as {best.encoding}. Check the preview."]
+    return text, [f"{name} is not UTF-8 ({first_bad}); read it as {encoding}. Check the preview."]
 
 
 def parse_text(data: bytes, name: str) -> ParseResult:

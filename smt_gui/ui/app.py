@@ -31,9 +31,7 @@ def build_app(projects_root: Path) -> gr.Blocks:
             project = Project.create(project_dir_for(projects_root, name))
         except ProjectError as exc:
             raise gr.Error(str(exc)) from exc
-        counts = project.counts()
-        status = (f"**Project:** {project.name} · {counts['documents']} documents · {counts['chunks']} chunks · "
-                  f"{counts['eval_questions']} eval questions · `{project.root}`")
+        status = f"**Project:** {project.name} · `{project.root}`"
         return str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name)
 
     with gr.Blocks(title="SMT Studio") as demo:
