@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from smt_gui.ingest.chunking import ChunkingConfig, chunk_text
@@ -25,7 +27,7 @@ def test_chunks_are_exact_spans_within_the_size_and_overlap(tokenizer):
     for chunk in chunks:
         assert chunk.text == text[chunk.start_char : chunk.end_char]
         assert chunk.n_tokens <= 200
-    for first, second in zip(chunks, chunks[1:], strict=False):
+    for first, second in itertools.pairwise(chunks):
         assert second.start_char < first.end_char  # neighbours share text
     assert chunks[0].start_char == 0 and chunks[-1].end_char == len(text)
     # every token is in some chunk: total tokens = chunk tokens minus the overlaps
@@ -40,5 +42,5 @@ def test_short_text_is_one_chunk_and_empty_text_none(tokenizer):
 
 @pytest.mark.parametrize(("size", "overlap"), [(8, 0), (100, 100), (100, -1)])
 def test_bad_chunk_settings_are_refused_with_a_reason(size, overlap):
-    with pytest.raises(ValueError, match="Chunk size|Overlap"):
+    with pytest.raises(ValueError, match=r"Chunk size|Overlap"):
         ChunkingConfig(size=size, overlap=overlap).validate()
