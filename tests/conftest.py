@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("SMT_SHARED_DATA", REPO.parent / "shared" / "data"))
 QUALITY_SMALL = SHARED_DATA / "quality" / "dev_small.jsonl"
 FINANCEBENCH_DOCS = SHARED_DATA / "financebench" / "by_document.jsonl"
 CHROMIUM = os.environ.get("SMT_CHROMIUM", "/usr/bin/chromium")

@@ -1,0 +1,69 @@
+"""Synthetic data generation: QAs, Focal Rewriting and plain rewrites, as resumable jobs.
+
+Python use::
+
+    from smt_gui.generate import GenerateConfig, generate
+    summary = generate(project, GenerateConfig(kinds=["qa", "focal_rewrite"], qa_per_chunk=3))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smt_gui.generate.job import KINDS, GenerateConfig, run_generation
+from smt_gui.jobs import JobContext, create_job, get_job, run_job, start_job
+from smt_gui.project import Project
+
+__all__ = ["KINDS", "GenerateConfig", "failures", "generate", "newest_samples", "resume_generation", "sample_stats", "start_generation"]
+
+
+def start_generation(project: Project, config: GenerateConfig) -> JobContext:
+    """Create a generation job and run it in a background thread (the app's path)."""
+    job_id = create_job(project, "generate", config.to_dict())
+    return start_job(project, job_id, run_generation)
+
+
+def resume_generation(project: Project, job_id: int, background: bool = True) -> JobContext | str:
+    """Run an interrupted/cancelled/failed generation job again; finished units are skipped."""
+    job = get_job(project, job_id)
+    if job["kind"] != "generate":
+        raise ValueError(f"Job {job_id} is a {job['kind']} job, not a generation job.")
+    if background:
+        return start_job(project, job_id, run_generation)
+    return run_job(project, job_id, run_generation)
+
+
+def generate(project: Project, config: GenerateConfig) -> dict[str, Any]:
+    """Run a generation job in this thread (the CLI's path); returns the job record."""
+    job_id = create_job(project, "generate", config.to_dict())
+    run_job(project, job_id, run_generation)
+    return get_job(project, job_id)
+
+
+def sample_stats(project: Project) -> list[dict[str, Any]]:
+    """Synthetic tokens and sample counts per kind and document (for the token chart)."""
+    with project.connect() as conn:
+        rows = conn.execute(
+            """SELECT s.kind, d.title, COUNT(*) AS n, SUM(s.n_tokens) AS tokens
+               FROM samples s LEFT JOIN documents d ON d.id = s.document_id
+               GROUP BY s.kind, d.title ORDER BY d.title, s.kind"""
+        ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def newest_samples(project: Project, limit: int = 8) -> list[dict[str, Any]]:
+    with project.connect() as conn:
+        rows = conn.execute(
+            """SELECT s.id, s.kind, d.title, s.question, s.answer, s.text, s.n_tokens FROM samples s
+               LEFT JOIN documents d ON d.id = s.document_id ORDER BY s.id DESC LIMIT ?""", (limit,)
+        ).fetchall()
+    return [dict(r) for r in rows]
+
+
+def failures(project: Project, limit: int = 50) -> list[dict[str, Any]]:
+    with project.connect() as conn:
+        rows = conn.execute(
+            "SELECT unit_key, kind, attempts, error, raw FROM generation_log WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+    return [dict(r) for r in rows]

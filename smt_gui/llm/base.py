@@ -1,0 +1,73 @@
+"""The one small interface every generator backend implements, and the errors users see.
+
+Transport-level retries (timeouts, 5xx) live in the backends; output-level retries (bad JSON) live once in
+``smt_gui.generate.base``. Generators receive a backend; they never construct one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+class BackendError(Exception):
+    """The backend could not produce a completion; the message says what to check (path, URL, memory...)."""
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    messages: list[dict[str, str]]
+    temperature: float = 0.7
+    top_p: float = 0.95
+    max_tokens: int = 512
+    json_schema: dict[str, Any] | None = None  # constrain output where the backend supports it
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    finish_reason: str = "stop"
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    """What a user picks in the Generate tab; stored with the project and with every sample."""
+
+    kind: str = "llama_cpp"  # llama_cpp | openai | transformers
+    model: str = ""  # GGUF path / HF folder / served model name; empty = the bundled SmolLM2-135M
+    base_url: str = ""  # openai: e.g. http://127.0.0.1:8000/v1
+    api_key: str = ""
+    concurrency: int = 4  # openai: requests in flight
+    n_ctx: int = 4096
+    timeout_s: float = 120.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def public(self) -> dict[str, Any]:
+        """The config without secrets, for provenance records."""
+        return {"kind": self.kind, "model": self.model or "bundled:smollm2-135m", "base_url": self.base_url}
+
+
+class Backend(Protocol):
+    config: BackendConfig
+
+    @property
+    def model_name(self) -> str: ...
+
+    def complete(self, request: GenerationRequest) -> Completion: ...
+
+    def complete_many(self, requests: Sequence[GenerationRequest]) -> Iterator[tuple[int, Completion | BackendError]]:
+        """Yield ``(index, result)`` as results arrive; concurrent where the backend can be."""
+        ...
+
+
+def sequential_many(backend: Backend, requests: Sequence[GenerationRequest]) -> Iterator[tuple[int, Completion | BackendError]]:
+    for i, request in enumerate(requests):
+        try:
+            yield i, backend.complete(request)
+        except BackendError as exc:
+            yield i, exc
