@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
+from smt_gui.llm.base import BackendError
 from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.project import Project, ProjectError
 
@@ -56,6 +57,52 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backend_config(args: argparse.Namespace):
+    from smt_gui.llm import BackendConfig
+
+    return BackendConfig(kind=args.backend, model=args.model or "", base_url=args.base_url or "",
+                         api_key=args.api_key or os.environ.get("SMT_API_KEY", ""), concurrency=args.concurrency)
+
+
+def _print_job(job: dict) -> None:
+    progress = job["progress"]
+    result = progress.get("result") or {}
+    print(f"job {job['id']}: {job['status']}" + (f" ({job['error']})" if job.get("error") else ""))
+    for key in ("stop_reason", "samples", "failed", "tokens", "elapsed_s"):
+        if key in result:
+            print(f"  {key}: {result[key]}")
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from smt_gui.generate import GenerateConfig, generate, resume_generation
+    from smt_gui.jobs import get_job
+
+    project = Project.open(args.dir)
+    if args.resume:
+        resume_generation(project, args.resume, background=False)
+        job = get_job(project, args.resume)
+    else:
+        kinds = [{"qa": "qa", "focal": "focal_rewrite", "rewrite": "rewrite"}[k] for k in args.kind]
+        config = GenerateConfig(
+            backend=_backend_config(args), kinds=kinds, document_ids=args.doc or None, qa_per_chunk=args.qa_per_chunk,
+            focal_per_question=args.focal_per_question, focal_questions_per_chunk=args.focal_questions_per_chunk,
+            rewrites_per_chunk=args.rewrites_per_chunk, user_questions=args.question or [], seed=args.seed,
+            token_budget=args.budget, max_chunks=args.max_chunks,
+            qa_temperature=args.qa_temperature, doc_temperature=args.doc_temperature,
+        )
+        job = generate(project, config)
+    _print_job(job)
+    return 0 if job["status"] == "done" else 1
+
+
+def _add_backend_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default="llama_cpp")
+    parser.add_argument("--model", help="GGUF path, HF folder, or the served model name (default: bundled SmolLM2-135M)")
+    parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    parser.add_argument("--api-key", help="endpoint key (or set SMT_API_KEY)")
+    parser.add_argument("--concurrency", type=int, default=4, help="requests in flight (endpoint backend)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="smt", description="SMT Studio: synthetic mixed training from your documents.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -79,6 +126,24 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("--json", action="store_true", help="machine-readable output")
     docs.set_defaults(func=_cmd_docs)
 
+    gen = sub.add_parser("generate", help="generate synthetic QAs, focal rewrites and rewrites (a resumable job)")
+    gen.add_argument("dir")
+    gen.add_argument("--kind", nargs="+", choices=["qa", "focal", "rewrite"], default=["qa", "focal"])
+    gen.add_argument("--doc", type=int, action="append", help="document id (repeat; default all)")
+    gen.add_argument("--qa-per-chunk", type=int, default=3)
+    gen.add_argument("--focal-per-question", type=int, default=1)
+    gen.add_argument("--focal-questions-per-chunk", type=int, default=3)
+    gen.add_argument("--rewrites-per-chunk", type=int, default=1)
+    gen.add_argument("--question", action="append", help="your own question to focus rewrites on (repeat)")
+    gen.add_argument("--qa-temperature", type=float, help="default 1.0 (paper recipe)")
+    gen.add_argument("--doc-temperature", type=float, help="default 0.7 (paper recipe)")
+    gen.add_argument("--seed", type=int, default=0, help="a new seed starts a new round over the same chunks")
+    gen.add_argument("--budget", type=int, help="stop after this many generated tokens")
+    gen.add_argument("--max-chunks", type=int, help="only the first N chunks of each document (quick trials)")
+    gen.add_argument("--resume", type=int, metavar="JOB", help="resume an interrupted/cancelled job by id")
+    _add_backend_args(gen)
+    gen.set_defaults(func=_cmd_generate)
+
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")
     ui.add_argument("rest", nargs=argparse.REMAINDER)
     ui.set_defaults(func=lambda a: __import__("smt_gui.ui.launch", fromlist=["main"]).main(a.rest))
@@ -90,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ProjectError, ModelNotFoundError, ValueError) as exc:
+    except (ProjectError, ModelNotFoundError, BackendError, ValueError, KeyError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

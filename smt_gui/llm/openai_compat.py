@@ -53,7 +53,7 @@ class OpenAICompatBackend:
             try:
                 response = self.client.post(self.url, json=self._payload(request))
             except httpx.TimeoutException:
-                last_error = f"no answer from {self.url} within {self.config.timeout_s:.0f} s"
+                last_error = f"no answer from {self.url} within {self.config.timeout_s:g} s"
             except httpx.HTTPError as exc:
                 raise BackendError(f"Cannot reach the endpoint {self.url}: {exc}. Is the server running?") from exc
             else:
