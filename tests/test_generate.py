@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from smt_gui import generate as gen
@@ -74,8 +76,9 @@ def test_a_retry_that_succeeds_leaves_no_failure(corpus, use_backend):
 
 def test_degenerate_items_are_rejected(corpus, use_backend):
     project, doc = corpus
-    copy_of_example = '{"qas": [{"question": "Why did the station replace the pump named Ada in 2019?", "answer": "Because its bearing failed."},' \
-                      ' {"question": "ok", "answer": "x"}]}'
+    example = "Why did the station replace the pump named Ada in 2019?"
+    copy_of_example = json.dumps({"qas": [{"question": example, "answer": "Because its bearing failed."},
+                                          {"question": "ok", "answer": "x"}]})
     use_backend(ScriptedBackend(lambda request, call: copy_of_example if request.json_schema else "too short"))
     gen.generate(project, GenerateConfig(kinds=["qa", "rewrite"], document_ids=[doc], max_chunks=1, max_retries=0))
     assert samples(project) == []

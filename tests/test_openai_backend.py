@@ -54,7 +54,7 @@ def test_garbage_answer_is_a_clear_error():
 
 def test_timeouts_are_retried_then_reported(monkeypatch):
     monkeypatch.setattr("smt_gui.llm.openai_compat.BACKOFF_S", 0.01)
-    with ChatServer(delay_s=1.5) as server, pytest.raises(BackendError, match="no answer from .* within 0.3 s"):
+    with ChatServer(delay_s=1.5) as server, pytest.raises(BackendError, match=r"no answer from .* within 0.3 s"):
         backend_for(server, timeout_s=0.3).complete(REQUEST)
     assert len(server.requests) == 3
 
@@ -68,7 +68,7 @@ def test_server_errors_are_retried_then_reported(monkeypatch):
 
 def test_nothing_listening_is_a_clear_error():
     config = BackendConfig(kind="openai", base_url=f"http://127.0.0.1:{free_port()}/v1")
-    with pytest.raises(BackendError, match="Cannot reach the endpoint .* Is the server running"):
+    with pytest.raises(BackendError, match=r"Cannot reach the endpoint .* Is the server running"):
         get_backend(config).complete(REQUEST)
 
 
