@@ -274,7 +274,8 @@ def run_generation(context: JobContext, raw_config: dict[str, Any]) -> dict[str,
             _run_batch(project, job_id, config, backend, batch, count_tokens, totals)
             done_now = len(done) + start + len(batch)
             elapsed = time.perf_counter() - started
-            context.report(phase=kind, phase_total=len(units), phase_done=done_now, **totals,
+            eta = elapsed / max(totals["units"], 1) * (len(units) - done_now)
+            context.report(phase=kind, phase_total=len(units), phase_done=done_now, **totals, eta_s=round(eta, 1),
                            elapsed_s=round(elapsed, 1), tokens_per_s=round(totals["new_tokens"] / max(elapsed, 1e-6), 1))
         if stop_reason != "finished":
             break

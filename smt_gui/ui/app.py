@@ -47,8 +47,8 @@ def build_app(projects_root: Path) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Documents", id="documents"):
                 docs_tab = documents.build(project_state)
-            with gr.Tab("Generate", id="generate"):
-                generate.build()
+            with gr.Tab("Generate", id="generate") as gen_tab_item:
+                gen_tab = generate.build(project_state)
             with gr.Tab("Curate", id="curate"):
                 curate.build()
             with gr.Tab("Train", id="train"):
@@ -59,8 +59,13 @@ def build_app(projects_root: Path) -> gr.Blocks:
                 evaluate.build()
 
         opened = [project_state, status, known]
+
+        def refresh_tabs(event):
+            return event.then(documents.refresh, project_state, docs_tab.refresh_outputs).then(
+                generate.refresh, project_state, gen_tab.refresh_outputs)
+
+        gen_tab_item.select(generate.refresh, project_state, gen_tab.refresh_outputs)
         for trigger in (open_btn.click, name.submit):
-            trigger(open_project, name, opened).then(documents.refresh, project_state, docs_tab.refresh_outputs)
-        known.input(lambda v: v, known, name).then(open_project, name, opened).then(
-            documents.refresh, project_state, docs_tab.refresh_outputs)
+            refresh_tabs(trigger(open_project, name, opened))
+        refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened))
     return demo

@@ -1,9 +1,203 @@
-"""Generate tab. Not built yet: it says so plainly rather than offering controls that do nothing."""
+"""Generate tab: pick a backend and counts, start/cancel/resume the generation job, watch samples arrive."""
 
 from __future__ import annotations
 
-from smt_gui.ui.common import coming_soon
+from dataclasses import dataclass
+
+import gradio as gr
+import pandas as pd
+
+from smt_gui import generate as gen
+from smt_gui.documents import list_documents
+from smt_gui.generate.job import GenerateConfig
+from smt_gui.jobs import cancel_job, latest_job
+from smt_gui.llm import KINDS as BACKEND_KINDS
+from smt_gui.llm import BackendConfig, BackendError, GenerationRequest, get_backend
+from smt_gui.ui.common import require_project
+from smt_gui.ui.plots import synthetic_tokens_chart
+
+WEAK_MODEL_NOTE = (
+    "ℹ️ The bundled **SmolLM2-135M** generator is here so you can try the whole flow offline; its questions and "
+    "rewrites are often vague or wrong. For real use, point the backend at a stronger model: any local GGUF file, "
+    "or an OpenAI-compatible endpoint (vLLM, llama-server, Ollama) with many requests in flight."
+)
+KIND_LABELS = {"Synthetic QAs": "qa", "Focal rewrites (conditioned on questions)": "focal_rewrite",
+               "Plain rewrites (baseline)": "rewrite"}
+PREVIEW_COLUMNS = ["id", "kind", "document", "question", "answer / rewrite", "tokens"]
+FAILURE_COLUMNS = ["unit", "attempts", "why", "raw output"]
 
 
-def build() -> None:
-    coming_soon("Generate", "Synthetic QAs and focal rewrites from your documents, with a local model or an OpenAI-compatible endpoint.")
+@dataclass
+class GenerateTab:
+    refresh_outputs: list
+
+
+def backend_from(kind_label: str, model: str, base_url: str, api_key: str, concurrency: float) -> BackendConfig:
+    kind = next((k for k, label in BACKEND_KINDS.items() if label == kind_label), "llama_cpp")
+    return BackendConfig(kind=kind, model=(model or "").strip(), base_url=(base_url or "").strip(),
+                         api_key=api_key or "", concurrency=max(1, int(concurrency or 1)))
+
+
+def test_backend(kind_label: str, model: str, base_url: str, api_key: str, concurrency: float) -> str:
+    config = backend_from(kind_label, model, base_url, api_key, concurrency)
+    try:
+        backend = get_backend(config)
+        reply = backend.complete(GenerationRequest(messages=[{"role": "user", "content": "Say hello."}],
+                                                   max_tokens=16, temperature=0.0))
+    except BackendError as exc:
+        return f"✗ {exc}"
+    rate = reply.completion_tokens / reply.seconds if reply.seconds else 0
+    return f"✓ {backend.model_name} answered in {reply.seconds:.2f} s ({rate:.0f} tokens/s): “{reply.text.strip()[:80]}”"
+
+
+def _progress_html(job: dict | None) -> str:
+    if job is None:
+        return "<div id='gen-status'>No generation job yet.</div>"
+    p = job["progress"]
+    total, done = p.get("phase_total", 0), p.get("phase_done", 0)
+    pct = int(100 * done / total) if total else (100 if job["status"] == "done" else 0)
+    eta = f" · ETA ~{p['eta_s']:.0f} s for this phase" if job["status"] == "running" and p.get("eta_s") else ""
+    result = p.get("result") or {}
+    reason = f" ({result['stop_reason']})" if result.get("stop_reason") else ""
+    error = f"<div style='color:#c0392b'>{job['error']}</div>" if job.get("error") else ""
+    return (
+        f"<div id='gen-status'><b>Job {job['id']}: {job['status']}{reason}</b> — phase <code>{p.get('phase', '-')}</code> "
+        f"{done}/{total} units · {p.get('samples', 0)} samples · {p.get('failed', 0)} failed · "
+        f"{p.get('tokens', 0):,} tokens · {p.get('tokens_per_s', 0)} tokens/s{eta}"
+        f"<div style='background:#eee;border-radius:4px;height:10px;margin-top:6px'>"
+        f"<div style='background:#4f7cff;width:{pct}%;height:10px;border-radius:4px'></div></div>{error}</div>"
+    )
+
+
+def _preview(project) -> pd.DataFrame:
+    rows = [[s["id"], s["kind"], s["title"], s["question"] or "", (s["answer"] or s["text"] or "")[:300], s["n_tokens"]]
+            for s in gen.newest_samples(project, 10)]
+    return pd.DataFrame(rows, columns=PREVIEW_COLUMNS)
+
+
+def _failures(project) -> pd.DataFrame:
+    rows = [[f["unit_key"], f["attempts"], f["error"], (f["raw"] or "")[:400]] for f in gen.failures(project, 30)]
+    return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
+
+
+def poll(project_path: str | None) -> tuple:
+    """Status, preview, chart and failures; keeps the timer on only while a job is running."""
+    if not project_path:
+        empty = pd.DataFrame(columns=PREVIEW_COLUMNS)
+        return _progress_html(None), empty, synthetic_tokens_chart([]), pd.DataFrame(columns=FAILURE_COLUMNS), gr.Timer(active=False)
+    project = require_project(project_path)
+    job = latest_job(project, "generate")
+    running = bool(job and job["status"] in ("queued", "running"))
+    return (_progress_html(job), _preview(project), synthetic_tokens_chart(gen.sample_stats(project)),
+            _failures(project), gr.Timer(active=running))
+
+
+def refresh(project_path: str | None) -> tuple:
+    """Document choices and the project's saved backend, then the job view."""
+    if not project_path:
+        return (gr.update(choices=[], value=[]), *poll(project_path))
+    project = require_project(project_path)
+    choices = [(f"{d.id}: {d.title}", d.id) for d in list_documents(project)]
+    return (gr.update(choices=choices, value=[]), *poll(project_path))
+
+
+def start(project_path: str | None, kinds: list[str], docs: list[int], qa_n: float, focal_n: float, focal_q: float,
+          rewrite_n: float, max_chunks: float, qa_t: float, qa_p: float, doc_t: float, doc_p: float, seed: float,
+          budget: float, questions: str, kind_label: str, model: str, base_url: str, api_key: str,
+          concurrency: float) -> tuple:
+    project = require_project(project_path)
+    if not list_documents(project):
+        raise gr.Error("Add documents in the Documents tab first.")
+    if not kinds:
+        raise gr.Error("Choose at least one kind of sample to generate.")
+    running = latest_job(project, "generate")
+    if running and running["status"] in ("queued", "running"):
+        raise gr.Error(f"Generation job {running['id']} is still running; cancel it first.")
+    config = GenerateConfig(
+        backend=backend_from(kind_label, model, base_url, api_key, concurrency),
+        kinds=[KIND_LABELS[k] for k in kinds], document_ids=[int(d) for d in docs] or None,
+        qa_per_chunk=int(qa_n), focal_per_question=int(focal_n), focal_questions_per_chunk=int(focal_q),
+        rewrites_per_chunk=int(rewrite_n), max_chunks=int(max_chunks) or None, qa_temperature=qa_t, qa_top_p=qa_p,
+        doc_temperature=doc_t, doc_top_p=doc_p, seed=int(seed), token_budget=int(budget) or None,
+        user_questions=[q for q in (questions or "").splitlines() if q.strip()],
+    )
+    project.set_setting("generator_backend", config.backend.public())
+    gen.start_generation(project, config)
+    return poll(project_path)
+
+
+def cancel(project_path: str | None) -> tuple:
+    project = require_project(project_path)
+    job = latest_job(project, "generate")
+    if not job or not cancel_job(project, job["id"]):
+        raise gr.Error("No generation job is running in this app.")
+    gr.Info("Cancelling after the current item; press Resume to continue later.")
+    return poll(project_path)
+
+
+def resume(project_path: str | None) -> tuple:
+    project = require_project(project_path)
+    job = latest_job(project, "generate")
+    if not job or job["status"] not in ("cancelled", "interrupted", "failed"):
+        raise gr.Error("There is no cancelled, interrupted or failed generation job to resume.")
+    gen.resume_generation(project, job["id"])
+    return poll(project_path)
+
+
+def build(project_state: gr.State) -> GenerateTab:
+    gr.Markdown(WEAK_MODEL_NOTE, elem_id="gen-note")
+    with gr.Accordion("Generator backend", open=False):
+        with gr.Row():
+            kind = gr.Radio(list(BACKEND_KINDS.values()), value=BACKEND_KINDS["llama_cpp"], label="Backend")
+            model = gr.Textbox(label="Model", placeholder="empty = bundled SmolLM2-135M · a .gguf path · an HF folder · "
+                               "the served model name")
+        with gr.Row():
+            base_url = gr.Textbox(label="Endpoint base URL (OpenAI-compatible)", placeholder="http://127.0.0.1:8000/v1")
+            api_key = gr.Textbox(label="API key", type="password")
+            concurrency = gr.Number(label="Requests in flight", value=8, precision=0, minimum=1)
+        with gr.Row():
+            test_btn = gr.Button("Test backend", size="sm")
+            test_out = gr.Markdown()
+    with gr.Row():
+        kinds = gr.CheckboxGroup(list(KIND_LABELS), value=list(KIND_LABELS)[:2], label="Generate", elem_id="gen-kinds")
+        docs = gr.Dropdown(choices=[], multiselect=True, label="Documents (empty = all)", elem_id="gen-docs")
+    with gr.Row():
+        qa_n = gr.Number(label="QAs per chunk", value=3, precision=0, minimum=1, elem_id="gen-qa-n")
+        focal_q = gr.Number(label="Questions per chunk to focus on", value=3, precision=0, minimum=1)
+        focal_n = gr.Number(label="Focal rewrites per question", value=1, precision=0, minimum=1)
+        rewrite_n = gr.Number(label="Plain rewrites per chunk", value=1, precision=0, minimum=1)
+        max_chunks = gr.Number(label="Chunks per document (0 = all)", value=0, precision=0, minimum=0,
+                               elem_id="gen-max-chunks")
+    with gr.Row():
+        qa_t = gr.Slider(0, 2, value=1.0, step=0.05, label="QA temperature", info="paper recipe: 1.0")
+        qa_p = gr.Slider(0.05, 1, value=1.0, step=0.05, label="QA top-p", info="paper recipe: 1.0")
+        doc_t = gr.Slider(0, 2, value=0.7, step=0.05, label="Rewrite temperature", info="paper recipe: 0.7")
+        doc_p = gr.Slider(0.05, 1, value=0.95, step=0.05, label="Rewrite top-p", info="paper recipe: 0.95")
+    with gr.Row():
+        seed = gr.Number(label="Seed (a new seed = a new round)", value=0, precision=0)
+        budget = gr.Number(label="Token budget (0 = none)", value=0, precision=0, minimum=0)
+        questions = gr.Textbox(label="Your own questions to focus rewrites on (one per line, optional)", lines=2, scale=2)
+    with gr.Row():
+        start_btn = gr.Button("Start", variant="primary", elem_id="gen-start")
+        cancel_btn = gr.Button("Cancel", variant="stop", elem_id="gen-cancel")
+        resume_btn = gr.Button("Resume", elem_id="gen-resume")
+    status = gr.HTML(_progress_html(None))
+    with gr.Row():
+        with gr.Column(scale=3):
+            preview = gr.Dataframe(headers=PREVIEW_COLUMNS, label="Newest samples", interactive=False, wrap=True,
+                                   elem_id="gen-preview")
+        with gr.Column(scale=2):
+            chart = gr.Plot(label="Synthetic tokens", elem_id="gen-chart")
+    with gr.Accordion("Failed items (kept with the model's raw output)", open=False):
+        failed = gr.Dataframe(headers=FAILURE_COLUMNS, interactive=False, wrap=True)
+    timer = gr.Timer(1.0, active=False)
+
+    view = [status, preview, chart, failed, timer]
+    backend_inputs = [kind, model, base_url, api_key, concurrency]
+    test_btn.click(test_backend, backend_inputs, test_out)
+    start_btn.click(start, [project_state, kinds, docs, qa_n, focal_n, focal_q, rewrite_n, max_chunks, qa_t, qa_p,
+                            doc_t, doc_p, seed, budget, questions, *backend_inputs], view)
+    cancel_btn.click(cancel, project_state, view)
+    resume_btn.click(resume, project_state, view)
+    timer.tick(poll, project_state, view)
+    return GenerateTab(refresh_outputs=[docs, *view])

@@ -29,3 +29,23 @@ def corpus_token_histogram(rows: list[DocumentRow]) -> go.Figure:
         margin={"l": 40, "r": 20, "t": 50, "b": 40},
     )
     return fig
+
+
+KIND_COLORS = {"qa": "#4f7cff", "focal_rewrite": "#ff8a3d", "rewrite": "#2ecc71", "document": "#8e44ad",
+               "replay": "#95a5a6"}
+
+
+def synthetic_tokens_chart(stats: list[dict]) -> go.Figure:
+    """Synthetic tokens per document, stacked by kind: where the training signal comes from."""
+    if not stats:
+        return _empty("Synthetic tokens", "No samples yet")
+    fig = go.Figure()
+    for kind in sorted({s["kind"] for s in stats}):
+        rows = [s for s in stats if s["kind"] == kind]
+        fig.add_bar(name=kind, x=[(s["title"] or "?")[:30] for s in rows], y=[s["tokens"] or 0 for s in rows],
+                    marker_color=KIND_COLORS.get(kind), customdata=[s["n"] for s in rows],
+                    hovertemplate="%{x}<br>%{y} tokens in %{customdata} samples<extra>" + kind + "</extra>")
+    total = sum(s["tokens"] or 0 for s in stats)
+    fig.update_layout(barmode="stack", title=f"Synthetic tokens: {total:,} in {sum(s['n'] for s in stats)} samples",
+                      height=340, margin={"l": 40, "r": 20, "t": 50, "b": 80}, legend={"orientation": "h", "y": 1.12})
+    return fig
