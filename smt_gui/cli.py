@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
+from pathlib import Path
 
 from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
 from smt_gui.llm.base import BackendError
@@ -95,6 +96,38 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0 if job["status"] == "done" else 1
 
 
+def _cmd_curate(args: argparse.Namespace) -> int:
+    from smt_gui import curate
+
+    project = Project.open(args.dir)
+    if args.import_file:
+        print(curate.import_jsonl(project, Path(args.import_file)).summary())
+    if args.auto:
+        flagged = curate.run_checks(project, progress=lambda name: print(f"checking {name} ..."))
+        print("flagged: " + ", ".join(f"{k} {v}" for k, v in flagged.items()))
+        print(f"rejected {curate.apply_rule(project, 'near_duplicate', args.dup_threshold)} near-duplicate(s) "
+              f">= {args.dup_threshold}")
+        print(f"rejected {curate.apply_rule(project, 'leakage')} sample(s) copying eval questions")
+        if args.reject_ungrounded is not None:
+            print(f"rejected {curate.apply_rule(project, 'grounding', args.reject_ungrounded)} sample(s) with grounding "
+                  f"< {args.reject_ungrounded}")
+    if args.accept_rest:
+        pending = curate.matching_ids(project, curate.SampleFilter(status="pending"))
+        print(f"accepted {curate.set_status(project, pending, 'accepted')} pending sample(s)")
+    for row in curate.status_counts(project):
+        print(f"  {row['kind']:<14} {row['status']:<9} {row['n']:>6} samples {row['tokens'] or 0:>9} tokens")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from smt_gui.curate import export_samples
+
+    out = export_samples(Project.open(args.dir), args.format, Path(args.out) if args.out else None,
+                         statuses=tuple(args.status))
+    print(f"wrote {out}")
+    return 0
+
+
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default="llama_cpp")
     parser.add_argument("--model", help="GGUF path, HF folder, or the served model name (default: bundled SmolLM2-135M)")
@@ -143,6 +176,22 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--resume", type=int, metavar="JOB", help="resume an interrupted/cancelled job by id")
     _add_backend_args(gen)
     gen.set_defaults(func=_cmd_generate)
+
+    cur = sub.add_parser("curate", help="run automatic checks and rules, re-import edited JSONL, show counts")
+    cur.add_argument("dir")
+    cur.add_argument("--auto", action="store_true", help="run all checks; reject near-duplicates and eval leaks")
+    cur.add_argument("--dup-threshold", type=float, default=0.9, help="near-duplicate similarity to reject (default 0.9)")
+    cur.add_argument("--reject-ungrounded", type=float, metavar="SCORE", help="also reject grounding below SCORE")
+    cur.add_argument("--accept-rest", action="store_true", help="accept every sample still pending")
+    cur.add_argument("--import", dest="import_file", metavar="JSONL", help="apply a JSONL edited elsewhere (by id)")
+    cur.set_defaults(func=_cmd_curate)
+
+    exp = sub.add_parser("export", help="export accepted samples")
+    exp.add_argument("dir")
+    exp.add_argument("--format", choices=["jsonl", "dataset", "parquet"], default="jsonl")
+    exp.add_argument("--out", help="file or folder (default: PROJECT/exports/...)")
+    exp.add_argument("--status", nargs="+", default=["accepted"], choices=["accepted", "pending", "rejected"])
+    exp.set_defaults(func=_cmd_export)
 
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")
     ui.add_argument("rest", nargs=argparse.REMAINDER)

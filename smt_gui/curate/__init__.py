@@ -1,0 +1,20 @@
+"""Curation: find, inspect, edit, accept/reject, check and export synthetic samples (no gradio here)."""
+
+from smt_gui.curate.checks import CHECKS, apply_rule, run_checks
+from smt_gui.curate.export import FORMATS, export_samples, import_jsonl
+from smt_gui.curate.store import (
+    SORTS,
+    STATUSES,
+    SampleFilter,
+    edit_sample,
+    get_sample,
+    matching_ids,
+    query_samples,
+    set_status,
+    status_counts,
+    undo_last,
+)
+
+__all__ = ["CHECKS", "FORMATS", "SORTS", "STATUSES", "SampleFilter", "apply_rule", "edit_sample", "export_samples",
+           "get_sample", "import_jsonl", "matching_ids", "query_samples", "run_checks", "set_status", "status_counts",
+           "undo_last"]
