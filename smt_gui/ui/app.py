@@ -49,8 +49,8 @@ def build_app(projects_root: Path) -> gr.Blocks:
                 docs_tab = documents.build(project_state)
             with gr.Tab("Generate", id="generate") as gen_tab_item:
                 gen_tab = generate.build(project_state)
-            with gr.Tab("Curate", id="curate"):
-                curate.build()
+            with gr.Tab("Curate", id="curate") as cur_tab_item:
+                cur_tab = curate.build(project_state)
             with gr.Tab("Train", id="train"):
                 train.build()
             with gr.Tab("Chat", id="chat"):
@@ -62,9 +62,11 @@ def build_app(projects_root: Path) -> gr.Blocks:
 
         def refresh_tabs(event):
             return event.then(documents.refresh, project_state, docs_tab.refresh_outputs).then(
-                generate.refresh, project_state, gen_tab.refresh_outputs)
+                generate.refresh, project_state, gen_tab.refresh_outputs).then(
+                cur_tab.on_open, project_state, cur_tab.open_outputs)
 
         gen_tab_item.select(generate.refresh, project_state, gen_tab.refresh_outputs)
+        cur_tab_item.select(cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs)
         for trigger in (open_btn.click, name.submit):
             refresh_tabs(trigger(open_project, name, opened))
         refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened))

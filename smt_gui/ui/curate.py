@@ -1,9 +1,277 @@
-"""Curate tab. Not built yet: it says so plainly rather than offering controls that do nothing."""
+"""Curate tab: a paged, filterable table of samples; inspect one beside its source; edit, accept/reject, check, export."""
 
 from __future__ import annotations
 
-from smt_gui.ui.common import coming_soon
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import gradio as gr
+import pandas as pd
+
+from smt_gui import curate
+from smt_gui.curate.checks import content_words
+from smt_gui.documents import list_documents
+from smt_gui.ui.common import require_project
+from smt_gui.ui.plots import curation_charts
+
+ALL = "All"
+COLUMNS = ["id", "kind", "status", "document", "question", "answer / rewrite", "tokens", "dup", "grounded", "leak"]
+SCORE_CHOICES = ["(none)", "near_duplicate", "grounding", "leakage", "format"]
 
 
-def build() -> None:
-    coming_soon("Curate", "Inspect, edit, accept or reject, de-duplicate and export the synthetic samples.")
+@dataclass
+class CurateTab:
+    open_outputs: list  # filled by ``on_open`` when a project is opened (filters back to defaults)
+    on_open: Callable[[str | None], tuple]
+    select_inputs: list
+    select_outputs: list  # filled by ``on_select`` when the tab is shown (current filters kept)
+    on_select: Callable[..., tuple]
+
+
+def _filter(kind: str, status: str, doc: str | int | None, search: str, score_name: str, score_min: float | None,
+            score_max: float | None) -> curate.SampleFilter:
+    return curate.SampleFilter(
+        kind=None if kind in (ALL, None) else kind, status=None if status in (ALL, None) else status,
+        document_id=None if doc in (ALL, None, "") else int(doc), search=search or "",
+        score_name=None if score_name in ("(none)", None) else score_name,
+        score_min=None if score_min in (None, "") else float(score_min),
+        score_max=None if score_max in (None, "") else float(score_max),
+    )
+
+
+def _score(scores: dict, name: str) -> str:
+    entry = scores.get(name)
+    return "" if not entry or entry.get("score") is None else f"{entry['score']:.2f}"
+
+
+def table(project_path: str | None, kind: str, status: str, doc: str, search: str, score_name: str, score_min: float,
+          score_max: float, sort: str, page: float, page_size: str) -> tuple[pd.DataFrame, str]:
+    if not project_path:
+        return pd.DataFrame(columns=COLUMNS), "Open a project first."
+    project = require_project(project_path)
+    flt = _filter(kind, status, doc, search, score_name, score_min, score_max)
+    size = int(page_size)
+    rows, total = curate.query_samples(project, flt, page=int(page or 1), page_size=size, sort=sort)
+    data = [[r["id"], r["kind"], r["status"] + (" ✎" if r["edited_at"] else ""), r["title"], r["question"] or "",
+             (r["answer"] if r["kind"] == "qa" else r["text"] or "")[:240], r["n_tokens"],
+             _score(r["scores"], "near_duplicate"), _score(r["scores"], "grounding"), _score(r["scores"], "leakage")]
+            for r in rows]
+    first = (int(page or 1) - 1) * size + 1
+    info = (f"Showing {first:,}–{first + len(rows) - 1:,} of **{total:,}** matching samples "
+            f"(page {int(page or 1)} of {max(1, -(-total // size))})" if rows else f"No samples match ({total:,}).")
+    return pd.DataFrame(data, columns=COLUMNS), info
+
+
+def highlight(source: str, sample_text: str) -> str:
+    """The source passage with the words it shares with the sample marked, so grounding is visible at a glance."""
+    shared = {w for w in content_words(sample_text) if len(w) > 3}
+    parts = re.split(r"([A-Za-z0-9]+)", source or "")
+    marked = "".join(f"<mark>{html.escape(p)}</mark>" if p.lower() in shared else html.escape(p) for p in parts)
+    return f"<div id='cur-source' style='white-space:pre-wrap;max-height:420px;overflow:auto'>{marked}</div>"
+
+
+def show_sample(project_path: str | None, sample_id: int | None) -> tuple:
+    project = require_project(project_path)
+    sample = curate.get_sample(project, int(sample_id)) if sample_id is not None else None
+    if sample is None:
+        return None, "", "", "", "", "<div id='cur-source'></div>", ""
+    body = " ".join(x for x in (sample["question"] if sample["kind"] == "qa" else "", sample["answer"], sample["text"]) if x)
+    header = f"**#{sample['id']} · {sample['kind']} · {sample['status']}** · {sample['title']}"
+    if sample["kind"] == "focal_rewrite":
+        header += f"\n\n**Conditioning question:** {sample['question']}"
+    if sample["edited_at"]:
+        header += f"\n\n✎ edited {sample['edited_at']}; original kept"
+    scores = "\n".join(f"- **{k}** {v.get('score')}: {v.get('reason')}" for k, v in sample["scores"].items()) or "No checks run yet."
+    provenance = ", ".join(f"{k}={v}" for k, v in sample["generator"].items() if k in ("kind", "model", "prompt_version", "seed"))
+    return (sample["id"], header + f"\n\n<small>{provenance}</small>", sample["question"] or "", sample["answer"] or "",
+            sample["text"] or "", highlight(sample["chunk_text"] or "", body), scores)
+
+
+def select_row(project_path: str | None, frame: pd.DataFrame, event: gr.SelectData) -> tuple:
+    row = event.index[0] if isinstance(event.index, list | tuple) else event.index
+    return show_sample(project_path, int(frame.iloc[row]["id"]))
+
+
+def set_one(project_path: str | None, sample_id: int | None, status: str) -> None:
+    project = require_project(project_path)
+    if sample_id is None:
+        raise gr.Error("Select a sample in the table first.")
+    curate.set_status(project, [int(sample_id)], status)
+
+
+def save_edit(project_path: str | None, sample_id: int | None, question: str, answer: str, text: str) -> None:
+    project = require_project(project_path)
+    if sample_id is None:
+        raise gr.Error("Select a sample in the table first.")
+    sample = curate.get_sample(project, int(sample_id))
+    fields = {"question": question or None}
+    if sample["kind"] == "qa":
+        fields["answer"] = answer or None
+    else:
+        fields["text"] = text or None
+    curate.edit_sample(project, int(sample_id), **fields)
+    gr.Info("Saved. The generated text is kept as the original.")
+
+
+def bulk(project_path: str | None, status: str, *filters: object) -> None:
+    project = require_project(project_path)
+    ids = curate.matching_ids(project, _filter(*filters))
+    changed = curate.set_status(project, ids, status)
+    gr.Info(f"{changed} of {len(ids)} filtered sample(s) set to {status}. Undo reverts it.")
+
+
+def undo(project_path: str | None) -> None:
+    n = curate.undo_last(require_project(project_path))
+    gr.Info(f"Undid the last change ({n} sample(s))." if n else "Nothing to undo.")
+
+
+def run_checks(project_path: str | None, checks: list[str], progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+    project = require_project(project_path)
+    if not checks:
+        raise gr.Error("Choose at least one check.")
+    flagged = curate.run_checks(project, tuple(checks), progress=lambda name: progress(None, desc=f"Checking {name}"))
+    return "Flagged: " + ", ".join(f"**{k}** {v}" for k, v in flagged.items())
+
+
+def rule(project_path: str | None, check: str, threshold: float | None) -> str:
+    n = curate.apply_rule(require_project(project_path), check, threshold)
+    return f"Rejected {n} sample(s) by the {check} rule. Undo reverts it."
+
+
+def export(project_path: str | None, fmt: str) -> str:
+    project = require_project(project_path)
+    try:
+        out = curate.export_samples(project, fmt)
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
+    if out.is_dir():  # a datasets folder: offer a zip of it
+        import shutil
+
+        out = Path(shutil.make_archive(str(out), "zip", out))
+    return str(out)
+
+
+def import_file(project_path: str | None, file: str | None) -> str:
+    project = require_project(project_path)
+    if not file:
+        raise gr.Error("Choose a JSONL file exported from this project first.")
+    return curate.import_jsonl(project, Path(file)).summary()
+
+
+def stats(project_path: str | None) -> tuple:
+    if not project_path:
+        return curation_charts([], [])
+    project = require_project(project_path)
+    return curation_charts(curate.status_counts(project), curate.store.all_scores(project))
+
+
+def doc_choices(project_path: str | None, current: str | None = ALL) -> dict:
+    if not project_path:
+        return gr.update(choices=[ALL], value=ALL)
+    choices = [(f"{d.id}: {d.title}", str(d.id)) for d in list_documents(require_project(project_path))]
+    keep = current if current in {c[1] for c in choices} else ALL
+    return gr.update(choices=[ALL, *choices], value=keep)
+
+
+def build(project_state: gr.State) -> CurateTab:
+    with gr.Row():
+        kind = gr.Dropdown([ALL, "qa", "focal_rewrite", "rewrite"], value=ALL, label="Kind", elem_id="cur-kind")
+        status = gr.Dropdown([ALL, *curate.STATUSES], value=ALL, label="Status", elem_id="cur-status")
+        doc = gr.Dropdown([ALL], value=ALL, label="Document", elem_id="cur-doc")
+        search = gr.Textbox(label="Search text", placeholder="words in question, answer or rewrite", elem_id="cur-search")
+        sort = gr.Dropdown(list(curate.SORTS), value="newest", label="Sort by")
+    with gr.Row():
+        score_name = gr.Dropdown(SCORE_CHOICES, value="(none)", label="Score filter")
+        score_min = gr.Number(label="min", value=None)
+        score_max = gr.Number(label="max", value=None)
+        page = gr.Number(label="Page", value=1, precision=0, minimum=1, elem_id="cur-page")
+        page_size = gr.Dropdown(["25", "50", "100"], value="50", label="Per page")
+    info = gr.Markdown(elem_id="cur-info")
+    grid = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="cur-table",
+                        label="Samples (click a row to inspect)")
+    with gr.Row():
+        accept_all = gr.Button("Accept all filtered", size="sm", elem_id="cur-accept-all")
+        reject_all = gr.Button("Reject all filtered", size="sm", elem_id="cur-reject-all")
+        undo_btn = gr.Button("Undo last change", size="sm", elem_id="cur-undo")
+    selected = gr.State(None)
+    with gr.Row():
+        with gr.Column(scale=1):
+            header = gr.Markdown(elem_id="cur-header")
+            question = gr.Textbox(label="Question (or the focal rewrite's conditioning question)", lines=2)
+            answer = gr.Textbox(label="Answer", lines=3)
+            text = gr.Textbox(label="Rewrite", lines=6)
+            with gr.Row():
+                accept = gr.Button("Accept", variant="primary", elem_id="cur-accept")
+                reject = gr.Button("Reject", variant="stop", elem_id="cur-reject")
+                reset = gr.Button("Back to pending")
+                save = gr.Button("Save edit")
+            scores = gr.Markdown()
+        with gr.Column(scale=1):
+            gr.Markdown("**Source passage** — words shared with the sample are highlighted")
+            source = gr.HTML("<div id='cur-source'></div>")
+    with gr.Accordion("Automatic checks and rules", open=False):
+        with gr.Row():
+            checks = gr.CheckboxGroup(list(curate.CHECKS), value=list(curate.CHECKS), label="Checks")
+            run_btn = gr.Button("Run checks")
+        check_out = gr.Markdown()
+        with gr.Row():
+            dup_threshold = gr.Number(label="Near-duplicate threshold", value=0.9)
+            dup_rule = gr.Button("Reject near-duplicates ≥ threshold")
+            leak_rule = gr.Button("Reject samples copying eval questions")
+            ground_threshold = gr.Number(label="Grounding below", value=0.3)
+            ground_rule = gr.Button("Reject poorly grounded")
+    with gr.Accordion("Stats", open=False), gr.Row():
+        plot_status, plot_tokens, plot_scores = gr.Plot(), gr.Plot(), gr.Plot()
+    with gr.Accordion("Export / import", open=False):
+        with gr.Row():
+            fmt = gr.Radio(list(curate.FORMATS), value="jsonl", label="Export accepted samples as")
+            export_btn = gr.Button("Export")
+            exported = gr.File(label="Download")
+        with gr.Row():
+            upload = gr.File(label="Re-import a JSONL edited elsewhere (matched by id)", file_types=[".jsonl"])
+            import_btn = gr.Button("Import")
+            import_out = gr.Markdown()
+
+    filters = [kind, status, doc, search, score_name, score_min, score_max]
+    table_inputs = [project_state, *filters, sort, page, page_size]
+    detail = [selected, header, question, answer, text, source, scores]
+
+    def reload(event):
+        return event.then(table, table_inputs, [grid, info]).then(show_sample, [project_state, selected], detail)
+
+    for control in (kind, status, doc, sort, score_name, page_size):
+        control.input(lambda: 1, None, page).then(table, table_inputs, [grid, info])
+    for control in (search, score_min, score_max, page):
+        control.submit(table, table_inputs, [grid, info])
+    grid.select(select_row, [project_state, grid], detail)
+    reload(accept.click(lambda p, s: set_one(p, s, "accepted"), [project_state, selected], None))
+    reload(reject.click(lambda p, s: set_one(p, s, "rejected"), [project_state, selected], None))
+    reload(reset.click(lambda p, s: set_one(p, s, "pending"), [project_state, selected], None))
+    reload(save.click(save_edit, [project_state, selected, question, answer, text], None))
+    reload(accept_all.click(lambda p, *f: bulk(p, "accepted", *f), [project_state, *filters], None))
+    reload(reject_all.click(lambda p, *f: bulk(p, "rejected", *f), [project_state, *filters], None))
+    reload(undo_btn.click(undo, project_state, None))
+    reload(run_btn.click(run_checks, [project_state, checks], check_out))
+    reload(dup_rule.click(lambda p, t: rule(p, "near_duplicate", t), [project_state, dup_threshold], check_out))
+    reload(leak_rule.click(lambda p: rule(p, "leakage", None), [project_state], check_out))
+    reload(ground_rule.click(lambda p, t: rule(p, "grounding", t), [project_state, ground_threshold], check_out))
+    export_btn.click(export, [project_state, fmt], exported)
+    reload(import_btn.click(import_file, [project_state, upload], import_out))
+    run_btn.click(stats, project_state, [plot_status, plot_tokens, plot_scores])
+
+    defaults = [ALL, ALL, ALL, "", "(none)", None, None, "newest", 1, "50"]
+
+    def on_open(project_path: str | None) -> tuple:
+        frame, text_info = table(project_path, *defaults)
+        return (*defaults[:2], doc_choices(project_path), *defaults[3:], frame, text_info, *stats(project_path))
+
+    def on_select(project_path: str | None, *values: object) -> tuple:
+        frame, text_info = table(project_path, *values)
+        return (doc_choices(project_path, values[2]), frame, text_info, *stats(project_path))
+
+    plots = [plot_status, plot_tokens, plot_scores]
+    return CurateTab(open_outputs=[*filters, sort, page, page_size, grid, info, *plots], on_open=on_open,
+                     select_inputs=table_inputs, select_outputs=[doc, grid, info, *plots], on_select=on_select)

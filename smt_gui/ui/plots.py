@@ -49,3 +49,33 @@ def synthetic_tokens_chart(stats: list[dict]) -> go.Figure:
     fig.update_layout(barmode="stack", title=f"Synthetic tokens: {total:,} in {sum(s['n'] for s in stats)} samples",
                       height=340, margin={"l": 40, "r": 20, "t": 50, "b": 80}, legend={"orientation": "h", "y": 1.12})
     return fig
+
+
+def curation_charts(counts: list[dict], scored: list[dict]) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """Samples by kind and status; token lengths by kind; score histograms of the automatic checks."""
+    from plotly.subplots import make_subplots
+
+    if not counts:
+        return (_empty("Samples by status", "No samples yet"), _empty("Sample length", "No samples yet"),
+                _empty("Check scores", "No samples yet"))
+    status_colors = {"pending": "#bdc3c7", "accepted": "#2ecc71", "rejected": "#e74c3c"}
+    by_status = go.Figure()
+    for status in ("pending", "accepted", "rejected"):
+        rows = [c for c in counts if c["status"] == status]
+        by_status.add_bar(name=status, x=[c["kind"] for c in rows], y=[c["n"] for c in rows],
+                          marker_color=status_colors[status])
+    by_status.update_layout(barmode="stack", title="Samples by kind and status", height=320,
+                            margin={"l": 40, "r": 20, "t": 50, "b": 40})
+    lengths = go.Figure()
+    for kind in sorted({s["kind"] for s in scored}):
+        lengths.add_histogram(x=[s["n_tokens"] for s in scored if s["kind"] == kind], name=kind, opacity=0.7,
+                              marker_color=KIND_COLORS.get(kind))
+    lengths.update_layout(barmode="overlay", title="Sample length (tokens)", height=320,
+                          margin={"l": 40, "r": 20, "t": 50, "b": 40})
+    names = ["near_duplicate", "grounding", "leakage"]
+    scores = make_subplots(rows=1, cols=3, subplot_titles=names)
+    for col, name in enumerate(names, start=1):
+        values = [s["scores"][name]["score"] for s in scored if s["scores"].get(name, {}).get("score") is not None]
+        scores.add_histogram(x=values, nbinsx=20, showlegend=False, row=1, col=col, marker_color="#4f7cff")
+    scores.update_layout(title="Check scores (run checks to fill)", height=320, margin={"l": 40, "r": 20, "t": 70, "b": 40})
+    return by_status, lengths, scores
