@@ -113,6 +113,7 @@ def test_leakage_check_flags_a_planted_quality_question(stocked):
     assert flagged["leakage"] == 1
     leak = curate.get_sample(project, ids["leak"])["scores"]["leakage"]
     assert leak["score"] >= 0.99 and leak["reason"].startswith("copies eval question")
+    assert leaked[:40] in leak["reason"]
     assert curate.get_sample(project, ids["cook"])["scores"]["leakage"]["score"] < 0.9
 
 
@@ -124,7 +125,7 @@ def test_grounding_and_format_scores_have_reasons(stocked):
     assert cook["grounding"]["score"] > made_up["grounding"]["score"]
     assert "purple" in made_up["grounding"]["reason"] and made_up["grounding"]["score"] < 0.5
     assert cook["format"] == {"score": 1.0, "reason": "ok"}
-    rows, total = curate.query_samples(project, SampleFilter(score_name="grounding", score_max=0.3))
+    rows, _ = curate.query_samples(project, SampleFilter(score_name="grounding", score_max=0.3))
     assert ids["ungrounded"] in [r["id"] for r in rows]
 
 
