@@ -103,7 +103,12 @@ def _cmd_curate(args: argparse.Namespace) -> int:
     if args.import_file:
         print(curate.import_jsonl(project, Path(args.import_file)).summary())
     if args.auto:
-        flagged = curate.run_checks(project, progress=lambda name: print(f"checking {name} ..."))
+        judge = None
+        if args.judge:
+            from smt_gui.llm import get_backend
+
+            judge = get_backend(_backend_config(args))
+        flagged = curate.run_checks(project, judge_backend=judge, progress=lambda name: print(f"checking {name} ..."))
         print("flagged: " + ", ".join(f"{k} {v}" for k, v in flagged.items()))
         print(f"rejected {curate.apply_rule(project, 'near_duplicate', args.dup_threshold)} near-duplicate(s) "
               f">= {args.dup_threshold}")
@@ -184,6 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
     cur.add_argument("--reject-ungrounded", type=float, metavar="SCORE", help="also reject grounding below SCORE")
     cur.add_argument("--accept-rest", action="store_true", help="accept every sample still pending")
     cur.add_argument("--import", dest="import_file", metavar="JSONL", help="apply a JSONL edited elsewhere (by id)")
+    cur.add_argument("--judge", action="store_true", help="with --auto: also ask the backend if answers are supported")
+    _add_backend_args(cur)
     cur.set_defaults(func=_cmd_curate)
 
     exp = sub.add_parser("export", help="export accepted samples")

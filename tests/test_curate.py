@@ -156,3 +156,16 @@ def test_export_with_nothing_accepted_says_so(stocked, tmp_path):
     project, _, _ = stocked
     with pytest.raises(ValueError, match="No accepted samples"):
         curate.export_samples(project, "jsonl", tmp_path / "x.jsonl")
+
+
+def test_llm_judge_scores_are_stored_with_the_judges_reason(stocked):
+    from .fakes import ScriptedBackend
+
+    project, ids, _ = stocked
+    verdicts = iter([True, False] * 10)
+    backend = ScriptedBackend(lambda request, call: json.dumps({"supported": next(verdicts), "reason": f"verdict {call}"}))
+    flagged = curate.run_checks(project, (), judge_backend=backend)
+    assert flagged["judge"] == 3  # 6 QAs with a source chunk, every second one judged unsupported
+    judged = curate.get_sample(project, ids["love"])["scores"]["judge"]
+    assert judged == {"score": 1.0, "reason": "verdict 1"}
+    assert "Passage:" in backend.requests[0].messages[0]["content"]

@@ -128,11 +128,24 @@ def undo(project_path: str | None) -> None:
     gr.Info(f"Undid the last change ({n} sample(s))." if n else "Nothing to undo.")
 
 
-def run_checks(project_path: str | None, checks: list[str], progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+def run_checks(project_path: str | None, checks: list[str], judge: bool,
+               progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+    from smt_gui.llm import BackendConfig, BackendError, get_backend
+
     project = require_project(project_path)
-    if not checks:
+    if not checks and not judge:
         raise gr.Error("Choose at least one check.")
-    flagged = curate.run_checks(project, tuple(checks), progress=lambda name: progress(None, desc=f"Checking {name}"))
+    backend = None
+    if judge:
+        saved = project.get_setting("generator_backend") or {}
+        model = "" if saved.get("model", "").startswith("bundled:") else saved.get("model", "")
+        try:
+            backend = get_backend(BackendConfig(kind=saved.get("kind", "llama_cpp"), model=model,
+                                                base_url=saved.get("base_url", "")))
+        except BackendError as exc:
+            raise gr.Error(f"The LLM judge needs a working generator backend: {exc}") from exc
+    flagged = curate.run_checks(project, tuple(checks), judge_backend=backend,
+                                progress=lambda name: progress(None, desc=f"Checking {name}"))
     return "Flagged: " + ", ".join(f"**{k}** {v}" for k, v in flagged.items())
 
 
@@ -215,6 +228,7 @@ def build(project_state: gr.State) -> CurateTab:
     with gr.Accordion("Automatic checks and rules", open=False):
         with gr.Row():
             checks = gr.CheckboxGroup(list(curate.CHECKS), value=list(curate.CHECKS), label="Checks")
+            judge = gr.Checkbox(label="Also ask the generator backend whether each answer is supported (LLM judge)")
             run_btn = gr.Button("Run checks")
         check_out = gr.Markdown()
         with gr.Row():
@@ -254,7 +268,7 @@ def build(project_state: gr.State) -> CurateTab:
     reload(accept_all.click(lambda p, *f: bulk(p, "accepted", *f), [project_state, *filters], None))
     reload(reject_all.click(lambda p, *f: bulk(p, "rejected", *f), [project_state, *filters], None))
     reload(undo_btn.click(undo, project_state, None))
-    reload(run_btn.click(run_checks, [project_state, checks], check_out))
+    reload(run_btn.click(run_checks, [project_state, checks, judge], check_out))
     reload(dup_rule.click(lambda p, t: rule(p, "near_duplicate", t), [project_state, dup_threshold], check_out))
     reload(leak_rule.click(lambda p: rule(p, "leakage", None), [project_state], check_out))
     reload(ground_rule.click(lambda p, t: rule(p, "grounding", t), [project_state, ground_threshold], check_out))
