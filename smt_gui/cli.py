@@ -133,6 +133,52 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train(args: argparse.Namespace) -> int:
+    from smt_gui.train import runner
+    from smt_gui.train.config import TrainConfig
+
+    project = Project.open(args.dir)
+    if args.resume:
+        run = runner.get_run(project, args.resume)
+        resume = True
+    else:
+        config = TrainConfig.from_file(args.config) if args.config else TrainConfig()
+        for key in ("method", "max_steps", "epochs", "batch_size", "base_model", "name"):
+            value = getattr(args, key)
+            if value is not None:
+                setattr(config, key, value)
+        if args.replay is not None:
+            config.mixture.replay_path = args.replay
+        run = runner.prepare_run(project, config.validate())
+        resume = False
+        mix = run.summary
+        print(f"run {run.name}: {mix['examples']} examples, {mix['tokens_total']:,} tokens {mix['tokens_by_kind']}")
+    if args.prepare_only:
+        print("prepared; launch it with:\n  " + " ".join(runner.worker_command(run, resume, args.nproc)))
+        return 0
+    proc = runner.launch(project, run, resume=resume, nproc=args.nproc)
+    try:
+        rc = runner.wait(proc, run, echo=True)
+    except KeyboardInterrupt:
+        runner.cancel(run)
+        rc = proc.wait()
+    state = runner.run_state(run)
+    print(f"run {run.name}: {state.get('status')}" + (f" ({state['error']})" if state.get("error") else ""))
+    if state.get("status") == "done":
+        print(f"  final loss {state.get('last_loss')}, {state.get('tokens_per_s')} tokens/s -> {runner.output_dir(run)}")
+    return 0 if rc == 0 and state.get("status") == "done" else 1
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from smt_gui.train import runner
+
+    project = Project.open(args.dir)
+    run = runner.get_run(project, args.run)
+    out = runner.export_gguf(project, run, args.outtype) if args.gguf else runner.merge(project, run)
+    print(f"wrote {out}")
+    return 0
+
+
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default="llama_cpp")
     parser.add_argument("--model", help="GGUF path, HF folder, or the served model name (default: bundled SmolLM2-135M)")
@@ -199,6 +245,28 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", help="file or folder (default: PROJECT/exports/...)")
     exp.add_argument("--status", nargs="+", default=["accepted"], choices=["accepted", "pending", "rejected"])
     exp.set_defaults(func=_cmd_export)
+
+    tr = sub.add_parser("train", help="mixed training on accepted samples (same code path as the Train tab)")
+    tr.add_argument("dir")
+    tr.add_argument("--config", help="JSON TrainConfig (see README); flags below override it")
+    tr.add_argument("--method", choices=["full", "lora", "qlora"])
+    tr.add_argument("--max-steps", type=int)
+    tr.add_argument("--epochs", type=float)
+    tr.add_argument("--batch-size", type=int)
+    tr.add_argument("--base-model", help="GGUF, HF folder or cached hub id (default bundled SmolLM2-135M)")
+    tr.add_argument("--replay", help="generic text for the replay share (default: bundled public-domain texts)")
+    tr.add_argument("--name", help="run name")
+    tr.add_argument("--nproc", type=int, default=1, help="processes for DDP via torchrun (CPU: gloo, GPU: nccl)")
+    tr.add_argument("--resume", metavar="RUN", help="resume a cancelled/interrupted run from its last checkpoint")
+    tr.add_argument("--prepare-only", action="store_true", help="build the run and print the worker command")
+    tr.set_defaults(func=_cmd_train)
+
+    mg = sub.add_parser("merge", help="merge a run's adapter into a full model (or export GGUF)")
+    mg.add_argument("dir")
+    mg.add_argument("run")
+    mg.add_argument("--gguf", action="store_true", help="also convert with llama.cpp's converter (SMT_LLAMA_CPP_DIR)")
+    mg.add_argument("--outtype", default="f16")
+    mg.set_defaults(func=_cmd_merge)
 
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")
     ui.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,0 +1,71 @@
+"""Turn the user's base-model choice into a Hugging Face folder that training, merging and chat can all load.
+
+A GGUF loaded by transformers (``gguf_file=``) is dequantised to a normal PyTorch model, but ``save_pretrained``
+refuses it. So it is rebuilt once from its config and state dict (``from_config`` + ``load_state_dict``) and saved
+as a float32 folder in the cache; every later load is a plain, fast ``from_pretrained``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+from smt_gui.llm.bundled import ModelNotFoundError, cache_dir, resolve_model_spec
+
+
+def _cache_key(path: Path) -> str:
+    stat = path.stat()
+    return hashlib.sha256(f"v2:{path.resolve()}:{stat.st_size}:{int(stat.st_mtime)}".encode()).hexdigest()[:16]
+
+
+def gguf_to_hf(gguf_path: Path, target: Path) -> Path:
+    """Convert a GGUF file into an HF folder at ``target`` (float32 weights + tokenizer)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder, name = str(gguf_path.parent), gguf_path.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
+    config = loaded.config
+    if hasattr(config, "quantization_config"):  # the weights are dequantised now; trainers refuse "GGUF-quantised"
+        del config.quantization_config
+    rebuilt = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    missing, unexpected = rebuilt.load_state_dict(loaded.state_dict(), strict=False)
+    if unexpected or [m for m in missing if "lm_head" not in m]:  # tied lm_head may be absent from the GGUF
+        raise RuntimeError(f"GGUF conversion mismatch: missing {missing[:5]}, unexpected {unexpected[:5]}")
+    if missing:
+        rebuilt.tie_weights()
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    rebuilt.save_pretrained(tmp, safe_serialization=True)
+    tokenizer.save_pretrained(tmp)
+    if target.exists():
+        shutil.rmtree(tmp)
+    else:
+        tmp.replace(target)
+    return target
+
+
+def resolve_base_model(spec: str | None) -> Path:
+    """An HF folder for ``spec``: bundled/GGUF -> converted (once, cached); an HF folder -> itself."""
+    resolved = Path(resolve_model_spec(spec))
+    if resolved.suffix == ".gguf":
+        target = cache_dir() / "hf-models" / f"{resolved.stem}-{_cache_key(resolved)}"
+        if (target / "config.json").exists():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return gguf_to_hf(resolved, target)
+    if resolved.is_dir() and (resolved / "config.json").exists():
+        return resolved
+    if resolved.exists():
+        raise ModelNotFoundError(f"{spec!r} is neither a .gguf file nor a Hugging Face model folder (no config.json).")
+    # a hub id: usable only if it is in the local HF cache (HF_HUB_OFFLINE=1)
+    from huggingface_hub import snapshot_download
+
+    try:
+        return Path(snapshot_download(str(resolved), local_files_only=True))
+    except Exception as exc:
+        raise ModelNotFoundError(f"Model {spec!r} is not a local path and is not in the local Hugging Face cache.") from exc

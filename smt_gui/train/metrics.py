@@ -1,0 +1,85 @@
+"""Progress out of the training process: a JSONL the UI tails for the loss chart, and the run's row in the store."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+from transformers import TrainerCallback
+
+
+class MetricsCallback(TrainerCallback):
+    """Appends ``{step, loss, learning_rate, tokens_per_s, eta_s, ...}`` per logging step; honours a stop request."""
+
+    def __init__(self, run_dir: Path, tokens_per_example: float, stop: dict, is_main: bool) -> None:
+        self.path = run_dir / "metrics.jsonl"
+        self.tokens_per_example = tokens_per_example
+        self.stop = stop
+        self.is_main = is_main
+        self.started = time.time()
+        self.start_step = 0
+        self.last_loss: float | None = None
+        self.tokens_per_s: float | None = None
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        self.started = time.time()
+        self.start_step = state.global_step  # > 0 when resumed
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.stop.get("requested"):
+            control.should_save = True  # checkpoint this exact step, then stop: resume continues from here
+            control.should_training_stop = True
+        return control
+
+    def on_log(self, args, state, control, logs=None, **kwargs):
+        if not self.is_main or not logs or "loss" not in logs:
+            return
+        elapsed = time.time() - self.started
+        done = state.global_step - self.start_step
+        per_step = args.per_device_train_batch_size * args.gradient_accumulation_steps * args.world_size
+        self.tokens_per_s = round(done * per_step * self.tokens_per_example / elapsed, 1) if elapsed > 0 else None
+        eta = elapsed / done * (state.max_steps - state.global_step) if done else None
+        self.last_loss = float(logs["loss"])
+        line = {"step": state.global_step, "max_steps": state.max_steps, "epoch": round(state.epoch or 0, 3),
+                "loss": self.last_loss, "learning_rate": logs.get("learning_rate"), "grad_norm": logs.get("grad_norm"),
+                "tokens_per_s": self.tokens_per_s, "eta_s": round(eta, 1) if eta is not None else None,
+                "elapsed_s": round(elapsed, 1), "time": time.time()}
+        with self.path.open("a") as fh:
+            fh.write(json.dumps(line) + "\n")
+
+
+def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
+    path = Path(run_dir) / "metrics.jsonl"
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text().splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue  # a line being written right now
+    # after a resume, steps logged before the checkpoint appear twice: keep the latest value per step
+    by_step = {r["step"]: r for r in rows}
+    return [by_step[s] for s in sorted(by_step)]
+
+
+def record_run_end(run_dir: Path, status: str, final: dict[str, Any]) -> None:
+    """Store the run's outcome and final metrics in the project database (the run folder lives in PROJECT/runs/)."""
+    from smt_gui.project import Project, utc_now
+
+    project_root = run_dir.parent.parent
+    if not (project_root / "smt.sqlite").exists():
+        return
+    project = Project(project_root)
+    now = utc_now()
+    with project.connect() as conn:
+        row = conn.execute("SELECT id FROM runs WHERE name = ?", (run_dir.name,)).fetchone()
+        if row is None:
+            return
+        conn.execute("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", (status, now, row["id"]))
+        for name, value in final.items():
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                conn.execute("INSERT INTO metrics(run_id, step, name, value, at) VALUES (?, ?, ?, ?, ?)",
+                             (row["id"], final.get("step"), name, float(value), now))

@@ -1,0 +1,216 @@
+"""Build the Synthetic Mixed Training set: QA pairs + synthetic documents (+ originals) + generic replay text.
+
+* QAs are rendered through the model's chat template; by default only the answer tokens carry loss.
+* Documents (focal rewrites, rewrites, optionally the original documents) and replay text are plain causal-LM
+  text, **packed** end to end (EOS between texts) into blocks of ``seq_len`` tokens: no padding is wasted.
+* Shares are in tokens: ``qa_share`` of the QA+document tokens are QA (paper default 1:1), and ``replay_share`` of
+  all tokens are replay (default 10%). Each part is filled to its target by cycling through its shuffled items, so
+  a small part is repeated and a large one subsampled; the summary says by how much.
+
+The result records the exact sample ids (with repeat counts), ratio and seed, and is saved with the run.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from smt_gui.project import Project
+
+DOC_KINDS = ("focal_rewrite", "rewrite", "document")
+
+
+@dataclass
+class MixtureConfig:
+    qa_share: float = 0.5  # QA tokens / (QA + document tokens)
+    replay_share: float = 0.1  # replay tokens / all tokens
+    token_budget: int | None = None  # all tokens; None = every accepted sample's tokens once, plus replay
+    include_originals: bool = False  # also train on the source documents themselves
+    answer_only_loss: bool = True
+    seq_len: int = 512
+    pack_documents: bool = True
+    replay_path: str | None = None  # a .txt/.md/.jsonl of generic text; None = the bundled public-domain texts
+    document_ids: list[int] | None = None
+    seed: int = 0
+
+    def validate(self) -> MixtureConfig:
+        if not 0 <= self.qa_share <= 1:
+            raise ValueError("The QA share must be between 0 and 1.")
+        if not 0 <= self.replay_share < 1:
+            raise ValueError("The replay share must be at least 0 and below 1.")
+        if self.seq_len < 32:
+            raise ValueError("Sequence length must be at least 32 tokens.")
+        return self
+
+
+@dataclass
+class Item:
+    kind: str
+    input_ids: list[int]
+    labels: list[int]
+    sample_id: int | None = None
+    document: str | None = None
+
+    @property
+    def n_tokens(self) -> int:
+        return len(self.input_ids)
+
+
+@dataclass
+class Mixture:
+    examples: list[dict[str, list[int]]]
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def replay_texts(path: str | None) -> list[str]:
+    if path:
+        text = Path(path).expanduser().read_text(encoding="utf-8", errors="replace")
+        if path.endswith(".jsonl"):
+            import json
+
+            return [json.loads(line).get("text", "") for line in text.splitlines() if line.strip()]
+        return [p for p in text.split("\n\n") if p.strip()]
+    folder = resources.files("smt_gui.replay")
+    texts = [f.read_text(encoding="utf-8") for f in sorted(folder.iterdir(), key=lambda f: f.name) if f.name.endswith(".txt")]
+    return [p for text in texts for p in text.split("\n\n") if p.strip()]  # paragraphs: fine-grained shares
+
+
+def _accepted(project: Project, config: MixtureConfig) -> tuple[list[dict], list[dict]]:
+    where, args = "s.status = 'accepted'", []
+    if config.document_ids:
+        where += f" AND s.document_id IN ({','.join('?' * len(config.document_ids))})"
+        args = list(config.document_ids)
+    with project.connect() as conn:
+        samples = [dict(r) for r in conn.execute(
+            f"""SELECT s.id, s.kind, s.question, s.answer, s.text, d.title FROM samples s
+                LEFT JOIN documents d ON d.id = s.document_id WHERE {where} ORDER BY s.id""", args)]
+        docs = []
+        if config.include_originals:
+            doc_where = f"WHERE id IN ({','.join('?' * len(args))})" if args else ""
+            docs = [dict(r) for r in conn.execute(f"SELECT id, title, text FROM documents {doc_where} ORDER BY id", args)]
+    return samples, docs
+
+
+def qa_item(tokenizer, question: str, answer: str, answer_only: bool, seq_len: int) -> tuple[list[int], list[int]]:
+    """Chat-template tokens for one QA; labels mask the prompt when ``answer_only``."""
+    prompt = [{"role": "user", "content": question}]
+    full = tokenizer.apply_chat_template([*prompt, {"role": "assistant", "content": answer}], tokenize=False)
+    head = tokenizer.apply_chat_template(prompt, tokenize=False, add_generation_prompt=True)
+    ids = tokenizer(full, add_special_tokens=False)["input_ids"][:seq_len]
+    n_prompt = len(tokenizer(head, add_special_tokens=False)["input_ids"]) if answer_only else 0
+    labels = [-100] * min(n_prompt, len(ids)) + ids[n_prompt:]
+    return ids, labels
+
+
+def _fill(items: list[Item], target: int, rng: random.Random, trim_last: bool = False) -> list[Item]:
+    """Cycle through shuffled items until ``target`` tokens are taken (repeats if too few, subsample if too many).
+
+    ``trim_last`` cuts the last text so the part hits its share exactly (fine for packed text, not for QAs).
+    """
+    if not items or target <= 0:
+        return []
+    order = items[:]
+    rng.shuffle(order)
+    taken, total, i = [], 0, 0
+    while total < target:
+        item = order[i % len(order)]
+        if trim_last and total + item.n_tokens > target:
+            keep = target - total
+            item = Item(item.kind, item.input_ids[:keep], item.labels[:keep], item.sample_id, item.document)
+        taken.append(item)
+        total += item.n_tokens
+        i += 1
+        if i % len(order) == 0:
+            rng.shuffle(order)
+    return taken
+
+
+def pack(items: list[Item], seq_len: int, eos_id: int) -> list[dict[str, list[int]]]:
+    """Concatenate texts (EOS between) and cut into full blocks of ``seq_len``; the ragged tail is kept as one block."""
+    stream: list[int] = []
+    for item in items:
+        stream += [*item.input_ids, eos_id]
+    blocks = [stream[i : i + seq_len] for i in range(0, len(stream), seq_len)]
+    blocks = [b for b in blocks if len(b) >= 16]
+    return [{"input_ids": b, "labels": list(b)} for b in blocks]
+
+
+def unpacked(items: list[Item], seq_len: int, eos_id: int) -> list[dict[str, list[int]]]:
+    """One example per text (long texts split into ``seq_len`` pieces): the naive layout, padded at batch time."""
+    examples = []
+    for item in items:
+        ids = [*item.input_ids, eos_id]
+        for i in range(0, len(ids), seq_len):
+            piece = ids[i : i + seq_len]
+            if len(piece) >= 16:
+                examples.append({"input_ids": piece, "labels": list(piece)})
+    return examples
+
+
+def build_mixture(project: Project, config: MixtureConfig, tokenizer) -> Mixture:
+    config.validate()
+    rng = random.Random(config.seed)
+    samples, originals = _accepted(project, config)
+    qa_items, doc_items = [], []
+    for s in samples:
+        if s["kind"] == "qa" and s["question"] and s["answer"]:
+            ids, labels = qa_item(tokenizer, s["question"], s["answer"], config.answer_only_loss, config.seq_len)
+            qa_items.append(Item("qa", ids, labels, s["id"], s["title"]))
+        elif s["kind"] in DOC_KINDS and s["text"]:
+            ids = tokenizer(s["text"], add_special_tokens=False)["input_ids"]
+            doc_items.append(Item(s["kind"], ids, ids, s["id"], s["title"]))
+    for d in originals:
+        ids = tokenizer(d["text"], add_special_tokens=False)["input_ids"]
+        doc_items.append(Item("document", ids, ids, None, d["title"]))
+    if not qa_items and not doc_items:
+        raise ValueError("No accepted samples to train on: accept some in the Curate tab first.")
+
+    available_qa = sum(i.n_tokens for i in qa_items)
+    available_doc = sum(i.n_tokens for i in doc_items)
+    core_budget = (config.token_budget * (1 - config.replay_share) if config.token_budget
+                   else available_qa + available_doc)
+    qa_share = config.qa_share if qa_items and doc_items else (1.0 if qa_items else 0.0)
+    qa_target, doc_target = int(core_budget * qa_share), int(core_budget * (1 - qa_share))
+    replay_target = int(core_budget * config.replay_share / (1 - config.replay_share)) if config.replay_share else 0
+
+    chosen_qa = _fill(qa_items, qa_target, rng)
+    chosen_doc = _fill(doc_items, doc_target, rng, trim_last=True)
+    replay_items = []
+    if replay_target:
+        for text in replay_texts(config.replay_path):
+            ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+            replay_items.append(Item("replay", ids, ids, None, "replay"))
+    chosen_replay = _fill(replay_items, replay_target, rng, trim_last=True)
+
+    eos = tokenizer.eos_token_id
+    qa_examples = [{"input_ids": i.input_ids, "labels": i.labels} for i in chosen_qa]
+    text_items = chosen_doc + chosen_replay
+    rng.shuffle(text_items)
+    text_examples = (pack if config.pack_documents else unpacked)(text_items, config.seq_len, eos)
+    examples = qa_examples + text_examples
+    rng.shuffle(examples)
+
+    tokens_by_kind: Counter[str] = Counter()
+    tokens_by_doc: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in chosen_qa + chosen_doc + chosen_replay:
+        tokens_by_kind[item.kind] += item.n_tokens
+        tokens_by_doc[item.document or "?"][item.kind] += item.n_tokens
+    use_counts = Counter(i.sample_id for i in chosen_qa + chosen_doc if i.sample_id is not None)
+    total = sum(tokens_by_kind.values())
+    summary = {
+        "config": asdict(config),
+        "examples": len(examples),
+        "tokens_total": total,
+        "tokens_by_kind": dict(tokens_by_kind),
+        "tokens_by_document": {doc: dict(kinds) for doc, kinds in tokens_by_doc.items()},
+        "available": {"qa": available_qa, "documents": available_doc},
+        "repeats": {"qa": round(sum(i.n_tokens for i in chosen_qa) / available_qa, 2) if available_qa else 0,
+                    "documents": round(sum(i.n_tokens for i in chosen_doc) / available_doc, 2) if available_doc else 0},
+        "sample_ids": {str(k): v for k, v in sorted(use_counts.items())},
+        "seed": config.seed,
+    }
+    return Mixture(examples=examples, summary=summary)

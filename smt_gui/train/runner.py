@@ -1,0 +1,247 @@
+"""Prepare a run (mixture -> run folder + DB row), launch the worker subprocess, watch, cancel, resume, merge.
+
+The UI and ``smt train`` share this path: ``prepare_run`` then ``launch``; the worker is always a separate process
+(``subprocess.Popen([...])``, no shell, its own process group), so the app stays responsive and Cancel can signal
+the whole group (also under torchrun).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from smt_gui.project import Project, utc_now
+from smt_gui.train.config import TrainConfig
+from smt_gui.train.metrics import read_metrics
+
+ACTIVE = ("queued", "running")
+
+
+@dataclass
+class Run:
+    id: int
+    name: str
+    status: str
+    path: Path
+    config: dict[str, Any]
+    summary: dict[str, Any]
+    created_at: str
+
+
+def _run_name(project: Project, wanted: str | None) -> str:
+    base = re.sub(r"[^A-Za-z0-9_.-]+", "-", wanted or time.strftime("run-%Y%m%d-%H%M%S")).strip("-.") or "run"
+    name, n = base, 1
+    with project.connect() as conn:
+        while conn.execute("SELECT 1 FROM runs WHERE name = ?", (name,)).fetchone():
+            n += 1
+            name = f"{base}-{n}"
+    return name
+
+
+def preview_mixture(project: Project, config: TrainConfig) -> dict[str, Any]:
+    """The mixture a run would train on (tokens per kind and document), without creating the run."""
+    from smt_gui.train.base_model import resolve_base_model
+    from smt_gui.train.mixture import build_mixture
+
+    base_dir = resolve_base_model(config.base_model)
+    from transformers import AutoTokenizer
+
+    return build_mixture(project, config.mixture, AutoTokenizer.from_pretrained(base_dir)).summary
+
+
+def prepare_run(project: Project, config: TrainConfig) -> Run:
+    """Build and save the exact training data and config in ``runs/NAME`` and record the run."""
+    from datasets import Dataset
+    from datasets.utils.logging import disable_progress_bar
+    from transformers import AutoTokenizer
+
+    from smt_gui.train.base_model import resolve_base_model
+    from smt_gui.train.mixture import build_mixture
+
+    config.validate()
+    base_dir = resolve_base_model(config.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    mixture = build_mixture(project, config.mixture, tokenizer)
+    name = _run_name(project, config.name)
+    run_dir = project.subdir("runs") / name
+    run_dir.mkdir(parents=True, exist_ok=True)
+    config.name = name
+    (run_dir / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    summary = {**mixture.summary, "base_model_dir": str(base_dir)}
+    (run_dir / "mixture.json").write_text(json.dumps(summary, indent=2))
+    disable_progress_bar()
+    Dataset.from_list(mixture.examples).save_to_disk(str(run_dir / "data"))
+    now = utc_now()
+    with project.connect() as conn:
+        cursor = conn.execute(
+            "INSERT INTO runs(name, kind, status, config, dataset, path, created_at, updated_at) "
+            "VALUES (?, 'train', 'queued', ?, ?, ?, ?, ?)",
+            (name, json.dumps(config.to_dict()), json.dumps(summary), str(run_dir.relative_to(project.root)), now, now),
+        )
+    return get_run(project, int(cursor.lastrowid))
+
+
+def worker_command(run: Run, resume: bool = False, nproc: int = 1) -> list[str]:
+    """The exact command the app runs (shown in the Train tab; copy it to run elsewhere)."""
+    if nproc > 1:
+        cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", str(nproc), "-m",
+               "smt_gui.train.worker", "--run-dir", str(run.path)]
+    else:
+        cmd = [sys.executable, "-m", "smt_gui.train.worker", "--run-dir", str(run.path)]
+    return cmd + (["--resume"] if resume else [])
+
+
+def launch(project: Project, run: Run, resume: bool = False, nproc: int = 1) -> subprocess.Popen:
+    """Start the worker in its own process group; output goes to ``train.log`` in the run folder."""
+    if resume and not (run.path / "checkpoints").is_dir():
+        resume = False  # killed before the first checkpoint: start over, nothing to lose
+    log = (run.path / "train.log").open("a")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(worker_command(run, resume, nproc), stdout=log, stderr=subprocess.STDOUT, env=env,
+                            start_new_session=True, cwd=str(project.root))
+    (run.path / "launcher.json").write_text(json.dumps({"pid": proc.pid, "pgid": proc.pid, "resume": resume,
+                                                        "started": time.time()}))
+    with project.connect() as conn:
+        conn.execute("UPDATE runs SET status = 'running', updated_at = ? WHERE id = ?", (utc_now(), run.id))
+    return proc
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (exited, not yet reaped by its parent) is not running
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return True
+
+
+def run_state(run: Run) -> dict[str, Any]:
+    """Status from the worker's status file, with 'interrupted' for a worker that died without saying so."""
+    status_file = run.path / "status.json"
+    state = json.loads(status_file.read_text()) if status_file.exists() else {"status": run.status}
+    launcher = run.path / "launcher.json"
+    pid = json.loads(launcher.read_text()).get("pid") if launcher.exists() else None
+    if state.get("status") in ACTIVE and not _alive(pid):
+        state["status"] = "interrupted"
+    if state.get("status") == "queued" and run.status in ("running",) and not _alive(pid):
+        state["status"] = "interrupted"
+    return state
+
+
+def cancel(run: Run) -> bool:
+    """Ask the worker (its whole process group) to checkpoint and stop."""
+    launcher = run.path / "launcher.json"
+    if not launcher.exists():
+        return False
+    pgid = json.loads(launcher.read_text()).get("pgid")
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError, TypeError):
+        return False
+    return True
+
+
+def _to_run(row) -> Run:
+    return Run(id=row["id"], name=row["name"], status=row["status"], path=Path(row["root"]) / row["path"],
+               config=json.loads(row["config"]), summary=json.loads(row["dataset"]), created_at=row["created_at"])
+
+
+def get_run(project: Project, run_id: int | str) -> Run:
+    column = "id" if isinstance(run_id, int) or str(run_id).isdigit() else "name"
+    with project.connect() as conn:
+        row = conn.execute(f"SELECT *, ? AS root FROM runs WHERE {column} = ?", (str(project.root), run_id)).fetchone()
+    if row is None:
+        raise KeyError(f"No training run {run_id!r} in this project.")
+    return _to_run(row)
+
+
+def list_runs(project: Project) -> list[Run]:
+    with project.connect() as conn:
+        rows = conn.execute("SELECT *, ? AS root FROM runs WHERE kind = 'train' ORDER BY id DESC",
+                            (str(project.root),)).fetchall()
+    return [_to_run(r) for r in rows]
+
+
+def run_metrics(run: Run) -> list[dict[str, Any]]:
+    return read_metrics(run.path)
+
+
+def wait(proc: subprocess.Popen, run: Run, echo: bool = False, poll_s: float = 1.0) -> int:
+    """Wait for the worker, optionally printing new metric lines (the CLI's live view)."""
+    seen = 0
+    while proc.poll() is None:
+        time.sleep(poll_s)
+        if echo:
+            rows = read_metrics(run.path)
+            for r in rows[seen:]:
+                print(f"step {r['step']}/{r['max_steps']} loss {r['loss']:.4f} lr {r['learning_rate']:.2e} "
+                      f"{r['tokens_per_s']} tok/s eta {r['eta_s']} s", flush=True)
+            seen = len(rows)
+    return proc.returncode
+
+
+def output_dir(run: Run) -> Path:
+    return run.path / ("model" if run.config.get("method") == "full" else "adapter")
+
+
+def merge(project: Project, run: Run) -> Path:
+    """Merge a LoRA/QLoRA adapter into its base and save a full HF model in the run folder (``merged/``)."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    adapter = output_dir(run)
+    if not adapter.exists():
+        raise ValueError(f"Run {run.name} has no trained output yet.")
+    if run.config.get("method") == "full":
+        return adapter  # already a full model
+    base_dir = Path(run.summary["base_model_dir"])
+    base = AutoModelForCausalLM.from_pretrained(base_dir, dtype=torch.float32)  # full precision even for QLoRA
+    merged = PeftModel.from_pretrained(base, adapter).merge_and_unload()
+    target = run.path / "merged"
+    shutil.rmtree(target, ignore_errors=True)
+    merged.save_pretrained(target)
+    AutoTokenizer.from_pretrained(base_dir).save_pretrained(target)
+    return target
+
+
+def gguf_converter() -> Path | None:
+    """llama.cpp's ``convert_hf_to_gguf.py`` if the user has it (``SMT_LLAMA_CPP_DIR`` or on PATH)."""
+    candidates = []
+    if os.environ.get("SMT_LLAMA_CPP_DIR"):
+        candidates.append(Path(os.environ["SMT_LLAMA_CPP_DIR"]) / "convert_hf_to_gguf.py")
+    found = shutil.which("convert_hf_to_gguf.py")
+    if found:
+        candidates.append(Path(found))
+    return next((c for c in candidates if c.exists()), None)
+
+
+def export_gguf(project: Project, run: Run, outtype: str = "f16") -> Path:
+    """Merge, then convert to GGUF with llama.cpp's converter (for llama.cpp chat); clear error if it is missing."""
+    converter = gguf_converter()
+    if converter is None:
+        raise ValueError("GGUF export needs llama.cpp's convert_hf_to_gguf.py: clone llama.cpp and set "
+                         "SMT_LLAMA_CPP_DIR to its folder. The merged model and the adapter work without it "
+                         "(transformers + peft).")
+    merged = merge(project, run)
+    out = run.path / f"{run.name}.{outtype}.gguf"
+    result = subprocess.run([sys.executable, str(converter), str(merged), "--outfile", str(out), "--outtype", outtype],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ValueError(f"GGUF conversion failed: {result.stderr[-500:]}")
+    return out

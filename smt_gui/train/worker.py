@@ -1,0 +1,148 @@
+"""The training process. Run by the app/CLI as a subprocess, or under ``torchrun``/``accelerate launch`` for DDP:
+
+    python -m smt_gui.train.worker --run-dir PROJECT/runs/NAME [--resume]
+    torchrun --nproc_per_node 2 -m smt_gui.train.worker --run-dir PROJECT/runs/NAME
+
+It reads ``config.json`` and the tokenised mixture in ``data/`` from the run folder, trains with transformers'
+``Trainer`` (checkpoints hold step, optimizer, scheduler and RNG state, so ``--resume`` continues exactly), appends
+one JSON line per logging step to ``metrics.jsonl``, and on SIGTERM saves a checkpoint and exits as cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+STOP = {"requested": False}
+
+
+def _on_sigterm(signum, frame) -> None:
+    STOP["requested"] = True
+
+
+def write_status(run_dir: Path, **fields) -> None:
+    path = run_dir / "status.json"
+    current = json.loads(path.read_text()) if path.exists() else {}
+    current.update(fields, updated=time.time())
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(current))
+    tmp.replace(path)
+
+
+def last_checkpoint(run_dir: Path) -> str | None:
+    from transformers.trainer_utils import get_last_checkpoint
+
+    folder = run_dir / "checkpoints"
+    return get_last_checkpoint(str(folder)) if folder.is_dir() else None
+
+
+def load_model(config, base_dir: Path, cuda: bool):
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    if config.method == "qlora":
+        from peft import prepare_model_for_kbit_training
+        from transformers import BitsAndBytesConfig
+
+        compute = torch.bfloat16 if cuda else torch.float32
+        quant = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=compute,
+                                   bnb_4bit_use_double_quant=True)
+        model = AutoModelForCausalLM.from_pretrained(base_dir, quantization_config=quant, dtype=compute,
+                                                     device_map={"": 0} if cuda else {"": "cpu"})
+        model = prepare_model_for_kbit_training(model, use_gradient_checkpointing=config.gradient_checkpointing is not False)
+    else:
+        dtype = torch.bfloat16 if cuda and config.method == "lora" else torch.float32
+        model = AutoModelForCausalLM.from_pretrained(base_dir, dtype=dtype)
+    if config.method in ("lora", "qlora"):
+        from peft import LoraConfig, get_peft_model
+
+        lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                          target_modules="all-linear", task_type="CAUSAL_LM")
+        model = get_peft_model(model, lora)
+    return model
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="SMT Studio training worker")
+    parser.add_argument("--run-dir", required=True)
+    parser.add_argument("--resume", action="store_true", help="continue from the last checkpoint in the run folder")
+    args = parser.parse_args(argv)
+    run_dir = Path(args.run_dir).resolve()
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+    from smt_gui.train.config import TrainConfig
+    from smt_gui.train.metrics import MetricsCallback, record_run_end
+
+    config = TrainConfig.from_dict(json.loads((run_dir / "config.json").read_text()))
+    rank = int(os.environ.get("RANK", "0"))
+    is_main = rank == 0
+    if is_main:
+        write_status(run_dir, status="running", pid=os.getpid(), started=time.time(),
+                     world_size=int(os.environ.get("WORLD_SIZE", "1")), resumed=args.resume)
+    try:
+        import torch
+        from datasets import load_from_disk
+        from transformers import AutoTokenizer, DataCollatorForSeq2Seq, Trainer, TrainingArguments
+
+        cuda = torch.cuda.is_available()
+        base_dir = Path(json.loads((run_dir / "mixture.json").read_text())["base_model_dir"])
+        tokenizer = AutoTokenizer.from_pretrained(base_dir)
+        if tokenizer.pad_token is None:
+            tokenizer.pad_token = tokenizer.eos_token
+        dataset = load_from_disk(str(run_dir / "data"))
+        model = load_model(config, base_dir, cuda)
+        checkpointing = config.gradient_checkpointing if config.gradient_checkpointing is not None else config.method == "qlora"
+        training_args = TrainingArguments(
+            output_dir=str(run_dir / "checkpoints"), num_train_epochs=config.epochs, max_steps=config.max_steps,
+            per_device_train_batch_size=config.batch_size, gradient_accumulation_steps=config.grad_accum,
+            learning_rate=config.lr, warmup_steps=config.warmup_ratio, lr_scheduler_type="cosine",
+            logging_steps=config.logging_steps, save_steps=config.save_steps, save_total_limit=2, seed=config.seed,
+            report_to=[], disable_tqdm=True, gradient_checkpointing=checkpointing,
+            bf16=cuda and config.method != "full", use_cpu=not cuda, dataloader_num_workers=0,
+            optim="paged_adamw_8bit" if cuda and config.method == "qlora" else "adamw_torch",
+            remove_unused_columns=False, train_sampling_strategy="group_by_length", ddp_find_unused_parameters=False,
+        )
+        tokens_per_example = sum(len(x) for x in dataset["input_ids"]) / max(len(dataset), 1)
+        callback = MetricsCallback(run_dir, tokens_per_example, STOP, is_main)
+        trainer = Trainer(model=model, args=training_args, train_dataset=dataset,
+                          data_collator=DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=-100, padding=True),
+                          callbacks=[callback])
+        resume_from = last_checkpoint(run_dir) if args.resume else None
+        result = trainer.train(resume_from_checkpoint=resume_from)
+        if STOP["requested"]:
+            if is_main:
+                write_status(run_dir, status="cancelled", step=trainer.state.global_step)
+                record_run_end(run_dir, "cancelled", {"step": trainer.state.global_step})
+            return 0
+        if is_main:
+            out = run_dir / ("model" if config.method == "full" else "adapter")
+            trainer.save_model(str(out))
+            tokenizer.save_pretrained(str(out))
+            final = {"train_loss": result.training_loss, "step": trainer.state.global_step,
+                     "runtime_s": result.metrics.get("train_runtime"), "last_loss": callback.last_loss,
+                     "tokens_per_s": callback.tokens_per_s}
+            write_status(run_dir, status="done", **final)
+            record_run_end(run_dir, "done", final)
+        return 0
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        if "out of memory" in str(exc).lower():
+            message += " — try a smaller batch size or sequence length, gradient checkpointing, or QLoRA."
+        if is_main:
+            write_status(run_dir, status="failed", error=message, traceback=traceback.format_exc(limit=6))
+            record_run_end(run_dir, "failed", {"error": message})
+        print(message, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
