@@ -177,6 +177,12 @@ def list_runs(project: Project) -> list[Run]:
     return [_to_run(r) for r in rows]
 
 
+def last_checkpoint_step(run: Run) -> int:
+    folder = run.path / "checkpoints"
+    steps = [int(p.name.split("-")[1]) for p in folder.glob("checkpoint-*") if p.name.split("-")[1].isdigit()]
+    return max(steps, default=0)
+
+
 def run_metrics(run: Run) -> list[dict[str, Any]]:
     return read_metrics(run.path)
 

@@ -1,0 +1,76 @@
+"""The training mixture: QA:document token ratio, replay share, packing without padding, answer-only loss."""
+
+from __future__ import annotations
+
+import pytest
+
+from smt_gui.ingest import ingest_paths
+from smt_gui.tokenizers import load_tokenizer
+from smt_gui.train.mixture import MixtureConfig, build_mixture, qa_item
+
+from .conftest import QUALITY_SMALL, require_shared
+from .sample_factory import first_chunk, insert_sample
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    return load_tokenizer(None)
+
+
+@pytest.fixture
+def curated(project):
+    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    ids = []
+    for title in ("CAPTAIN CHAOS", "The Absurdity of Family Love"):
+        doc, chunk, text = first_chunk(project, title)
+        for i in range(6):
+            ids.append(insert_sample(project, "qa", doc, chunk, f"Question {i} about {title}?",
+                                     f"Answer {i}: a fact stated fully about {title}.", status="accepted"))
+        ids.append(insert_sample(project, "focal_rewrite", doc, chunk, "Q?", text=text, status="accepted"))
+        ids.append(insert_sample(project, "rewrite", doc, chunk, text=text[::-1], status="rejected"))
+    return project, ids
+
+
+def test_token_shares_follow_the_recipe(curated, tokenizer):
+    project, _ = curated
+    mix = build_mixture(project, MixtureConfig(qa_share=0.5, replay_share=0.1, token_budget=4000, seq_len=256), tokenizer)
+    by_kind = mix.summary["tokens_by_kind"]
+    total = sum(by_kind.values())
+    qa, docs, replay = by_kind["qa"], by_kind["focal_rewrite"], by_kind["replay"]
+    assert abs(total - 4000) < 120
+    assert abs(replay / total - 0.1) < 0.02
+    assert abs(qa / (qa + docs) - 0.5) < 0.05
+    assert "rewrite" not in by_kind  # rejected samples never train
+    assert mix.summary["repeats"]["qa"] > 1  # few QA tokens: they are repeated to reach the 1:1 share
+
+
+def test_documents_are_packed_into_full_blocks(curated, tokenizer):
+    project, _ = curated
+    config = MixtureConfig(qa_share=0.0, replay_share=0.1, seq_len=128)
+    mix = build_mixture(project, config, tokenizer)
+    lengths = sorted(len(e["input_ids"]) for e in mix.examples)
+    assert lengths[-1] == 128 and sum(1 for n in lengths if n < 128) <= 1  # only the tail block is short
+
+
+def test_answer_only_loss_masks_the_question(tokenizer):
+    ids, labels = qa_item(tokenizer, "Where is the cook?", "On Phobos.", answer_only=True, seq_len=256)
+    assert labels[0] == -100 and labels[-1] != -100
+    answer_tokens = [t for t, label in zip(ids, labels, strict=True) if label != -100]
+    assert "Phobos" in tokenizer.decode(answer_tokens) and "cook" not in tokenizer.decode(answer_tokens)
+    _, all_labels = qa_item(tokenizer, "Where is the cook?", "On Phobos.", answer_only=False, seq_len=256)
+    assert -100 not in all_labels
+
+
+def test_the_run_records_sample_ids_and_seed_and_is_reproducible(curated, tokenizer):
+    project, ids = curated
+    config = MixtureConfig(seed=7, seq_len=128)
+    first = build_mixture(project, config, tokenizer)
+    again = build_mixture(project, config, tokenizer)
+    assert first.examples == again.examples and first.summary["seed"] == 7
+    used = {int(k) for k in first.summary["sample_ids"]}
+    assert used and used <= set(ids)
+
+
+def test_nothing_accepted_is_a_clear_error(project, tokenizer):
+    with pytest.raises(ValueError, match="No accepted samples"):
+        build_mixture(project, MixtureConfig(), tokenizer)

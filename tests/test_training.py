@@ -1,0 +1,136 @@
+"""Real training of the bundled 135M model on CPU in the worker subprocess: LoRA, QLoRA, merge, resume, DDP."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from smt_gui.ingest import ingest_paths
+from smt_gui.train import runner
+from smt_gui.train.config import TrainConfig
+from smt_gui.train.mixture import MixtureConfig
+from smt_gui.train.probe import generate, load_for_inference, mean_loss
+
+from .conftest import QUALITY_SMALL, REPO, require_shared
+from .sample_factory import first_chunk, insert_sample
+
+pytestmark = pytest.mark.slow
+
+FACTS = [
+    ("Where did the crew of the Leo pick up their new cook?", "The crew of the Leo picked up their new cook on Phobos, the inner moon of Mars."),
+    ("Why did the Leo need a new cook?", "The Leo needed a new cook because its regular cook came down with acute indigestion."),
+    ("Where was the Leo bound?", "The Leo was bound for Callisto."),
+    ("What did the new cook do to the Leo?", "The new cook was a piping-voiced Jonah who jinxed the Leo straight into Chaos."),
+]
+
+
+@pytest.fixture
+def curated(project):
+    """Accepted QAs and a focal rewrite made from a real QuALITY article (what the Curate tab hands to training)."""
+    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    doc, chunk, text = first_chunk(project, "CAPTAIN CHAOS")
+    for question, answer in FACTS:
+        insert_sample(project, "qa", doc, chunk, question, answer, status="accepted")
+    insert_sample(project, "focal_rewrite", doc, chunk, FACTS[0][0], text=text[:1200], status="accepted")
+    return project
+
+
+def train(project, **overrides):
+    config = TrainConfig(**{"method": "lora", "max_steps": 6, "batch_size": 2, "save_steps": 3,
+                            "mixture": MixtureConfig(seq_len=128, replay_share=0.0), **overrides})
+    run = runner.prepare_run(project, config)
+    proc = runner.launch(project, run)
+    assert runner.wait(proc, run, poll_s=0.5) == 0, (run.path / "train.log").read_text()[-3000:]
+    return run
+
+
+def test_lora_learns_the_training_text_and_the_adapter_reloads_and_generates(curated):
+    from datasets import load_from_disk
+
+    run = train(curated, max_steps=16, learning_rate=2e-3, batch_size=4)
+    state = runner.run_state(run)
+    assert state["status"] == "done" and state["step"] == 16
+    examples = list(load_from_disk(str(run.path / "data")))
+    base_dir = run.summary["base_model_dir"]
+    base_model, _ = load_for_inference(base_dir)
+    tuned_model, tokenizer = load_for_inference(base_dir, runner.output_dir(run))
+    before, after = mean_loss(base_model, examples), mean_loss(tuned_model, examples)
+    assert after < before * 0.8, (before, after)  # the loss on the training text fell
+    metrics = runner.run_metrics(run)
+    assert metrics[0]["step"] == 1 and metrics[-1]["step"] == 16 and metrics[-1]["learning_rate"] is not None
+    answer = generate(tuned_model, tokenizer, FACTS[0][0])
+    assert answer.strip()
+    with curated.connect() as conn:
+        row = conn.execute("SELECT status, dataset FROM runs WHERE name = ?", (run.name,)).fetchone()
+        final = conn.execute("SELECT value FROM metrics WHERE name = 'last_loss'").fetchone()
+    assert row["status"] == "done" and final is not None
+    assert json.loads(row["dataset"])["sample_ids"]  # the exact data is recorded with the run
+
+
+def test_qlora_4bit_path_trains_on_cpu(curated):
+    run = train(curated, method="qlora", max_steps=3)
+    assert runner.run_state(run)["status"] == "done"
+    assert (runner.output_dir(run) / "adapter_config.json").exists()
+
+
+def test_merge_works_although_the_base_came_from_a_gguf(curated):
+    run = train(curated, max_steps=2)
+    merged = runner.merge(curated, run)
+    model, tokenizer = load_for_inference(merged)
+    assert generate(model, tokenizer, "Hello!", max_new_tokens=5).strip()
+
+
+def test_killed_training_resumes_from_its_checkpoint_not_from_zero(curated):
+    config = TrainConfig(method="lora", max_steps=10, batch_size=2, save_steps=3,
+                         mixture=MixtureConfig(seq_len=128, replay_share=0.0))
+    run = runner.prepare_run(curated, config)
+    proc = runner.launch(curated, run)
+    deadline = time.time() + 300
+    while time.time() < deadline and not (run.path / "checkpoints" / "checkpoint-3").exists():
+        time.sleep(0.2)
+    time.sleep(1.0)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert runner.run_state(runner.get_run(curated, run.id))["status"] == "interrupted"
+    checkpoint = runner.last_checkpoint_step(run)
+    assert checkpoint >= 3 and (run.path / "checkpoints" / f"checkpoint-{checkpoint}" / "optimizer.pt").exists()
+
+    resumed = runner.launch(curated, run, resume=True)
+    assert runner.wait(resumed, run, poll_s=0.5) == 0, (run.path / "train.log").read_text()[-3000:]
+    state = runner.run_state(run)
+    assert state["status"] == "done" and state["step"] == 10 and state["resumed"]
+    steps_after = [m["step"] for m in runner.run_metrics(run) if m["time"] > state["started"]]
+    assert steps_after[0] == checkpoint + 1  # continued from the checkpoint's step (with its optimizer state)
+
+
+def test_cancel_saves_a_checkpoint_and_stops(curated):
+    config = TrainConfig(method="lora", max_steps=200, batch_size=2, save_steps=100,
+                         mixture=MixtureConfig(seq_len=128, replay_share=0.0))
+    run = runner.prepare_run(curated, config)
+    proc = runner.launch(curated, run)
+    deadline = time.time() + 300
+    while time.time() < deadline and len(runner.run_metrics(run)) < 2:
+        time.sleep(0.2)
+    assert runner.cancel(run)
+    proc.wait(timeout=120)
+    state = runner.run_state(run)
+    assert state["status"] == "cancelled" and 2 <= state["step"] < 200
+    assert runner.last_checkpoint_step(run) == state["step"]
+
+
+def test_cli_trains_with_two_ddp_processes(curated, tmp_path):
+    config = tmp_path / "train.json"
+    config.write_text(json.dumps({"method": "lora", "max_steps": 3, "batch_size": 2,
+                                  "mixture": {"seq_len": 128, "replay_share": 0.1}}))
+    result = subprocess.run([sys.executable, "-m", "smt_gui", "train", str(curated.root), "--config", str(config),
+                             "--nproc", "2", "--name", "ddp"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "run ddp: done" in result.stdout
+    state = runner.run_state(runner.get_run(curated, "ddp"))
+    assert state["world_size"] == 2 and state["step"] == 3
