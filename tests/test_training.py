@@ -23,7 +23,10 @@ from .sample_factory import first_chunk, insert_sample
 pytestmark = pytest.mark.slow
 
 FACTS = [
-    ("Where did the crew of the Leo pick up their new cook?", "The crew of the Leo picked up their new cook on Phobos, the inner moon of Mars."),
+    (
+        "Where did the crew of the Leo pick up their new cook?",
+        "The crew of the Leo picked up their new cook on Phobos, the inner moon of Mars.",
+    ),
     ("Why did the Leo need a new cook?", "The Leo needed a new cook because its regular cook came down with acute indigestion."),
     ("Where was the Leo bound?", "The Leo was bound for Callisto."),
     ("What did the new cook do to the Leo?", "The new cook was a piping-voiced Jonah who jinxed the Leo straight into Chaos."),
@@ -42,8 +45,16 @@ def curated(project):
 
 
 def train(project, **overrides):
-    config = TrainConfig(**{"method": "lora", "max_steps": 6, "batch_size": 2, "save_steps": 3,
-                            "mixture": MixtureConfig(seq_len=128, replay_share=0.0), **overrides})
+    config = TrainConfig(
+        **{
+            "method": "lora",
+            "max_steps": 6,
+            "batch_size": 2,
+            "save_steps": 3,
+            "mixture": MixtureConfig(seq_len=128, replay_share=0.0),
+            **overrides,
+        }
+    )
     run = runner.prepare_run(project, config)
     proc = runner.launch(project, run)
     assert runner.wait(proc, run, poll_s=0.5) == 0, (run.path / "train.log").read_text()[-3000:]
@@ -87,8 +98,7 @@ def test_merge_works_although_the_base_came_from_a_gguf(curated):
 
 
 def test_killed_training_resumes_from_its_checkpoint_not_from_zero(curated):
-    config = TrainConfig(method="lora", max_steps=10, batch_size=2, save_steps=3,
-                         mixture=MixtureConfig(seq_len=128, replay_share=0.0))
+    config = TrainConfig(method="lora", max_steps=10, batch_size=2, save_steps=3, mixture=MixtureConfig(seq_len=128, replay_share=0.0))
     run = runner.prepare_run(curated, config)
     proc = runner.launch(curated, run)
     deadline = time.time() + 300
@@ -110,8 +120,7 @@ def test_killed_training_resumes_from_its_checkpoint_not_from_zero(curated):
 
 
 def test_cancel_saves_a_checkpoint_and_stops(curated):
-    config = TrainConfig(method="lora", max_steps=200, batch_size=2, save_steps=100,
-                         mixture=MixtureConfig(seq_len=128, replay_share=0.0))
+    config = TrainConfig(method="lora", max_steps=200, batch_size=2, save_steps=100, mixture=MixtureConfig(seq_len=128, replay_share=0.0))
     run = runner.prepare_run(curated, config)
     proc = runner.launch(curated, run)
     deadline = time.time() + 300
@@ -126,10 +135,14 @@ def test_cancel_saves_a_checkpoint_and_stops(curated):
 
 def test_cli_trains_with_two_ddp_processes(curated, tmp_path):
     config = tmp_path / "train.json"
-    config.write_text(json.dumps({"method": "lora", "max_steps": 3, "batch_size": 2,
-                                  "mixture": {"seq_len": 128, "replay_share": 0.1}}))
-    result = subprocess.run([sys.executable, "-m", "smt_gui", "train", str(curated.root), "--config", str(config),
-                             "--nproc", "2", "--name", "ddp"], cwd=REPO, capture_output=True, text=True, timeout=600)
+    config.write_text(json.dumps({"method": "lora", "max_steps": 3, "batch_size": 2, "mixture": {"seq_len": 128, "replay_share": 0.1}}))
+    result = subprocess.run(
+        [sys.executable, "-m", "smt_gui", "train", str(curated.root), "--config", str(config), "--nproc", "2", "--name", "ddp"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "run ddp: done" in result.stdout
     state = runner.run_state(runner.get_run(curated, "ddp"))
