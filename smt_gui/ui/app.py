@@ -51,8 +51,8 @@ def build_app(projects_root: Path) -> gr.Blocks:
                 gen_tab = generate.build(project_state)
             with gr.Tab("Curate", id="curate") as cur_tab_item:
                 cur_tab = curate.build(project_state)
-            with gr.Tab("Train", id="train"):
-                train.build()
+            with gr.Tab("Train", id="train") as train_tab_item:
+                train_tab = train.build(project_state)
             with gr.Tab("Chat", id="chat"):
                 chat.build()
             with gr.Tab("Evaluate", id="evaluate"):
@@ -67,6 +67,7 @@ def build_app(projects_root: Path) -> gr.Blocks:
 
         gen_tab_item.select(generate.refresh, project_state, gen_tab.refresh_outputs)
         cur_tab_item.select(cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs)
+        train_tab_item.select(train_tab.refresh, project_state, train_tab.refresh_outputs)
         for trigger in (open_btn.click, name.submit):
             refresh_tabs(trigger(open_project, name, opened))
         refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened))

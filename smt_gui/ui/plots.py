@@ -79,3 +79,40 @@ def curation_charts(counts: list[dict], scored: list[dict]) -> tuple[go.Figure, 
         scores.add_histogram(x=values, nbinsx=20, showlegend=False, row=1, col=col, marker_color="#4f7cff")
     scores.update_layout(title="Check scores (run checks to fill)", height=320, margin={"l": 40, "r": 20, "t": 70, "b": 40})
     return by_status, lengths, scores
+
+
+def mixture_chart(summary: dict) -> go.Figure:
+    """Tokens per kind for each document (and replay): the exact mix a run will train on."""
+    by_doc = summary.get("tokens_by_document", {})
+    if not by_doc:
+        return _empty("Training mixture", "Nothing to train on yet")
+    kinds = sorted({k for kinds in by_doc.values() for k in kinds})
+    fig = go.Figure()
+    for kind in kinds:
+        docs = [d for d in by_doc if kind in by_doc[d]]
+        fig.add_bar(name=f"{kind} ({summary['tokens_by_kind'].get(kind, 0):,})", x=[d[:30] for d in docs],
+                    y=[by_doc[d][kind] for d in docs], marker_color=KIND_COLORS.get(kind))
+    fig.update_layout(barmode="stack", title=f"Training mixture: {summary.get('tokens_total', 0):,} tokens",
+                      height=340, margin={"l": 40, "r": 20, "t": 50, "b": 80}, legend={"orientation": "h", "y": 1.15})
+    return fig
+
+
+def loss_chart(metrics: list[dict]) -> go.Figure:
+    """Training loss per step with the learning rate on a second axis."""
+    from plotly.subplots import make_subplots
+
+    if not metrics:
+        return _empty("Training loss", "Start a run to see its loss here")
+    steps = [m["step"] for m in metrics]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_scatter(x=steps, y=[m["loss"] for m in metrics], name="loss", mode="lines+markers",
+                    line={"color": "#4f7cff"})
+    fig.add_scatter(x=steps, y=[m.get("learning_rate") for m in metrics], name="learning rate", mode="lines",
+                    line={"color": "#ff8a3d", "dash": "dot"}, secondary_y=True)
+    last = metrics[-1]
+    fig.update_layout(title=f"Training loss — step {last['step']}/{last.get('max_steps', '?')}, loss {last['loss']:.3f}",
+                      height=340, margin={"l": 40, "r": 40, "t": 50, "b": 40}, legend={"orientation": "h", "y": 1.12})
+    fig.update_xaxes(title_text="step")
+    fig.update_yaxes(title_text="loss", secondary_y=False)
+    fig.update_yaxes(title_text="learning rate", secondary_y=True)
+    return fig

@@ -1,9 +1,244 @@
-"""Train tab. Not built yet: it says so plainly rather than offering controls that do nothing."""
+"""Train tab: choose the mixture and method, preview the token mix, launch the worker, watch the loss live."""
 
 from __future__ import annotations
 
-from smt_gui.ui.common import coming_soon
+import json
+import shlex
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import gradio as gr
+import pandas as pd
+
+from smt_gui.llm.bundled import ModelNotFoundError
+from smt_gui.train import runner
+from smt_gui.train.config import TrainConfig, estimate_memory_gb
+from smt_gui.train.mixture import MixtureConfig
+from smt_gui.ui.common import require_project
+from smt_gui.ui.plots import loss_chart, mixture_chart
+
+METHOD_LABELS = {"LoRA": "lora", "QLoRA (4-bit base)": "qlora", "Full fine-tuning": "full"}
+RUN_COLUMNS = ["run", "status", "method", "steps", "final loss", "tokens", "created"]
+_procs: dict[str, subprocess.Popen] = {}  # workers started by this app, polled so they are reaped
 
 
-def build() -> None:
-    coming_soon("Train", "Mixed training (QA + documents + replay) with LoRA/QLoRA or full fine-tuning, with a live loss chart.")
+@dataclass
+class TrainTab:
+    refresh: Callable[[str | None], tuple]
+    refresh_outputs: list
+
+
+@lru_cache(maxsize=8)
+def _param_count(base_model: str) -> int:
+    """Parameters of a model, counted on the meta device (no weights loaded)."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    from smt_gui.train.base_model import resolve_base_model
+
+    config = AutoConfig.from_pretrained(resolve_base_model(base_model or None))
+    with torch.device("meta"):
+        model = AutoModelForCausalLM.from_config(config)
+    return sum(p.numel() for p in model.parameters())
+
+
+def memory_note(base_model: str, method_label: str, lora_r: float) -> str:
+    try:
+        n = _param_count(base_model or "")
+    except (ModelNotFoundError, OSError, ValueError) as exc:
+        return f"⚠ {exc}"
+    import torch
+
+    cuda = torch.cuda.is_available()
+    lora_params = int(n * 0.0075 * (lora_r or 16) / 16)  # ~0.75% of weights at r=16 on all linear layers
+    rows = [f"| {label} | {estimate_memory_gb(n, m, lora_params, cuda):.2f} GB |" for label, m in METHOD_LABELS.items()]
+    device = "CUDA GPU (bf16)" if cuda else "CPU (float32; QLoRA runs, slowly)"
+    return (f"Model: **{n / 1e6:.0f}M parameters** on {device}. Weights + gradients + optimizer, before activations:\n\n"
+            "| method | memory |\n|---|---|\n" + "\n".join(rows) +
+            "\n\nThe paper trains all weights (full); LoRA/QLoRA save memory and are said to learn less.")
+
+
+def _config(base_model: str, method_label: str, qa_share: float, replay_share: float, budget: float, originals: bool,
+            answer_only: bool, seq_len: float, seed: float, replay_path: str, epochs: float, max_steps: float, lr: float,
+            batch: float, accum: float, lora_r: float, save_steps: float, name: str) -> TrainConfig:
+    mixture = MixtureConfig(qa_share=float(qa_share), replay_share=float(replay_share), token_budget=int(budget) or None,
+                            include_originals=bool(originals), answer_only_loss=bool(answer_only), seq_len=int(seq_len),
+                            seed=int(seed), replay_path=(replay_path or "").strip() or None)
+    return TrainConfig(base_model=(base_model or "").strip(), method=METHOD_LABELS[method_label], mixture=mixture,
+                       epochs=float(epochs), max_steps=int(max_steps) or -1, learning_rate=float(lr) or None,
+                       batch_size=int(batch), grad_accum=int(accum), lora_r=int(lora_r), lora_alpha=int(lora_r) * 2,
+                       save_steps=int(save_steps), seed=int(seed), name=(name or "").strip() or None).validate()
+
+
+def preview(project_path: str | None, *values: object) -> tuple:
+    project = require_project(project_path)
+    try:
+        config = _config(*values)
+        summary = runner.preview_mixture(project, config)
+    except (ValueError, ModelNotFoundError) as exc:
+        raise gr.Error(str(exc)) from exc
+    command = f"smt train {shlex.quote(str(project.root))} --config run.json   # run.json = {json.dumps(config.to_dict())}"
+    text = (f"**{summary['tokens_total']:,} tokens** in {summary['examples']} training sequences · repeats: QA ×"
+            f"{summary['repeats']['qa']}, documents ×{summary['repeats']['documents']}\n\nSame run from a shell:\n"
+            f"```\n{command}\n```")
+    return mixture_chart(summary), text
+
+
+def _runs_frame(project) -> pd.DataFrame:
+    rows = []
+    for run in runner.list_runs(project)[:30]:
+        state = runner.run_state(run)
+        rows.append([run.name, state.get("status"), run.config.get("method"), state.get("step", ""),
+                     state.get("last_loss", ""), run.summary.get("tokens_total", ""), run.created_at])
+    return pd.DataFrame(rows, columns=RUN_COLUMNS)
+
+
+def _status_html(run: runner.Run | None) -> str:
+    if run is None:
+        return "<div id='train-status'>No training run yet.</div>"
+    state = runner.run_state(run)
+    metrics = runner.run_metrics(run)
+    last = metrics[-1] if metrics else {}
+    step, max_steps = last.get("step", state.get("step", 0)), last.get("max_steps") or "?"
+    eta = f" · ETA {last['eta_s']:.0f} s" if state.get("status") == "running" and last.get("eta_s") else ""
+    error = f"<div style='color:#c0392b'>{state['error']}</div>" if state.get("error") else ""
+    loss = f" · loss {last['loss']:.4f}" if "loss" in last else ""
+    rate = f" · {last['tokens_per_s']} tokens/s" if last.get("tokens_per_s") else ""
+    return (f"<div id='train-status'><b>{run.name}: {state.get('status')}</b> — step {step}/{max_steps}{loss}{rate}{eta}"
+            f"{error}</div>")
+
+
+def poll(project_path: str | None, run_name: str | None) -> tuple:
+    for key, proc in list(_procs.items()):
+        if proc.poll() is not None:
+            _procs.pop(key)
+    if not project_path:
+        return _status_html(None), loss_chart([]), pd.DataFrame(columns=RUN_COLUMNS), gr.Timer(active=False)
+    project = require_project(project_path)
+    runs = runner.list_runs(project)
+    run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
+    active = bool(run and runner.run_state(run).get("status") in runner.ACTIVE)
+    return (_status_html(run), loss_chart(runner.run_metrics(run) if run else []), _runs_frame(project),
+            gr.Timer(active=active))
+
+
+def start(project_path: str | None, *values: object) -> tuple:
+    project = require_project(project_path)
+    busy = [r for r in runner.list_runs(project) if runner.run_state(r).get("status") in runner.ACTIVE]
+    if busy:
+        raise gr.Error(f"Run {busy[0].name} is still training; cancel it first.")
+    try:
+        run = runner.prepare_run(project, _config(*values))
+    except (ValueError, ModelNotFoundError) as exc:
+        raise gr.Error(str(exc)) from exc
+    _procs[str(run.path)] = runner.launch(project, run)
+    return (run.name, *poll(project_path, run.name))
+
+
+def cancel(project_path: str | None, run_name: str | None) -> tuple:
+    project = require_project(project_path)
+    runs = runner.list_runs(project)
+    run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
+    if run is None or not runner.cancel(run):
+        raise gr.Error("No training run is active.")
+    gr.Info("Stopping after this step; a checkpoint is saved so Resume continues from here.")
+    return poll(project_path, run.name)
+
+
+def resume(project_path: str | None, run_name: str | None) -> tuple:
+    project = require_project(project_path)
+    runs = runner.list_runs(project)
+    run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
+    if run is None or runner.run_state(run).get("status") not in ("cancelled", "interrupted", "failed"):
+        raise gr.Error("Select a cancelled, interrupted or failed run to resume.")
+    _procs[str(run.path)] = runner.launch(project, run, resume=True)
+    return poll(project_path, run.name)
+
+
+def select_run(project_path: str | None, frame: pd.DataFrame, event: gr.SelectData) -> tuple:
+    row = event.index[0] if isinstance(event.index, list | tuple) else event.index
+    name = str(frame.iloc[row]["run"])
+    return (name, *poll(project_path, name))
+
+
+def merge(project_path: str | None, run_name: str | None, gguf: bool) -> str:
+    project = require_project(project_path)
+    runs = runner.list_runs(project)
+    run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
+    if run is None:
+        raise gr.Error("No run selected.")
+    try:
+        out = runner.export_gguf(project, run) if gguf else runner.merge(project, run)
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
+    return f"Wrote `{out}`"
+
+
+def build(project_state: gr.State) -> TrainTab:
+    current = gr.State(None)
+    with gr.Row():
+        with gr.Column(scale=2):
+            base_model = gr.Textbox(label="Base model", placeholder="empty = bundled SmolLM2-135M · a .gguf · an HF folder")
+            method = gr.Radio(list(METHOD_LABELS), value="LoRA", label="Method")
+            memory = gr.Markdown()
+        with gr.Column(scale=3):
+            with gr.Row():
+                qa_share = gr.Slider(0, 1, value=0.5, step=0.05, label="QA share of QA+document tokens",
+                                     info="paper recipe: 0.5 (1:1)")
+                replay_share = gr.Slider(0, 0.5, value=0.1, step=0.01, label="Replay share (generic text)",
+                                         info="paper recipe: ~10%")
+            with gr.Row():
+                budget = gr.Number(label="Token budget (0 = all accepted samples once)", value=0, precision=0, minimum=0)
+                seq_len = gr.Number(label="Sequence length", value=512, precision=0, minimum=32, elem_id="train-seq")
+                seed = gr.Number(label="Seed", value=0, precision=0)
+            with gr.Row():
+                originals = gr.Checkbox(label="Also train on the original documents", value=False)
+                answer_only = gr.Checkbox(label="Loss on QA answers only", value=True)
+                replay_path = gr.Textbox(label="Replay corpus (empty = bundled public-domain texts)", scale=2)
+    with gr.Row():
+        epochs = gr.Number(label="Epochs", value=1, minimum=0.01)
+        max_steps = gr.Number(label="Max steps (0 = by epochs)", value=0, precision=0, minimum=0, elem_id="train-steps")
+        lr = gr.Number(label="Learning rate (0 = default)", value=0)
+        batch = gr.Number(label="Batch size", value=4, precision=0, minimum=1, elem_id="train-batch")
+        accum = gr.Number(label="Grad. accumulation", value=1, precision=0, minimum=1)
+        lora_r = gr.Number(label="LoRA rank", value=16, precision=0, minimum=1)
+        save_steps = gr.Number(label="Checkpoint every N steps", value=25, precision=0, minimum=1)
+        name = gr.Textbox(label="Run name (optional)")
+    with gr.Row():
+        preview_btn = gr.Button("Preview mixture")
+        start_btn = gr.Button("Start training", variant="primary", elem_id="train-start")
+        cancel_btn = gr.Button("Cancel", variant="stop")
+        resume_btn = gr.Button("Resume")
+    with gr.Row():
+        mix_plot = gr.Plot(label="Training mixture", elem_id="train-mix")
+        mix_text = gr.Markdown()
+    status = gr.HTML(_status_html(None))
+    loss_plot = gr.Plot(label="Loss", elem_id="train-loss")
+    runs = gr.Dataframe(headers=RUN_COLUMNS, interactive=False, label="Runs (click to view)", elem_id="train-runs")
+    with gr.Row():
+        merge_btn = gr.Button("Merge adapter into a full model", size="sm")
+        gguf_btn = gr.Button("Export GGUF (needs llama.cpp's converter)", size="sm")
+        merge_out = gr.Markdown()
+    timer = gr.Timer(2.0, active=False)
+
+    values = [base_model, method, qa_share, replay_share, budget, originals, answer_only, seq_len, seed, replay_path,
+              epochs, max_steps, lr, batch, accum, lora_r, save_steps, name]
+    view = [status, loss_plot, runs, timer]
+    for control in (base_model, method, lora_r):
+        control.change(memory_note, [base_model, method, lora_r], memory)
+    preview_btn.click(preview, [project_state, *values], [mix_plot, mix_text])
+    start_btn.click(preview, [project_state, *values], [mix_plot, mix_text]).then(
+        start, [project_state, *values], [current, *view])
+    cancel_btn.click(cancel, [project_state, current], view)
+    resume_btn.click(resume, [project_state, current], view)
+    runs.select(select_run, [project_state, runs], [current, *view])
+    merge_btn.click(lambda p, r: merge(p, r, False), [project_state, current], merge_out)
+    gguf_btn.click(lambda p, r: merge(p, r, True), [project_state, current], merge_out)
+    timer.tick(poll, [project_state, current], view)
+
+    def refresh(project_path: str | None) -> tuple:
+        return (None, memory_note("", "LoRA", 16), *poll(project_path, None))
+
+    return TrainTab(refresh=refresh, refresh_outputs=[current, memory, *view])

@@ -1,0 +1,147 @@
+"""Answering a question with one of the arms the paper compares: base, RAG, tuned (closed-book), tuned + RAG.
+
+All arms use the same base model through transformers (the tuned arms add the run's PEFT adapter, or load a fully
+fine-tuned model), so the only differences are the ones being compared: retrieved passages in the prompt, and
+what the weights learned. ``build_messages`` is the single place that decides what each arm sends to the model.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from smt_gui.generate.prompts import load_prompt
+from smt_gui.project import Project
+from smt_gui.retrieve import Hit, RagIndex
+
+ARMS = ("base", "rag", "tuned", "tuned+rag")
+
+
+@dataclass
+class Answer:
+    arm: str
+    text: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    seconds: float = 0.0
+    tokens: int = 0
+    done: bool = False
+    error: str | None = None
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.tokens / self.seconds if self.seconds else 0.0
+
+
+def uses_retrieval(arm: str) -> bool:
+    return arm in ("rag", "tuned+rag")
+
+
+def uses_adapter(arm: str) -> bool:
+    return arm in ("tuned", "tuned+rag")
+
+
+def build_messages(arm: str, question: str, hits: list[Hit], history: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
+    """The chat messages an arm sends: RAG arms put the retrieved passages in front of the question."""
+    messages = list(history or [])
+    if uses_retrieval(arm):
+        prompt = load_prompt("rag")
+        passages = "\n\n".join(f"[{i + 1}] ({h.title}) {h.text}" for i, h in enumerate(hits))
+        messages = [{"role": "system", "content": prompt.system}, *messages,
+                    {"role": "user", "content": prompt.user.format(passages=passages, question=question)}]
+    else:
+        messages.append({"role": "user", "content": question})
+    return messages
+
+
+class ChatEngine:
+    """Holds the base model and (per run) the tuned model for one project; thread-safe per model."""
+
+    def __init__(self, project: Project, run_name: str | None = None) -> None:
+        self.project = project
+        self.run_name = run_name
+        self._models: dict[str, Any] = {}
+        self._locks: dict[str, threading.Lock] = {"base": threading.Lock(), "tuned": threading.Lock()}
+        self._index: RagIndex | None = None
+
+    @property
+    def index(self) -> RagIndex:
+        if self._index is None:
+            self._index = RagIndex(self.project)
+        return self._index
+
+    def _run(self):
+        from smt_gui.train import runner
+
+        runs = [r for r in runner.list_runs(self.project) if runner.output_dir(r).exists()]
+        if self.run_name:
+            runs = [r for r in runs if r.name == self.run_name]
+        if not runs:
+            raise ValueError("No finished training run with a saved adapter/model: train one in the Train tab first.")
+        return runs[0]
+
+    def model(self, which: str):
+        """``base`` -> the run's base model (or the bundled one); ``tuned`` -> base + the run's adapter."""
+        if which not in self._models:
+            from smt_gui.train import runner
+            from smt_gui.train.base_model import resolve_base_model
+            from smt_gui.train.probe import load_for_inference
+
+            if which == "tuned":
+                run = self._run()
+                self._models[which] = load_for_inference(Path(run.summary["base_model_dir"]), runner.output_dir(run))
+            else:
+                try:
+                    base_dir = Path(self._run().summary["base_model_dir"])
+                except ValueError:
+                    base_dir = resolve_base_model(None)
+                self._models[which] = load_for_inference(base_dir)
+        return self._models[which]
+
+    def stream(self, arm: str, question: str, k: int = 4, history: list[dict[str, str]] | None = None,
+               max_new_tokens: int = 200, temperature: float = 0.0, mmr: bool = False) -> Iterator[Answer]:
+        """Yield the growing answer of one arm (retrieval first for the RAG arms)."""
+        from transformers import TextIteratorStreamer
+
+        answer = Answer(arm=arm)
+        started = time.perf_counter()
+        try:
+            if uses_retrieval(arm):
+                answer.hits = self.index.query(question, k=k, mmr=mmr)
+                yield answer
+            which = "tuned" if uses_adapter(arm) else "base"
+            model, tokenizer = self.model(which)
+            inputs = tokenizer.apply_chat_template(build_messages(arm, question, answer.hits, history),
+                                                   add_generation_prompt=True, return_tensors="pt", return_dict=True)
+            streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
+            kwargs = dict(**inputs, max_new_tokens=max_new_tokens, streamer=streamer, do_sample=temperature > 0,
+                          pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
+            if temperature > 0:
+                kwargs["temperature"] = temperature
+
+            def work() -> None:
+                with self._locks[which]:
+                    model.generate(**kwargs)
+
+            thread = threading.Thread(target=work, daemon=True)
+            thread.start()
+            for piece in streamer:
+                answer.text += piece
+                answer.tokens += 1
+                answer.seconds = time.perf_counter() - started
+                yield answer
+            thread.join()
+        except (ValueError, OSError, RuntimeError) as exc:
+            answer.error = str(exc)
+        answer.seconds = time.perf_counter() - started
+        answer.done = True
+        yield answer
+
+    def ask(self, arm: str, question: str, **kwargs: Any) -> Answer:
+        final = Answer(arm=arm)
+        for final in self.stream(arm, question, **kwargs):  # noqa: B007 - keep the last state
+            pass
+        return final

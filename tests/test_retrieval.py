@@ -1,0 +1,64 @@
+"""The RAG index with real Chroma and the bundled MiniLM embeddings, on the QuALITY dev_small articles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from smt_gui.ingest import ingest_paths
+from smt_gui.retrieve import RagIndex
+
+from .conftest import QUALITY_SMALL, REPO, require_shared
+
+GOOD = REPO / "tests" / "data" / "good"
+
+
+@pytest.fixture
+def indexed(project):
+    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    index = RagIndex(project)
+    counts = index.sync()
+    return project, index, counts
+
+
+def test_a_question_retrieves_the_passage_that_answers_it(indexed):
+    project, index, counts = indexed
+    assert counts["added"] == project.counts()["chunks"] and counts["removed"] == 0
+    hits = index.query("On which moon did the crew of the Leo pick up their new cook?", k=3)
+    assert any(h.title == "CAPTAIN CHAOS" and "new cook on Phobos" in h.text for h in hits), [h.title for h in hits]
+    assert hits[0].score >= hits[-1].score
+
+
+def test_reindexing_adds_only_new_chunks_and_drops_deleted_ones(indexed, monkeypatch):
+    from smt_gui import documents
+
+    project, index, counts = indexed
+    embedded: list[int] = []
+    original = index._embed
+    monkeypatch.setattr(index, "_embed", lambda texts: embedded.append(len(texts)) or original(texts))
+    assert index.sync()["added"] == 0 and embedded == []
+    ingest_paths(project, [GOOD / "notes.txt"])
+    result = index.sync()
+    assert result["added"] == 1 and sum(embedded) == 1
+    notes = next(d for d in documents.list_documents(project) if d.source_name == "notes.txt")
+    documents.delete_documents(project, [notes.id])
+    assert index.sync()["removed"] == 1 and index.count() == counts["total"]
+
+
+def test_the_index_survives_a_restart(indexed):
+    project, index, _ = indexed
+    code = (f"from smt_gui.project import Project; from smt_gui.retrieve import RagIndex; "
+            f"i = RagIndex(Project.open({str(project.root)!r})); "
+            f"print(i.count(), i.query('Who is the new cook on the ship?', k=1)[0].title)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
+    count, title = out.stdout.strip().split(" ", 1)
+    assert int(count) == index.count() and title
+
+
+def test_mmr_picks_diverse_passages(indexed):
+    _, index, _ = indexed
+    plain = index.query("love of kin and biology", k=4)
+    diverse = index.query("love of kin and biology", k=4, mmr=True, fetch_k=20)
+    assert len(diverse) == 4 and {h.chunk_id for h in plain} != {h.chunk_id for h in diverse} or len(plain) < 4
