@@ -179,6 +179,26 @@ def _cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from smt_gui.chat import ChatEngine
+    from smt_gui.retrieve import RagIndex
+
+    project = Project.open(args.dir)
+    arms = args.arm.split(",")
+    if any(a in ("rag", "tuned+rag") for a in arms):
+        RagIndex(project).sync()
+    engine = ChatEngine(project, args.run)
+    failed = 0
+    for arm in arms:
+        answer = engine.ask(arm, args.question, k=args.k, max_new_tokens=args.max_tokens)
+        print(f"== {arm} ({answer.seconds:.1f} s, {answer.tokens_per_s:.1f} tokens/s)")
+        for i, hit in enumerate(answer.hits):
+            print(f"   [{i + 1}] {hit.title} ({hit.score:.3f}): {hit.text[:100]!r}")
+        print((answer.error and f"error: {answer.error}") or answer.text.strip())
+        failed += answer.error is not None
+    return 1 if failed else 0
+
+
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default="llama_cpp")
     parser.add_argument("--model", help="GGUF path, HF folder, or the served model name (default: bundled SmolLM2-135M)")
@@ -267,6 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     mg.add_argument("--gguf", action="store_true", help="also convert with llama.cpp's converter (SMT_LLAMA_CPP_DIR)")
     mg.add_argument("--outtype", default="f16")
     mg.set_defaults(func=_cmd_merge)
+
+    ask = sub.add_parser("ask", help="answer a question with base / rag / tuned / tuned+rag")
+    ask.add_argument("dir")
+    ask.add_argument("question")
+    ask.add_argument("--arm", default="tuned,rag", help="comma-separated: base, rag, tuned, tuned+rag")
+    ask.add_argument("--run", help="training run for the tuned arms (default: the newest finished one)")
+    ask.add_argument("--k", type=int, default=4, help="retrieved chunks")
+    ask.add_argument("--max-tokens", type=int, default=120)
+    ask.set_defaults(func=_cmd_ask)
 
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")
     ui.add_argument("rest", nargs=argparse.REMAINDER)

@@ -53,8 +53,8 @@ def build_app(projects_root: Path) -> gr.Blocks:
                 cur_tab = curate.build(project_state)
             with gr.Tab("Train", id="train") as train_tab_item:
                 train_tab = train.build(project_state)
-            with gr.Tab("Chat", id="chat"):
-                chat.build()
+            with gr.Tab("Chat", id="chat") as chat_tab_item:
+                chat_tab = chat.build(project_state)
             with gr.Tab("Evaluate", id="evaluate"):
                 evaluate.build()
 
@@ -68,6 +68,7 @@ def build_app(projects_root: Path) -> gr.Blocks:
         gen_tab_item.select(generate.refresh, project_state, gen_tab.refresh_outputs)
         cur_tab_item.select(cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs)
         train_tab_item.select(train_tab.refresh, project_state, train_tab.refresh_outputs)
+        chat_tab_item.select(chat_tab.refresh, project_state, chat_tab.refresh_outputs)
         for trigger in (open_btn.click, name.submit):
             refresh_tabs(trigger(open_project, name, opened))
         refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened))

@@ -1,9 +1,166 @@
-"""Chat tab. Not built yet: it says so plainly rather than offering controls that do nothing."""
+"""Chat tab: the same question to the tuned model (closed-book), the RAG baseline and optionally tuned + RAG, side by side."""
 
 from __future__ import annotations
 
-from smt_gui.ui.common import coming_soon
+import html
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import gradio as gr
+
+from smt_gui.chat import Answer, ChatEngine
+from smt_gui.documents import list_eval_questions
+from smt_gui.retrieve import RagIndex
+from smt_gui.train import runner
+from smt_gui.ui.common import require_project
+
+NOTE = ("The bundled 135M model answers weakly with or without retrieval; the point here is the comparison. "
+        "Train on a stronger base model for real use.")
+COLUMNS = ("tuned", "rag", "tuned+rag")
+TITLES = {"tuned": "Tuned (closed-book)", "rag": "RAG (base + retrieved chunks)", "tuned+rag": "Tuned + RAG"}
+_engines: dict[tuple[str, str | None], ChatEngine] = {}
+_engines_lock = threading.Lock()
 
 
-def build() -> None:
-    coming_soon("Chat", "The tuned model beside a Chroma-backed RAG baseline, answering the same question.")
+@dataclass
+class ChatTab:
+    refresh: Callable[[str | None], tuple]
+    refresh_outputs: list
+
+
+def engine_for(project_path: str, run_name: str | None) -> ChatEngine:
+    key = (project_path, run_name or None)
+    with _engines_lock:
+        if key not in _engines:
+            _engines.clear()  # one set of models in memory at a time
+            _engines[key] = ChatEngine(require_project(project_path), run_name or None)
+        return _engines[key]
+
+
+def hits_html(answer: Answer) -> str:
+    if not answer.hits:
+        return ""
+    items = "".join(
+        f"<details><summary>[{i + 1}] <b>{html.escape(h.title)}</b> · score {h.score:.3f}</summary>"
+        f"<div style='white-space:pre-wrap;font-size:0.9em'>{html.escape(h.text)}</div></details>"
+        for i, h in enumerate(answer.hits))
+    return f"<div class='chat-hits'>{items}</div>"
+
+
+def stats_line(answer: Answer) -> str:
+    if answer.error:
+        return f"⚠ {answer.error}"
+    state = "" if answer.done else " · generating…"
+    return f"{answer.seconds:.1f} s · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s{state}"
+
+
+def ask(project_path: str | None, run_name: str | None, question: str, k: float, mmr: bool, max_tokens: float,
+        with_both: bool, h_tuned: list, h_rag: list, h_both: list) -> Iterator[tuple]:
+    """Stream all columns at once: one thread per arm feeds a queue, this generator repaints every column."""
+    if not project_path:
+        raise gr.Error("Open a project first.")
+    if not (question or "").strip():
+        raise gr.Error("Type a question first.")
+    engine = engine_for(project_path, run_name)
+    arms = [a for a in COLUMNS if a != "tuned+rag" or with_both]
+    histories = {"tuned": list(h_tuned or []), "rag": list(h_rag or []), "tuned+rag": list(h_both or [])}
+    latest = {arm: Answer(arm=arm) for arm in arms}
+    updates: queue.Queue = queue.Queue()
+
+    def work(arm: str) -> None:
+        prior = [m for m in histories[arm] if m["role"] in ("user", "assistant")]
+        for state in engine.stream(arm, question, k=int(k), mmr=mmr, max_new_tokens=int(max_tokens),
+                                   history=prior if arm == "tuned" else None):
+            updates.put((arm, state))
+        updates.put((arm, None))
+
+    for arm in arms:
+        histories[arm] = [*histories[arm], {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
+        threading.Thread(target=work, args=(arm,), daemon=True).start()
+    running = set(arms)
+    while running:
+        arm, state = updates.get()
+        if state is None:
+            running.discard(arm)
+        else:
+            latest[arm] = state
+            histories[arm][-1] = {"role": "assistant", "content": (state.error and f"⚠ {state.error}") or state.text}
+        yield _view(histories, latest)
+
+
+def _view(histories: dict, latest: dict) -> tuple:
+    out = []
+    for arm in COLUMNS:
+        answer = latest.get(arm, Answer(arm=arm))
+        out += [histories[arm], stats_line(answer) if arm in latest else "", hits_html(answer)]
+    return (*out, histories["tuned"], histories["rag"], histories["tuned+rag"])
+
+
+def reindex(project_path: str | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
+    project = require_project(project_path)
+    counts = RagIndex(project).sync(progress=lambda done, total: progress((done, total), desc="Embedding chunks"))
+    return f"Index: {counts['total']} chunks ({counts['added']} added, {counts['removed']} removed)."
+
+
+def pick_eval(project_path: str | None, choice: str | None) -> tuple[str, str]:
+    if not project_path or not choice:
+        return "", ""
+    question = next((q for q in list_eval_questions(require_project(project_path)) if str(q["id"]) == str(choice)), None)
+    if question is None:
+        return "", ""
+    gold = question["answer"] or ""
+    if question["options"]:
+        options = "\n".join(f"{'ABCD'[i] if i < 4 else i}. {o}" for i, o in enumerate(question["options"]))
+        return question["question"] + "\n" + options, f"**Gold answer:** {gold}"
+    return question["question"], f"**Gold answer:** {gold}"
+
+
+def build(project_state: gr.State) -> ChatTab:
+    gr.Markdown(NOTE)
+    with gr.Row():
+        run = gr.Dropdown([], label="Tuned run (adapter)", elem_id="chat-run")
+        k = gr.Slider(1, 16, value=4, step=1, label="Retrieved chunks (top-k)")
+        mmr = gr.Checkbox(label="MMR (diverse chunks)", value=False)
+        max_tokens = gr.Slider(16, 512, value=120, step=8, label="Max new tokens")
+        with_both = gr.Checkbox(label="Show Tuned + RAG", value=True)
+    with gr.Row():
+        index_btn = gr.Button("Index / re-index documents", size="sm", elem_id="chat-index")
+        index_status = gr.Markdown(elem_id="chat-index-status")
+    with gr.Row():
+        eval_pick = gr.Dropdown([], label="Ask an eval-set question", scale=2)
+        gold = gr.Markdown(elem_id="chat-gold")
+    with gr.Row():
+        question = gr.Textbox(label="Question", lines=2, scale=4, elem_id="chat-question")
+        with gr.Column(scale=1):
+            ask_btn = gr.Button("Ask all", variant="primary", elem_id="chat-ask")
+            clear = gr.Button("Clear")
+    histories = [gr.State([]), gr.State([]), gr.State([])]
+    outputs = []
+    with gr.Row():
+        for arm in COLUMNS:
+            with gr.Column(elem_id=f"chat-col-{arm.replace('+', '-')}"):
+                bot = gr.Chatbot(label=TITLES[arm], height=360, buttons=["copy", "copy_all"])
+                stats = gr.Markdown()
+                hits = gr.HTML()
+                outputs += [bot, stats, hits]
+
+    inputs = [project_state, run, question, k, mmr, max_tokens, with_both, *histories]
+    ask_btn.click(ask, inputs, [*outputs, *histories])
+    question.submit(ask, inputs, [*outputs, *histories])
+    clear.click(lambda: ([], "", "") * 3 + ([], [], []), None, [*outputs, *histories])
+    index_btn.click(reindex, project_state, index_status)
+    eval_pick.change(pick_eval, [project_state, eval_pick], [question, gold])
+
+    def refresh(project_path: str | None) -> tuple:
+        if not project_path:
+            return gr.update(choices=[], value=None), gr.update(choices=[], value=None), ""
+        project = require_project(project_path)
+        runs = [r.name for r in runner.list_runs(project) if runner.output_dir(r).exists()]
+        evals = [(q["question"][:90], str(q["id"])) for q in list_eval_questions(project)[:300]]
+        count = RagIndex(project).count()
+        status = f"Index: {count} chunks." if count else "Not indexed yet: press *Index / re-index documents*."
+        return (gr.update(choices=runs, value=runs[0] if runs else None), gr.update(choices=evals, value=None), status)
+
+    return ChatTab(refresh=refresh, refresh_outputs=[run, eval_pick, index_status])
