@@ -2,7 +2,7 @@
 side with its two parts measured alone (MiniLM embedding of the question; a raw Chroma query with a precomputed
 embedding). Target: p50 < 30 ms for the app's query on this machine.
 
-The corpus is real text: the QuALITY articles of ../shared/data, cut into 32-token chunks by the app's own
+The corpus is real text: the QuALITY articles of ../shared/data, cut into 28-token chunks by the app's own
 ingestion so that it reaches ~10k chunks; the queries are the QuALITY questions.
 
     python benchmarks/retrieval.py [--chunks 10000] [--queries 200]
@@ -45,7 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         project = Project.create(Path(tmp) / "bench")
         ingest_paths(project, [DATA / "dev_single_question.jsonl", DATA / "dev_small.jsonl"],
-                     config=ChunkingConfig(size=32, overlap=0))
+                     config=ChunkingConfig(size=28, overlap=0))
         with project.connect() as conn:
             extra = conn.execute("SELECT id FROM chunks ORDER BY id LIMIT -1 OFFSET ?", (args.chunks,)).fetchall()
             conn.executemany("DELETE FROM chunks WHERE id = ?", [(r[0],) for r in extra])

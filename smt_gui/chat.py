@@ -102,7 +102,8 @@ class ChatEngine:
         return self._models[which]
 
     def stream(self, arm: str, question: str, k: int = 4, history: list[dict[str, str]] | None = None,
-               max_new_tokens: int = 200, temperature: float = 0.0, mmr: bool = False) -> Iterator[Answer]:
+               max_new_tokens: int = 200, temperature: float = 0.0, mmr: bool = False,
+               reranker: str | None = None) -> Iterator[Answer]:
         """Yield the growing answer of one arm (retrieval first for the RAG arms)."""
         from transformers import TextIteratorStreamer
 
@@ -110,7 +111,7 @@ class ChatEngine:
         started = time.perf_counter()
         try:
             if uses_retrieval(arm):
-                answer.hits = self.index.query(question, k=k, mmr=mmr)
+                answer.hits = self.index.query(question, k=k, mmr=mmr, reranker=reranker or None)
                 yield answer
             which = "tuned" if uses_adapter(arm) else "base"
             model, tokenizer = self.model(which)

@@ -32,7 +32,7 @@ def test_ask_once_and_both_columns_answer(app_server, browser):
     page.get_by_role("tab", name="Chat").click()
     expect(page.locator("#chat-index-status")).to_contain_text("Not indexed yet", timeout=60_000)
     page.locator("#chat-index").click()
-    expect(page.locator("#chat-index-status")).to_contain_text("chunks (", timeout=180_000)
+    expect(page.locator("#chat-index-status")).to_contain_text("added", timeout=180_000)
     page.locator("#chat-question textarea").fill("On which moon did the crew pick up their new cook?")
     page.locator("#chat-ask").click()
 

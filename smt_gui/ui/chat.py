@@ -57,7 +57,7 @@ def stats_line(answer: Answer) -> str:
 
 
 def ask(project_path: str | None, run_name: str | None, question: str, k: float, mmr: bool, max_tokens: float,
-        with_both: bool, h_tuned: list, h_rag: list, h_both: list) -> Iterator[tuple]:
+        with_both: bool, reranker: str, h_tuned: list, h_rag: list, h_both: list) -> Iterator[tuple]:
     """Stream all columns at once: one thread per arm feeds a queue, this generator repaints every column."""
     if not project_path:
         raise gr.Error("Open a project first.")
@@ -72,7 +72,7 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
     def work(arm: str) -> None:
         prior = [m for m in histories[arm] if m["role"] in ("user", "assistant")]
         for state in engine.stream(arm, question, k=int(k), mmr=mmr, max_new_tokens=int(max_tokens),
-                                   history=prior if arm == "tuned" else None):
+                                   history=prior if arm == "tuned" else None, reranker=(reranker or "").strip() or None):
             updates.put((arm, state))
         updates.put((arm, None))
 
@@ -126,6 +126,8 @@ def build(project_state: gr.State) -> ChatTab:
         max_tokens = gr.Slider(16, 512, value=120, step=8, label="Max new tokens")
         with_both = gr.Checkbox(label="Show Tuned + RAG", value=True)
     with gr.Row():
+        reranker = gr.Textbox(label="Cross-encoder reranker folder (optional)", placeholder="a local sentence-transformers "
+                              "CrossEncoder model; reranks 20 candidates down to top-k")
         index_btn = gr.Button("Index / re-index documents", size="sm", elem_id="chat-index")
         index_status = gr.Markdown(elem_id="chat-index-status")
     with gr.Row():
@@ -146,7 +148,7 @@ def build(project_state: gr.State) -> ChatTab:
                 hits = gr.HTML()
                 outputs += [bot, stats, hits]
 
-    inputs = [project_state, run, question, k, mmr, max_tokens, with_both, *histories]
+    inputs = [project_state, run, question, k, mmr, max_tokens, with_both, reranker, *histories]
     ask_btn.click(ask, inputs, [*outputs, *histories])
     question.submit(ask, inputs, [*outputs, *histories])
     clear.click(lambda: ([], "", "") * 3 + ([], [], []), None, [*outputs, *histories])
@@ -160,7 +162,9 @@ def build(project_state: gr.State) -> ChatTab:
         runs = [r.name for r in runner.list_runs(project) if runner.output_dir(r).exists()]
         evals = [(q["question"][:90], str(q["id"])) for q in list_eval_questions(project)[:300]]
         count = RagIndex(project).count()
-        status = f"Index: {count} chunks." if count else "Not indexed yet: press *Index / re-index documents*."
+        chunking = project.get_setting("chunking") or {"size": 512, "overlap": 64}
+        status = (f"Index: {count} chunks of {chunking['size']} tokens." if count
+                  else "Not indexed yet: press *Index / re-index documents*.")
         return (gr.update(choices=runs, value=runs[0] if runs else None), gr.update(choices=evals, value=None), status)
 
     return ChatTab(refresh=refresh, refresh_outputs=[run, eval_pick, index_status])
