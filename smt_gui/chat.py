@@ -19,6 +19,9 @@ from smt_gui.project import Project
 from smt_gui.retrieve import Hit, RagIndex
 
 ARMS = ("base", "rag", "tuned", "tuned+rag")
+# transformers builds models under a process-wide "meta device" context while loading, so two threads loading at
+# once corrupt each other's weights ("Cannot copy out of meta tensor"): loads are serialised.
+_LOAD_LOCK = threading.Lock()
 
 
 @dataclass
@@ -85,6 +88,10 @@ class ChatEngine:
 
     def model(self, which: str):
         """``base`` -> the run's base model (or the bundled one); ``tuned`` -> base + the run's adapter."""
+        with _LOAD_LOCK:
+            return self._load(which)
+
+    def _load(self, which: str):
         if which not in self._models:
             from smt_gui.train import runner
             from smt_gui.train.base_model import resolve_base_model
@@ -117,15 +124,21 @@ class ChatEngine:
             model, tokenizer = self.model(which)
             inputs = tokenizer.apply_chat_template(build_messages(arm, question, answer.hits, history),
                                                    add_generation_prompt=True, return_tensors="pt", return_dict=True)
-            streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
+            streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
             kwargs = dict(**inputs, max_new_tokens=max_new_tokens, streamer=streamer, do_sample=temperature > 0,
                           pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
             if temperature > 0:
                 kwargs["temperature"] = temperature
 
+            failures: list[BaseException] = []
+
             def work() -> None:
-                with self._locks[which]:
-                    model.generate(**kwargs)
+                try:
+                    with self._locks[which]:
+                        model.generate(**kwargs)
+                except Exception as exc:
+                    failures.append(exc)
+                    streamer.end()
 
             thread = threading.Thread(target=work, daemon=True)
             thread.start()
@@ -135,6 +148,8 @@ class ChatEngine:
                 answer.seconds = time.perf_counter() - started
                 yield answer
             thread.join()
+            if failures:
+                raise RuntimeError(f"generation failed: {failures[0]}")
         except (ValueError, OSError, RuntimeError) as exc:
             answer.error = str(exc)
         answer.seconds = time.perf_counter() - started

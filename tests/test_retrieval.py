@@ -61,4 +61,5 @@ def test_mmr_picks_diverse_passages(indexed):
     _, index, _ = indexed
     plain = index.query("love of kin and biology", k=4)
     diverse = index.query("love of kin and biology", k=4, mmr=True, fetch_k=20)
-    assert len(diverse) == 4 and {h.chunk_id for h in plain} != {h.chunk_id for h in diverse} or len(plain) < 4
+    assert len(plain) == len(diverse) == 4
+    assert {h.chunk_id for h in plain} != {h.chunk_id for h in diverse}

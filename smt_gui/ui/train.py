@@ -36,10 +36,11 @@ def _param_count(base_model: str) -> int:
     import torch
     from transformers import AutoConfig, AutoModelForCausalLM
 
+    from smt_gui.chat import _LOAD_LOCK
     from smt_gui.train.base_model import resolve_base_model
 
     config = AutoConfig.from_pretrained(resolve_base_model(base_model or None))
-    with torch.device("meta"):
+    with _LOAD_LOCK, torch.device("meta"):  # the meta context is process-wide: never while another model loads
         model = AutoModelForCausalLM.from_config(config)
     return sum(p.numel() for p in model.parameters())
 
