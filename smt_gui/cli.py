@@ -199,6 +199,24 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from smt_gui.evaluate.arms import evaluate_arms, save_report
+
+    project = Project.open(args.dir)
+    report = evaluate_arms(project, args.arms.split(","), args.run, document_ids=args.doc or None, limit=args.limit,
+                           k=args.k, progress=lambda done, total, arm: print(f"\r{arm}: {done}/{total}", end="", flush=True))
+    print()
+    out = save_report(project, report, Path(args.out) if args.out else None)
+    for arm, s in report["summary"].items():
+        extra = f", gold rank {s['mean_gold_rank']:.2f}, margin {s['mean_margin']:+.3f}" if "mean_gold_rank" in s else ""
+        print(f"{arm:<10} accuracy {s['accuracy']:.3f} ({s['correct']}/{s['n']}, 95% CI {s['ci95'][0]:.3f}-{s['ci95'][1]:.3f}){extra}")
+    for c in report["comparisons"]:
+        print(f"{c['b']} vs {c['a']}: difference {c['bootstrap']['difference']:+.3f} "
+              f"(95% CI {c['bootstrap']['low']:+.3f}..{c['bootstrap']['high']:+.3f}), McNemar p={c['mcnemar']['p_value']:.3f}")
+    print(f"wrote {out} and {out.with_suffix('.csv')}")
+    return 0
+
+
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default="llama_cpp")
     parser.add_argument("--model", help="GGUF path, HF folder, or the served model name (default: bundled SmolLM2-135M)")
@@ -296,6 +314,16 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--k", type=int, default=4, help="retrieved chunks")
     ask.add_argument("--max-tokens", type=int, default=120)
     ask.set_defaults(func=_cmd_ask)
+
+    ev = sub.add_parser("eval", help="accuracy of arms on the project's eval set, with CIs and paired tests")
+    ev.add_argument("dir")
+    ev.add_argument("--arms", default="base,rag", help="comma-separated: base, rag, tuned, tuned+rag")
+    ev.add_argument("--run", help="training run for the tuned arms (default: the newest finished one)")
+    ev.add_argument("--doc", type=int, action="append", help="only this document's questions (repeat)")
+    ev.add_argument("--limit", type=int, help="at most N questions")
+    ev.add_argument("--k", type=int, default=4, help="retrieved chunks for the RAG arms")
+    ev.add_argument("--out", help="report path (.json; a .csv is written beside it)")
+    ev.set_defaults(func=_cmd_eval)
 
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")
     ui.add_argument("rest", nargs=argparse.REMAINDER)

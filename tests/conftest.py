@@ -84,8 +84,9 @@ def app_server(tmp_path: Path) -> Iterator[dict]:
 def browser(tmp_path: Path):
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=30_000)  # 2 shared cores: UI updates can take seconds while models load
     profile = tmp_path / "chromium-profile"
     with sync_playwright() as pw:
         context = pw.chromium.launch_persistent_context(

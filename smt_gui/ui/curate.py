@@ -20,6 +20,9 @@ from smt_gui.ui.plots import curation_charts
 ALL = "All"
 COLUMNS = ["id", "kind", "status", "document", "question", "answer / rewrite", "tokens", "dup", "grounded", "leak"]
 SCORE_CHOICES = ["(none)", "near_duplicate", "grounding", "leakage", "format"]
+# Every event that repaints the table joins one queue, so results land in the order the clicks happened: a slow
+# tab refresh can never overwrite the result of a filter typed after it.
+SERIAL = {"concurrency_id": "curate-table", "concurrency_limit": 1}
 
 
 @dataclass
@@ -254,12 +257,12 @@ def build(project_state: gr.State) -> CurateTab:
     detail = [selected, header, question, answer, text, source, scores]
 
     def reload(event):
-        return event.then(table, table_inputs, [grid, info]).then(show_sample, [project_state, selected], detail)
+        return event.then(table, table_inputs, [grid, info], **SERIAL).then(show_sample, [project_state, selected], detail)
 
     for control in (kind, status, doc, sort, score_name, page_size):
-        control.input(lambda: 1, None, page).then(table, table_inputs, [grid, info])
+        control.input(lambda: 1, None, page).then(table, table_inputs, [grid, info], **SERIAL)
     for control in (search, score_min, score_max, page):
-        control.submit(table, table_inputs, [grid, info])
+        control.submit(table, table_inputs, [grid, info], **SERIAL)
     grid.select(select_row, [project_state, grid], detail)
     reload(accept.click(lambda p, s: set_one(p, s, "accepted"), [project_state, selected], None))
     reload(reject.click(lambda p, s: set_one(p, s, "rejected"), [project_state, selected], None))

@@ -1,0 +1,53 @@
+"""Evaluation statistics and the free-form matcher, on the real FinanceBench answers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from smt_gui.evaluate import grade_freeform, mcnemar_exact, paired_bootstrap, parse_numbers, wilson_interval
+
+from .conftest import SHARED_DATA, require_shared
+
+FINANCEBENCH = SHARED_DATA / "financebench" / "financebench_open_source.jsonl"
+
+
+def test_wilson_interval_known_values():
+    low, high = wilson_interval(5, 20)
+    assert low == pytest.approx(0.112, abs=0.002) and high == pytest.approx(0.469, abs=0.002)
+    assert wilson_interval(0, 0) == (0.0, 0.0)
+
+
+def test_mcnemar_counts_only_disagreements():
+    a = [True] * 10 + [False] * 10
+    b = [True] * 10 + [True] * 8 + [False] * 2
+    result = mcnemar_exact(a, b)
+    assert (result["only_a"], result["only_b"]) == (0, 8) and result["p_value"] == pytest.approx(2 / 256)
+    assert mcnemar_exact(a, a)["p_value"] == 1.0
+
+
+def test_paired_bootstrap_interval_contains_the_difference():
+    a = [True, False] * 20
+    b = [True, True] * 20
+    result = paired_bootstrap(a, b, rounds=2000)
+    assert result["difference"] == 0.5 and result["low"] <= 0.5 <= result["high"] and result["low"] > 0
+
+
+def test_financebench_numeric_answers_match_with_units():
+    rows = [json.loads(line) for line in require_shared(FINANCEBENCH).read_text().splitlines()]
+    gold = next(r["answer"] for r in rows if r["answer"].strip() == "$1577.00")
+    assert grade_freeform("1577", gold).correct
+    assert grade_freeform("The answer is $1,577.00 million", "$1,577.00").correct
+    assert not grade_freeform("1600", gold).correct
+    numeric = [r["answer"] for r in rows if parse_numbers(r["answer"]) and len(r["answer"].split()) <= 4]
+    assert len(numeric) > 20
+    assert all(grade_freeform(answer, answer).correct for answer in numeric)
+
+
+def test_units_percent_and_negatives():
+    assert parse_numbers("($1,234)") == [-1234.0]
+    assert parse_numbers("3.2 billion") == [3.2e9]
+    assert grade_freeform("Operating margin was 12.4%", "12.5%").correct  # within 1%
+    assert not grade_freeform("Operating margin was 11%", "12.5%").correct
+    assert grade_freeform("It is the Americas segment.", "Americas").correct
