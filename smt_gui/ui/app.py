@@ -63,7 +63,7 @@ def build_app(projects_root: Path) -> gr.Blocks:
         def refresh_tabs(event):
             return event.then(documents.refresh, project_state, docs_tab.refresh_outputs).then(
                 generate.refresh, project_state, gen_tab.refresh_outputs).then(
-                cur_tab.on_open, project_state, cur_tab.open_outputs, **curate.SERIAL)
+                cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs, **curate.SERIAL)
 
         gen_tab_item.select(generate.refresh, project_state, gen_tab.refresh_outputs)
         cur_tab_item.select(cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs, **curate.SERIAL)

@@ -27,10 +27,8 @@ SERIAL = {"concurrency_id": "curate-table", "concurrency_limit": 1}
 
 @dataclass
 class CurateTab:
-    open_outputs: list  # filled by ``on_open`` when a project is opened (filters back to defaults)
-    on_open: Callable[[str | None], tuple]
     select_inputs: list
-    select_outputs: list  # filled by ``on_select`` when the tab is shown (current filters kept)
+    select_outputs: list  # filled by ``on_select`` when a project opens or the tab is shown
     on_select: Callable[..., tuple]
 
 
@@ -279,16 +277,12 @@ def build(project_state: gr.State) -> CurateTab:
     reload(import_btn.click(import_file, [project_state, upload], import_out))
     run_btn.click(stats, project_state, [plot_status, plot_tokens, plot_scores])
 
-    defaults = [ALL, ALL, ALL, "", "(none)", None, None, "newest", 1, "50"]
-
-    def on_open(project_path: str | None) -> tuple:
-        frame, text_info = table(project_path, *defaults)
-        return (*defaults[:2], doc_choices(project_path), *defaults[3:], frame, text_info, *stats(project_path))
-
     def on_select(project_path: str | None, *values: object) -> tuple:
+        """Refresh with the filters as they are now (never resetting them: a late refresh must not wipe a search)."""
+        doc_update = doc_choices(project_path, values[2])
+        values = (*values[:2], doc_update["value"], *values[3:])  # a document of another project: back to All
         frame, text_info = table(project_path, *values)
-        return (doc_choices(project_path, values[2]), frame, text_info, *stats(project_path))
+        return (doc_update, frame, text_info, *stats(project_path))
 
     plots = [plot_status, plot_tokens, plot_scores]
-    return CurateTab(open_outputs=[*filters, sort, page, page_size, grid, info, *plots], on_open=on_open,
-                     select_inputs=table_inputs, select_outputs=[doc, grid, info, *plots], on_select=on_select)
+    return CurateTab(select_inputs=table_inputs, select_outputs=[doc, grid, info, *plots], on_select=on_select)
