@@ -291,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--max-steps", type=int)
     tr.add_argument("--epochs", type=float)
     tr.add_argument("--batch-size", type=int)
-    tr.add_argument("--base-model", help="GGUF, HF folder or cached hub id (default bundled SmolLM2-135M)")
+    tr.add_argument("--base-model", help="a .gguf file or a local HF model folder (default bundled SmolLM2-135M)")
     tr.add_argument("--replay", help="generic text for the replay share (default: bundled public-domain texts)")
     tr.add_argument("--name", help="run name")
     tr.add_argument("--nproc", type=int, default=1, help="processes for DDP via torchrun (CPU: gloo, GPU: nccl)")

@@ -30,6 +30,13 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(re.sub(r"\s+", " ", text).strip().lower().encode("utf-8")).hexdigest()
 
 
+def _insert_chunks(conn, doc_id: int, chunks: list[Chunk]) -> None:
+    conn.executemany(
+        "INSERT INTO chunks(document_id, idx, text, start_char, end_char, n_tokens) VALUES (?, ?, ?, ?, ?, ?)",
+        [(doc_id, c.idx, c.text, c.start_char, c.end_char, c.n_tokens) for c in chunks],
+    )
+
+
 def find_by_hash(project: Project, digest: str) -> tuple[int, str] | None:
     with project.connect() as conn:
         row = conn.execute("SELECT id, title FROM documents WHERE content_hash = ?", (digest,)).fetchone()
@@ -53,10 +60,7 @@ def add_document(
         if cursor.rowcount == 0:
             return None
         doc_id = cursor.lastrowid
-        conn.executemany(
-            "INSERT INTO chunks(document_id, idx, text, start_char, end_char, n_tokens) VALUES (?, ?, ?, ?, ?, ?)",
-            [(doc_id, c.idx, c.text, c.start_char, c.end_char, c.n_tokens) for c in chunks],
-        )
+        _insert_chunks(conn, doc_id, chunks)
         conn.executemany(
             """INSERT INTO eval_questions(document_id, external_id, question, options, answer_index, answer, meta)
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
@@ -112,7 +116,4 @@ def delete_documents(project: Project, doc_ids: list[int]) -> int:
 def replace_chunks(project: Project, doc_id: int, chunks: list[Chunk]) -> None:
     with project.connect() as conn:
         conn.execute("DELETE FROM chunks WHERE document_id = ?", (doc_id,))
-        conn.executemany(
-            "INSERT INTO chunks(document_id, idx, text, start_char, end_char, n_tokens) VALUES (?, ?, ?, ?, ?, ?)",
-            [(doc_id, c.idx, c.text, c.start_char, c.end_char, c.n_tokens) for c in chunks],
-        )
+        _insert_chunks(conn, doc_id, chunks)

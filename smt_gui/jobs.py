@@ -121,7 +121,8 @@ def wait_job(project: Project, job_id: int, timeout: float | None = None) -> Non
         entry[0].join(timeout)
 
 
-def _pid_alive(pid: int | None) -> bool:
+def pid_alive(pid: int | None) -> bool:
+    """Whether a process is running (a zombie, exited but not yet reaped by its parent, is not)."""
     if not pid:
         return False
     try:
@@ -130,7 +131,11 @@ def _pid_alive(pid: int | None) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except OSError:
+        return True
 
 
 def get_job(project: Project, job_id: int) -> dict[str, Any]:
@@ -144,7 +149,7 @@ def get_job(project: Project, job_id: int) -> dict[str, Any]:
     if job["status"] in ACTIVE and not is_live(project, job_id):
         pid = job["progress"].get("pid")
         # Another process (the CLI, another app) may legitimately be running it; otherwise it died mid-way.
-        if pid == os.getpid() or not _pid_alive(pid):
+        if pid == os.getpid() or not pid_alive(pid):
             job["status"] = "interrupted"
     return job
 

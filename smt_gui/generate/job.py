@@ -15,6 +15,7 @@ import time
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
@@ -171,6 +172,7 @@ def build_request(config: GenerateConfig, unit: WorkUnit, attempt: int) -> Gener
                              json_schema=schema, seed=unit_seed(config, unit, attempt))
 
 
+@lru_cache(maxsize=8)
 def _example_question(prompt: PromptTemplate) -> str:
     pairs = parse_qas(prompt.example)
     return pairs[0][0] if pairs else ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from smt_gui import documents as store
@@ -152,6 +152,10 @@ def chunking_config(project: Project) -> ChunkingConfig:
     return ChunkingConfig(**saved)
 
 
+def save_chunking(project: Project, config: ChunkingConfig) -> None:
+    project.set_setting("chunking", asdict(config))
+
+
 def ingest_paths(
     project: Project,
     paths: Iterable[str | Path],
@@ -165,7 +169,7 @@ def ingest_paths(
     paths = [Path(p) for p in paths]
     names = list(display_names) if display_names is not None else [p.name for p in paths]
     config = (config or chunking_config(project)).validate()
-    project.set_setting("chunking", {"size": config.size, "overlap": config.overlap, "tokenizer": config.tokenizer})
+    save_chunking(project, config)
     tokenizer = load_tokenizer(config.tokenizer)
     reports = []
     for i, (path, name) in enumerate(zip(paths, names, strict=True)):
@@ -183,7 +187,7 @@ def rechunk(project: Project, config: ChunkingConfig) -> int:
 
     config.validate()
     tokenizer = load_tokenizer(config.tokenizer)
-    project.set_setting("chunking", {"size": config.size, "overlap": config.overlap, "tokenizer": config.tokenizer})
+    save_chunking(project, config)
     total = 0
     for row in store.list_documents(project):
         _, text = store.get_document_text(project, row.id)

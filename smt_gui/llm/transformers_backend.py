@@ -16,7 +16,7 @@ from smt_gui.llm.bundled import resolve_model_spec
 
 
 def load_causal_lm(spec: str | None, dtype: str = "float32"):
-    """Load a causal LM and its tokenizer from an HF folder, hub id in the local cache, or a .gguf file."""
+    """Load a causal LM and its tokenizer from a local HF model folder or a .gguf file."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer

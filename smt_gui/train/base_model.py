@@ -60,12 +60,4 @@ def resolve_base_model(spec: str | None) -> Path:
         return gguf_to_hf(resolved, target)
     if resolved.is_dir() and (resolved / "config.json").exists():
         return resolved
-    if resolved.exists():
-        raise ModelNotFoundError(f"{spec!r} is neither a .gguf file nor a Hugging Face model folder (no config.json).")
-    # a hub id: usable only if it is in the local HF cache (HF_HUB_OFFLINE=1)
-    from huggingface_hub import snapshot_download
-
-    try:
-        return Path(snapshot_download(str(resolved), local_files_only=True))
-    except Exception as exc:
-        raise ModelNotFoundError(f"Model {spec!r} is not a local path and is not in the local Hugging Face cache.") from exc
+    raise ModelNotFoundError(f"{spec!r} is neither a .gguf file nor a Hugging Face model folder (no config.json).")

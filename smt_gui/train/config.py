@@ -15,7 +15,7 @@ DEFAULT_LR = {"full": 2e-5, "lora": 2e-4, "qlora": 2e-4}
 
 @dataclass
 class TrainConfig:
-    base_model: str = ""  # empty = bundled SmolLM2-135M; a .gguf, an HF folder or a cached hub id
+    base_model: str = ""  # empty = bundled SmolLM2-135M; a .gguf file or a local HF model folder
     method: str = "lora"
     mixture: MixtureConfig = field(default_factory=MixtureConfig)
     epochs: float = 1.0

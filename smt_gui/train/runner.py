@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from smt_gui.jobs import pid_alive
 from smt_gui.project import Project, utc_now
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.metrics import read_metrics
@@ -115,30 +116,13 @@ def launch(project: Project, run: Run, resume: bool = False, nproc: int = 1) -> 
     return proc
 
 
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (exited, not yet reaped by its parent) is not running
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return True
-
-
 def run_state(run: Run) -> dict[str, Any]:
     """Status from the worker's status file, with 'interrupted' for a worker that died without saying so."""
     status_file = run.path / "status.json"
     state = json.loads(status_file.read_text()) if status_file.exists() else {"status": run.status}
     launcher = run.path / "launcher.json"
     pid = json.loads(launcher.read_text()).get("pid") if launcher.exists() else None
-    if state.get("status") in ACTIVE and not _alive(pid):
-        state["status"] = "interrupted"
-    if state.get("status") == "queued" and run.status in ("running",) and not _alive(pid):
+    if state.get("status") in ACTIVE and not pid_alive(pid):
         state["status"] = "interrupted"
     return state
 
