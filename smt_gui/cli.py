@@ -200,20 +200,34 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from smt_gui.evaluate.arms import evaluate_arms, save_report
+    from smt_gui.evaluate.job import EvalConfig, evaluate, save_report
+    from smt_gui.evaluate.leakage import leakage_message
 
     project = Project.open(args.dir)
-    report = evaluate_arms(project, args.arms.split(","), args.run, document_ids=args.doc or None, limit=args.limit,
-                           k=args.k, progress=lambda done, total, arm: print(f"\r{arm}: {done}/{total}", end="", flush=True))
+    config = EvalConfig(arms=[a.strip() for a in args.arms.split(",") if a.strip()], run=args.run,
+                        document_ids=args.doc or None, limit=args.limit, k=args.k, generate_choice=not args.no_generate)
+
+    def progress(done: int, total: int, arm: str) -> None:
+        print(f"\r{arm}: {done}/{total}", end="", flush=True)
+
+    try:
+        report = evaluate(project, config, progress, job_id=args.resume)
+    except RuntimeError as exc:
+        print(f"\nerror: {exc}. Resume it with: smt eval {args.dir} --resume <job id>", file=sys.stderr)
+        return 1
     print()
     out = save_report(project, report, Path(args.out) if args.out else None)
     for arm, s in report["summary"].items():
         extra = f", gold rank {s['mean_gold_rank']:.2f}, margin {s['mean_margin']:+.3f}" if "mean_gold_rank" in s else ""
+        extra += f", letter answers {s['gen_accuracy']:.3f}" if "gen_accuracy" in s else ""
         print(f"{arm:<10} accuracy {s['accuracy']:.3f} ({s['correct']}/{s['n']}, 95% CI {s['ci95'][0]:.3f}-{s['ci95'][1]:.3f}){extra}")
     for c in report["comparisons"]:
         print(f"{c['b']} vs {c['a']}: difference {c['bootstrap']['difference']:+.3f} "
               f"(95% CI {c['bootstrap']['low']:+.3f}..{c['bootstrap']['high']:+.3f}), McNemar p={c['mcnemar']['p_value']:.3f}")
-    print(f"wrote {out} and {out.with_suffix('.csv')}")
+    warning = leakage_message(report.get("leakage"))
+    if warning:
+        print(warning)
+    print(f"report: {out} (job {report['job_id']})")
     return 0
 
 
@@ -323,6 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="at most N questions")
     ev.add_argument("--k", type=int, default=4, help="retrieved chunks for the RAG arms")
     ev.add_argument("--out", help="report path (.json; a .csv is written beside it)")
+    ev.add_argument("--resume", type=int, metavar="JOB", help="continue an interrupted evaluation job")
+    ev.add_argument("--no-generate", action="store_true", help="multiple choice by log-likelihood only (faster)")
     ev.set_defaults(func=_cmd_eval)
 
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")

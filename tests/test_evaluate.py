@@ -1,30 +1,57 @@
-"""Evaluation with the real bundled model on QuALITY: log-likelihood scoring, arms, CIs, retrieval from the article."""
+"""Evaluation with the real bundled model on QuALITY: log-likelihood scoring, arms as a resumable job, CIs,
+retrieval from the article, the leakage guard and the scaling curve's points."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
 from smt_gui.chat import ChatEngine
-from smt_gui.evaluate.arms import evaluate_arms, save_report
-from smt_gui.evaluate.multiple_choice import score_options_loglik
+from smt_gui.evaluate.arms import extract_choice
+from smt_gui.evaluate.job import EvalConfig, create_evaluation, evaluate, list_evaluations, save_report
+from smt_gui.evaluate.leakage import leakage_message
+from smt_gui.evaluate.multiple_choice import mc_prompt, option_logliks, score_options_loglik
+from smt_gui.evaluate.scaling import recipe_of, scaling_points
 from smt_gui.ingest import ingest_paths
+from smt_gui.jobs import JobContext, run_job
+from smt_gui.train import runner
+from smt_gui.train.config import TrainConfig
+from smt_gui.train.mixture import MixtureConfig
 
 from .conftest import QUALITY_SMALL, REPO, require_shared
+from .sample_factory import first_chunk, insert_sample
 
-pytestmark = pytest.mark.slow
+TITLE = "The Absurdity of Family Love"
 
 
 @pytest.fixture
 def quality(project):
     ingest_paths(project, [require_shared(QUALITY_SMALL)])
     with project.connect() as conn:
-        doc = conn.execute("SELECT id FROM documents WHERE title = 'The Absurdity of Family Love'").fetchone()[0]
+        doc = conn.execute("SELECT id FROM documents WHERE title = ?", (TITLE,)).fetchone()[0]
     return project, doc
 
 
+def test_letter_answers_are_extracted_like_a_reader_would():
+    options = ["a fish", "blue", "seven", "purple"]
+    assert extract_choice("B", options) == 1
+    assert extract_choice("The answer is (C).", options) == 2
+    assert extract_choice("D. purple", options) == 3
+    assert extract_choice("I think it is blue.", options) == 1
+    assert extract_choice("no idea", options) is None
+
+
+def test_recipes_are_named_from_the_runs_token_mix():
+    assert recipe_of({"qa": 10}) == "QA only"
+    assert recipe_of({"rewrite": 10, "replay": 3}) == "docs only"
+    assert recipe_of({"qa": 10, "rewrite": 10}) == "mixed"
+    assert recipe_of({"qa": 10, "focal_rewrite": 10}) == "mixed + focal"
+
+
+@pytest.mark.slow
 def test_loglik_scoring_picks_the_right_option_on_an_easy_item(quality):
     project, _ = quality
     model, tokenizer = ChatEngine(project).model("base")
@@ -33,15 +60,34 @@ def test_loglik_scoring_picks_the_right_option_on_an_easy_item(quality):
     assert result.correct and result.gold_rank == 1 and result.margin > 0
 
 
+@pytest.mark.slow
+def test_cached_prompt_scoring_equals_scoring_each_option_from_scratch(quality):
+    import torch
+
+    project, _ = quality
+    model, tokenizer = ChatEngine(project).model("base")
+    prompt = mc_prompt("Who narrates the story?", "The captain told us about the cook he picked up on Phobos.")
+    options = ["the captain", "a cook from Phobos who never speaks", "nobody"]
+    expected = []
+    for option in options:
+        p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+        o_ids = tokenizer(" " + option, add_special_tokens=False)["input_ids"]
+        with torch.inference_mode():
+            logprobs = torch.log_softmax(model(input_ids=torch.tensor([p_ids + o_ids])).logits[0].float(), dim=-1)
+        expected.append(sum(float(logprobs[len(p_ids) - 1 + j, t]) for j, t in enumerate(o_ids)))
+    assert option_logliks(model, tokenizer, prompt, options) == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.slow
 def test_base_and_rag_arms_on_one_article_report_accuracy_with_ci(quality, tmp_path):
     project, doc = quality
-    report = evaluate_arms(project, ["base", "rag"], document_ids=[doc], limit=4, k=2)
+    report = evaluate(project, EvalConfig(arms=["base", "rag"], document_ids=[doc], limit=4, k=2))
     for arm in ("base", "rag"):
         summary = report["summary"][arm]
         assert summary["n"] == 4 and 0 <= summary["ci95"][0] <= summary["accuracy"] <= summary["ci95"][1] <= 1
-        assert 1 <= summary["mean_gold_rank"] <= 4
+        assert 1 <= summary["mean_gold_rank"] <= 4 and 0 <= summary["gen_accuracy"] <= 1
     rag = report["records"]["rag"]
-    from_article = sum(any(h["title"] == "The Absurdity of Family Love" for h in r["retrieved"]) for r in rag)
+    from_article = sum(any(h["title"] == TITLE for h in r["retrieved"]) for r in rag)
     assert from_article >= 3  # the RAG arm retrieves from the question's own article
     assert all(r["retrieved"] == [] for r in report["records"]["base"])
     [comparison] = report["comparisons"]
@@ -50,6 +96,56 @@ def test_base_and_rag_arms_on_one_article_report_accuracy_with_ci(quality, tmp_p
     assert out.exists() and out.with_suffix(".csv").read_text().count("\n") == 9
 
 
+@pytest.mark.slow
+def test_a_cancelled_evaluation_resumes_without_rescoring(quality):
+    project, doc = quality
+    job_id = create_evaluation(project, EvalConfig(arms=["base"], document_ids=[doc], limit=4, generate_choice=False))
+    from smt_gui.evaluate.job import run_evaluation
+
+    context = JobContext(project, job_id)
+    seen: list[int] = []
+
+    def stop_after_two(done: int, total: int, arm: str) -> None:
+        seen.append(done)
+        if done == 2:
+            context.cancel_event.set()
+
+    target = lambda ctx, cfg: run_evaluation(ctx, cfg, stop_after_two)  # noqa: E731
+    assert run_job(project, job_id, target, context) == "cancelled"
+    with project.connect() as conn:
+        first = {r[0]: r[1] for r in conn.execute("SELECT question_id, created_at FROM eval_results WHERE job_id = ?",
+                                                   (job_id,))}
+    assert len(first) == 2 and list_evaluations(project)[0]["status"] == "cancelled"
+    report = evaluate(project, EvalConfig(), job_id=job_id)
+    assert report["summary"]["base"]["n"] == 4
+    with project.connect() as conn:
+        after = {r[0]: r[1] for r in conn.execute("SELECT question_id, created_at FROM eval_results WHERE job_id = ?",
+                                                   (job_id,))}
+    assert all(after[q] == t for q, t in first.items())  # the two scored before the cancel were not redone
+    assert (project.root / "evals" / f"eval-job{job_id}.json").exists()
+
+
+@pytest.mark.slow
+def test_tuned_arm_warns_about_leaked_eval_questions_and_feeds_the_scaling_curve(quality):
+    project, doc = quality
+    with project.connect() as conn:
+        leaked = conn.execute("SELECT question FROM eval_questions WHERE document_id = ? ORDER BY id", (doc,)).fetchone()[0]
+    _, chunk, _ = first_chunk(project, TITLE)
+    insert_sample(project, "qa", doc, chunk, leaked, "Because humans can treat anyone as kin.", status="accepted")
+    insert_sample(project, "focal_rewrite", doc, chunk, "Why do families love?", text="Family love is odd. " * 20,
+                  status="accepted")
+    run = runner.prepare_run(project, TrainConfig(max_steps=1, batch_size=1, mixture=MixtureConfig(seq_len=64)))
+    assert runner.wait(runner.launch(project, run), run, poll_s=0.5) == 0
+
+    report = evaluate(project, EvalConfig(arms=["base", "tuned"], document_ids=[doc], limit=2, generate_choice=False))
+    assert report["run"] == run.name and report["summary"]["tuned"]["n"] == 2
+    assert report["leakage"]["checked"] == 2 and len(report["leakage"]["flagged"]) == 1
+    assert "LEAKAGE" in leakage_message(report["leakage"])
+    [point] = scaling_points(project)
+    assert point["recipe"] == "mixed + focal" and point["synthetic_tokens"] > 0 and point["run"] == run.name
+
+
+@pytest.mark.slow
 def test_cli_eval_writes_a_report(quality, tmp_path):
     project, doc = quality
     out = tmp_path / "r.json"
@@ -57,4 +153,11 @@ def test_cli_eval_writes_a_report(quality, tmp_path):
                              str(doc), "--limit", "3", "--out", str(out)], cwd=REPO, capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "base       accuracy" in result.stdout and "95% CI" in result.stdout and out.exists()
+    assert "base       accuracy" in result.stdout and "95% CI" in result.stdout and "letter answers" in result.stdout
+    assert json.loads(out.read_text())["summary"]["base"]["n"] == 3
+
+
+def test_cli_eval_without_questions_says_what_to_import(project):
+    result = subprocess.run([sys.executable, "-m", "smt_gui", "eval", str(project.root), "--arms", "base"], cwd=REPO,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0 and "no eval questions" in result.stderr

@@ -1,101 +1,100 @@
-"""Evaluate arms (base, rag, tuned, tuned+rag) on the same eval questions and compare them pairwise.
+"""Score one eval question with one arm (base, rag, tuned, tuned+rag), and summarise and compare arms.
 
-Multiple-choice questions are scored by log-likelihood (accuracy with a Wilson 95% interval, gold rank, margin);
-free-form questions are answered by generation and graded (numbers within 1%, else normalised text). Every graded
-answer is kept with its reason in the report. Reports are JSON (and CSV) under ``PROJECT/evals/``.
+Multiple-choice questions are scored two ways: by log-likelihood of each option (lm-eval's ``acc_norm``: the
+headline accuracy, with gold rank and margin), and by letting the model answer with a letter that is then
+extracted (``gen_accuracy``, what a chat user would see). Free-form questions are answered by generation and graded
+(numbers within 1%, else normalised text). Every graded answer keeps its reason and the retrieved chunks.
 """
 
 from __future__ import annotations
 
-import csv
 import itertools
-import json
+import re
 import statistics
-import time
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from smt_gui.chat import ARMS, ChatEngine, uses_adapter, uses_retrieval
-from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.freeform import grade_freeform
 from smt_gui.evaluate.multiple_choice import score_options_loglik
 from smt_gui.evaluate.stats import mcnemar_exact, paired_bootstrap, wilson_interval
-from smt_gui.project import Project
+
+LETTERS = "ABCDEFGH"
 
 
-def _summary(records: list[dict[str, Any]]) -> dict[str, Any]:
+def choice_prompt(question: str, options: list[str], context: str | None) -> str:
+    head = f"Passages:\n{context}\n\n" if context else ""
+    lines = "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(options))
+    return f"{head}Question: {question}\n{lines}\nAnswer with the letter of the correct option."
+
+
+def extract_choice(text: str, options: list[str]) -> int | None:
+    """The option a generated answer picks: a leading/standalone letter, else an option's text quoted in it."""
+    letters = LETTERS[: len(options)]
+    match = re.search(rf"(?:^|answer is|answer:|option)\s*\(?([{letters}])\b", text.strip(), re.IGNORECASE) or \
+        re.search(rf"\b([{letters}])[.)]", text) or re.search(rf"\b([{letters}])\b", text)
+    if match:
+        return letters.index(match.group(1).upper())
+    lowered = text.lower()
+    found = [i for i, o in enumerate(options) if o.strip() and o.strip().lower()[:40] in lowered]
+    return found[0] if len(found) == 1 else None
+
+
+def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[Any], title: str | None,
+                   max_new_tokens: int = 64, generate_choice: bool = True) -> dict[str, Any]:
+    """One arm's answer to one eval question, graded, as a JSON-able record."""
+    from smt_gui.chat import uses_adapter
+    from smt_gui.train.probe import generate
+
+    model, tokenizer = engine.model("tuned" if uses_adapter(arm) else "base")
+    context = "\n\n".join(f"[{i + 1}] {h.text}" for i, h in enumerate(hits)) or None
+    record: dict[str, Any] = {
+        "question_id": question["id"], "document": title, "question": question["question"], "gold": question["answer"],
+        "options": question["options"],
+        "retrieved": [{"title": h.title, "score": round(h.score, 3), "text": h.text[:400]} for h in hits],
+    }
+    options = question["options"]
+    if options:
+        result = score_options_loglik(model, tokenizer, question["question"], options, question["answer_index"], context)
+        record.update(correct=result.correct, predicted=options[result.predicted], gold_rank=result.gold_rank,
+                      margin=result.margin, scores=result.scores,
+                      reason=f"log-likelihood picks option {LETTERS[result.predicted]}, gold is "
+                             f"{LETTERS[question['answer_index']]}")
+        if generate_choice:
+            text = generate(model, tokenizer, choice_prompt(question["question"], options, context), max_new_tokens=12)
+            picked = extract_choice(text, options)
+            record.update(generated=text.strip(), gen_choice=picked, gen_correct=picked == question["answer_index"])
+    else:
+        answer = engine.ask(arm, question["question"], k=len(hits) or 4, max_new_tokens=max_new_tokens)
+        grade = grade_freeform(answer.text, question["answer"] or "")
+        record.update(correct=grade.correct, predicted=answer.text.strip(), reason=grade.reason)
+    return record
+
+
+def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Accuracy with its Wilson 95% interval, and (multiple choice) gold rank, margin and generated-letter accuracy."""
     n = len(records)
-    correct = sum(r["correct"] for r in records)
+    correct = sum(bool(r["correct"]) for r in records)
     low, high = wilson_interval(correct, n)
-    summary = {"n": n, "correct": correct, "accuracy": correct / n if n else 0.0, "ci95": [low, high]}
+    summary: dict[str, Any] = {"n": n, "correct": correct, "accuracy": correct / n if n else 0.0, "ci95": [low, high]}
     ranks = [r["gold_rank"] for r in records if r.get("gold_rank") is not None]
     if ranks:
         summary["mean_gold_rank"] = statistics.mean(ranks)
         summary["mean_margin"] = statistics.mean(r["margin"] for r in records if r.get("margin") is not None)
+    generated = [bool(r["gen_correct"]) for r in records if "gen_correct" in r]
+    if generated:
+        summary["gen_accuracy"] = sum(generated) / len(generated)
+        summary["gen_ci95"] = list(wilson_interval(sum(generated), len(generated)))
     return summary
 
 
-def evaluate_arms(project: Project, arms: list[str], run_name: str | None = None, document_ids: list[int] | None = None,
-                  limit: int | None = None, k: int = 4, max_new_tokens: int = 64,
-                  progress: Callable[[int, int, str], None] | None = None) -> dict[str, Any]:
-    unknown = set(arms) - set(ARMS)
-    if unknown:
-        raise ValueError(f"Unknown arms {sorted(unknown)}; choose from {', '.join(ARMS)}.")
-    questions = [q for q in list_eval_questions(project) if document_ids is None or q["document_id"] in document_ids]
-    questions = questions[:limit] if limit else questions
-    if not questions:
-        raise ValueError("The project has no eval questions: import a QuALITY/FinanceBench/generic JSONL with questions.")
-    engine = ChatEngine(project, run_name)
-    if any(uses_retrieval(a) for a in arms):
-        engine.index.sync()
-    with project.connect() as conn:
-        titles = {r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM documents")}
-    records: dict[str, list[dict[str, Any]]] = {arm: [] for arm in arms}
-    started = time.perf_counter()
-    total, done = len(questions) * len(arms), 0
-    for arm in arms:
-        model, tokenizer = engine.model("tuned" if uses_adapter(arm) else "base")
-        for q in questions:
-            hits = engine.index.query(q["question"], k=k) if uses_retrieval(arm) else []
-            context = "\n\n".join(f"[{i + 1}] {h.text}" for i, h in enumerate(hits)) or None
-            record: dict[str, Any] = {"question_id": q["id"], "document": titles.get(q["document_id"]),
-                                      "question": q["question"], "gold": q["answer"],
-                                      "retrieved": [{"title": h.title, "score": round(h.score, 3)} for h in hits]}
-            if q["options"]:
-                result = score_options_loglik(model, tokenizer, q["question"], q["options"], q["answer_index"], context)
-                record.update(correct=result.correct, predicted=q["options"][result.predicted],
-                              gold_rank=result.gold_rank, margin=result.margin, scores=result.scores,
-                              reason=f"picked option {result.predicted + 1}, gold is option {q['answer_index'] + 1}")
-            else:
-                answer = engine.ask(arm, q["question"], k=k, max_new_tokens=max_new_tokens)
-                grade = grade_freeform(answer.text, q["answer"] or "")
-                record.update(correct=grade.correct, predicted=answer.text.strip(), reason=grade.reason)
-            records[arm].append(record)
-            done += 1
-            if progress:
-                progress(done, total, arm)
-    summaries = {arm: _summary(rs) for arm, rs in records.items()}
+def compare(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Every pair of arms on the questions both answered: exact McNemar and a paired bootstrap of the difference."""
     comparisons = []
-    for a, b in itertools.combinations(arms, 2):
-        right_a = [r["correct"] for r in records[a]]
-        right_b = [r["correct"] for r in records[b]]
-        comparisons.append({"a": a, "b": b, "mcnemar": mcnemar_exact(right_a, right_b),
+    for a, b in itertools.combinations(records, 2):
+        by_question = {r["question_id"]: bool(r["correct"]) for r in records[b]}
+        pairs = [(bool(r["correct"]), by_question[r["question_id"]]) for r in records[a] if r["question_id"] in by_question]
+        if not pairs:
+            continue
+        right_a, right_b = [p[0] for p in pairs], [p[1] for p in pairs]
+        comparisons.append({"a": a, "b": b, "n": len(pairs), "mcnemar": mcnemar_exact(right_a, right_b),
                             "bootstrap": paired_bootstrap(right_a, right_b, rounds=2000)})
-    return {"arms": arms, "run": run_name, "questions": len(questions), "summary": summaries,
-            "comparisons": comparisons, "records": records, "seconds": round(time.perf_counter() - started, 1)}
-
-
-def save_report(project: Project, report: dict[str, Any], out: Path | None = None) -> Path:
-    """Write the report as JSON, and its per-question records as CSV beside it."""
-    out = Path(out) if out else project.subdir("evals") / time.strftime("eval-%Y%m%d-%H%M%S.json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, default=float))
-    with out.with_suffix(".csv").open("w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["arm", "question_id", "document", "correct", "gold_rank", "margin", "predicted", "gold", "reason"])
-        for arm, rows in report["records"].items():
-            for r in rows:
-                writer.writerow([arm, r["question_id"], r["document"], r["correct"], r.get("gold_rank"),
-                                 r.get("margin"), r["predicted"], r["gold"], r["reason"]])
-    return out
+    return comparisons

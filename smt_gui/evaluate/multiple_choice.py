@@ -38,23 +38,35 @@ def mc_prompt(question: str, context: str | None = None) -> str:
 
 
 def option_logliks(model, tokenizer, prompt: str, options: list[str]) -> list[float]:
-    """Summed log-probability of each option's tokens given the prompt (one padded batch)."""
+    """Summed log-probability of each option's tokens given the prompt.
+
+    The shared prompt (with RAG context often ~2k tokens) is run once and its KV cache reused for all options, and
+    logits are only computed where they are needed: scoring 4 options on a 2k-token prompt by padding 4 full copies
+    took ~40 s on CPU, mostly a log-softmax over 4 x 2k x 49k vocabulary entries.
+    """
     import torch
 
     prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    option_ids = [tokenizer(" " + option.strip(), add_special_tokens=False)["input_ids"] for option in options]
-    rows = [prompt_ids + ids for ids in option_ids]
-    width = max(len(r) for r in rows)
+    option_ids = [tokenizer(" " + option.strip(), add_special_tokens=False)["input_ids"] or [tokenizer.eos_token_id]
+                  for option in options]
+    n, width, start = len(option_ids), max(len(o) for o in option_ids), len(prompt_ids)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
-    mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
     with torch.inference_mode():
-        logprobs = torch.log_softmax(model(input_ids=ids, attention_mask=mask).logits.float(), dim=-1)
+        head = model(input_ids=torch.tensor([prompt_ids]), use_cache=True, logits_to_keep=1)
+        first = torch.log_softmax(head.logits[0, -1].float(), dim=-1)  # predicts each option's first token
+        cache = head.past_key_values
+        cache.batch_repeat_interleave(n)
+        ids = torch.tensor([o + [pad] * (width - len(o)) for o in option_ids])
+        mask = torch.tensor([[1] * (start + len(o)) + [0] * (width - len(o)) for o in option_ids])
+        positions = torch.arange(start, start + width).unsqueeze(0).expand(n, -1)
+        logits = model(input_ids=ids, attention_mask=mask, position_ids=positions, past_key_values=cache).logits
+        rest = torch.log_softmax(logits.float(), dim=-1)
     totals = []
     for row, option in enumerate(option_ids):
-        start = len(prompt_ids)
-        positions = torch.arange(start - 1, start - 1 + len(option))
-        totals.append(float(logprobs[row, positions, torch.tensor(option)].sum()))
+        total = float(first[option[0]])
+        for j in range(1, len(option)):
+            total += float(rest[row, j - 1, option[j]])
+        totals.append(total)
     return totals
 
 
