@@ -106,8 +106,10 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
                 progress(finished, total, arm)
     report = build_report(project, job_id)
     path = save_report(project, report)
+    leakage = report["leakage"]
     return {"report": str(path.relative_to(project.root)),
-            "accuracy": {arm: round(s["accuracy"], 4) for arm, s in report["summary"].items()}}
+            "accuracy": {arm: round(s["accuracy"], 4) for arm, s in report["summary"].items()},
+            "leakage": {**leakage, "flagged": leakage["flagged"][:20]} if leakage else None}
 
 
 def resolve_run(project: Project, config: EvalConfig) -> EvalConfig:
@@ -196,3 +198,14 @@ def list_evaluations(project: Project) -> list[dict[str, Any]]:
     with project.connect() as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM jobs WHERE kind = ? ORDER BY id DESC", (KIND,))]
     return [get_job(project, i) for i in ids]
+
+
+def per_question(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """One row per question with each arm's verdict (None = not scored yet): the drill-down table."""
+    rows: dict[int, dict[str, Any]] = {}
+    for arm, recs in records.items():
+        for r in recs:
+            row = rows.setdefault(r["question_id"], {"question_id": r["question_id"], "document": r["document"],
+                                                     "question": r["question"], "gold": r["gold"], "arms": {}})
+            row["arms"][arm] = r
+    return [rows[k] for k in sorted(rows)]

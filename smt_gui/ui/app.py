@@ -55,20 +55,22 @@ def build_app(projects_root: Path) -> gr.Blocks:
                 train_tab = train.build(project_state)
             with gr.Tab("Chat", id="chat") as chat_tab_item:
                 chat_tab = chat.build(project_state)
-            with gr.Tab("Evaluate", id="evaluate"):
-                evaluate.build()
+            with gr.Tab("Evaluate", id="evaluate") as eval_tab_item:
+                eval_tab = evaluate.build(project_state)
 
         opened = [project_state, status, known]
 
         def refresh_tabs(event):
             return event.then(documents.refresh, project_state, docs_tab.refresh_outputs).then(
                 generate.refresh, project_state, gen_tab.refresh_outputs).then(
-                cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs, **curate.SERIAL)
+                cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs, **curate.SERIAL).then(
+                eval_tab.refresh, project_state, eval_tab.refresh_outputs)
 
         gen_tab_item.select(generate.refresh, project_state, gen_tab.refresh_outputs)
         cur_tab_item.select(cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs, **curate.SERIAL)
         train_tab_item.select(train_tab.refresh, project_state, train_tab.refresh_outputs)
         chat_tab_item.select(chat_tab.refresh, project_state, chat_tab.refresh_outputs)
+        eval_tab_item.select(eval_tab.refresh, project_state, eval_tab.refresh_outputs)
         for trigger in (open_btn.click, name.submit):
             refresh_tabs(trigger(open_project, name, opened))
         refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened))

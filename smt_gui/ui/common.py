@@ -30,6 +30,3 @@ def require_project(path: str | None) -> Project:
     except ProjectError as exc:
         raise gr.Error(str(exc)) from exc
 
-
-def coming_soon(title: str, what: str) -> None:
-    gr.Markdown(f"### {title}\n**Not built yet.** {what}")

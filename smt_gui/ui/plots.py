@@ -116,3 +116,47 @@ def loss_chart(metrics: list[dict]) -> go.Figure:
     fig.update_yaxes(title_text="loss", secondary_y=False)
     fig.update_yaxes(title_text="learning rate", secondary_y=True)
     return fig
+
+
+ARM_COLORS = {"base": "#95a5a6", "rag": "#2ecc71", "tuned": "#4f7cff", "tuned+rag": "#8e44ad"}
+RECIPE_COLORS = {"QA only": "#4f7cff", "docs only": "#2ecc71", "mixed": "#ff8a3d", "mixed + focal": "#c0392b"}
+
+
+def accuracy_chart(summary: dict[str, dict]) -> go.Figure:
+    """Accuracy per arm with 95% CI error bars and the 25% chance line of 4-option multiple choice."""
+    if not summary:
+        return _empty("Accuracy by arm", "No evaluation yet")
+    arms = list(summary)
+    acc = [summary[a]["accuracy"] for a in arms]
+    fig = go.Figure(go.Bar(
+        x=arms, y=acc, marker_color=[ARM_COLORS.get(a, "#4f7cff") for a in arms],
+        error_y={"type": "data", "symmetric": False, "array": [summary[a]["ci95"][1] - v for a, v in zip(arms, acc, strict=True)],
+                 "arrayminus": [v - summary[a]["ci95"][0] for a, v in zip(arms, acc, strict=True)]},
+        text=[f"{v:.0%} ({summary[a]['correct']}/{summary[a]['n']})" for a, v in zip(arms, acc, strict=True)],
+        textposition="outside", hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
+    if any("mean_gold_rank" in s for s in summary.values()):
+        fig.add_hline(y=0.25, line_dash="dot", line_color="#7f8c8d", annotation_text="chance (4 options)")
+    fig.update_layout(title="Accuracy by arm (95% CI)", yaxis={"range": [0, 1.05], "tickformat": ".0%"}, height=340,
+                      margin={"l": 40, "r": 20, "t": 50, "b": 40})
+    return fig
+
+
+def scaling_chart(points: list[dict], baselines: dict[str, float] | None = None) -> go.Figure:
+    """Tuned accuracy vs synthetic training tokens (log x), one line per data recipe; base/RAG as flat references."""
+    if not points:
+        return _empty("Scaling curve", "Evaluate a tuned arm on runs of different sizes to see accuracy vs data")
+    fig = go.Figure()
+    for recipe in sorted({p["recipe"] for p in points}):
+        pts = [p for p in points if p["recipe"] == recipe]
+        fig.add_trace(go.Scatter(
+            x=[p["synthetic_tokens"] for p in pts], y=[p["accuracy"] for p in pts], mode="lines+markers", name=recipe,
+            line={"color": RECIPE_COLORS.get(recipe)}, customdata=[[p["run"], p["arm"], p["n"]] for p in pts],
+            error_y={"type": "data", "symmetric": False, "array": [p["ci95"][1] - p["accuracy"] for p in pts],
+                     "arrayminus": [p["accuracy"] - p["ci95"][0] for p in pts]},
+            hovertemplate="%{customdata[0]} (%{customdata[1]}, n=%{customdata[2]}): %{y:.1%} at %{x:,} tokens<extra></extra>"))
+    for arm, value in (baselines or {}).items():
+        fig.add_hline(y=value, line_dash="dash", line_color=ARM_COLORS.get(arm, "#7f8c8d"), annotation_text=f"{arm} {value:.0%}")
+    fig.update_layout(title="Scaling: accuracy vs synthetic training tokens", xaxis={"type": "log", "title": "synthetic tokens"},
+                      yaxis={"range": [0, 1.05], "tickformat": ".0%", "title": "accuracy"}, height=360,
+                      margin={"l": 50, "r": 20, "t": 50, "b": 40})
+    return fig
