@@ -25,6 +25,15 @@ def _cmd_project_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_project_sample(args: argparse.Namespace) -> int:
+    from smt_gui.sample import DEMO_DEFAULTS, create_sample_project
+
+    project = create_sample_project(Path(args.dir))
+    print(f"Sample project ready at {project.root}: one QuALITY article with its questions "
+          f"(see assets/sample/ATTRIBUTION.md). Quick CPU settings: {json.dumps(DEMO_DEFAULTS)}")
+    return 0
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from smt_gui.ingest import ChunkingConfig, chunking_config, ingest_paths
 
@@ -62,7 +71,8 @@ def _backend_config(args: argparse.Namespace):
     from smt_gui.llm import BackendConfig
 
     return BackendConfig(kind=args.backend, model=args.model or "", base_url=args.base_url or "",
-                         api_key=args.api_key or os.environ.get("SMT_API_KEY", ""), concurrency=args.concurrency)
+                         api_key=args.api_key or os.environ.get("SMT_API_KEY", ""), concurrency=args.concurrency,
+                         timeout_s=args.timeout)
 
 
 def _print_job(job: dict) -> None:
@@ -237,6 +247,7 @@ def _add_backend_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     parser.add_argument("--api-key", help="endpoint key (or set SMT_API_KEY)")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight (endpoint backend)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one endpoint answer")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -248,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("dir")
     init.add_argument("--name")
     init.set_defaults(func=_cmd_project_init)
+    sample = project.add_parser("sample", help="create a demo project from the bundled QuALITY article")
+    sample.add_argument("dir")
+    sample.set_defaults(func=_cmd_project_sample)
 
     ingest = sub.add_parser("ingest", help="add .txt .md .pdf .html .docx .jsonl files to a project")
     ingest.add_argument("dir")

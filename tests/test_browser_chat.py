@@ -11,7 +11,7 @@ from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, require_shared
 from .sample_factory import first_chunk, insert_sample
 from .test_browser_documents import open_project
 
@@ -42,4 +42,3 @@ def test_ask_once_and_both_columns_answer(app_server, browser):
         expect(column).to_contain_text("tokens/s", timeout=240_000)
         expect(column).not_to_contain_text("generating", timeout=240_000)
         expect(column).not_to_contain_text("⚠")
-    page.screenshot(path=str(REPO / "assets" / "chat_tab.png"), full_page=True)

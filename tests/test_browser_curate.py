@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, require_shared
 from .sample_factory import first_chunk, insert_sample
 from .test_browser_documents import open_project
 
@@ -42,7 +42,6 @@ def test_filter_accept_and_the_status_survives_a_reload(app_server, browser):
     expect(page.locator("#cur-source")).to_contain_text("Phobos")
     page.locator("#cur-accept").click()
     expect(page.locator("#cur-header")).to_contain_text("accepted")
-    page.screenshot(path=str(REPO / "assets" / "curate_tab.png"), full_page=True)
 
     page.reload()
     open_project(page, app_server["url"], "curate-demo")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, require_shared
 
 pytestmark = pytest.mark.browser
 GOOD = Path(__file__).parent / "data" / "good"
@@ -45,7 +45,6 @@ def test_create_project_upload_and_see_the_document_listed(app_server, browser, 
     table.get_by_text("pump station notes", exact=True).filter(visible=True).first.click()
     expect(page.locator("#doc-preview textarea")).to_have_value(re.compile("Ada was replaced"), timeout=30_000)
     page.wait_for_timeout(500)
-    page.screenshot(path=str(REPO / "assets" / "documents_tab.png"), full_page=True)
 
     # A reload (or an app restart) shows the same project content once it is opened again.
     page.reload()

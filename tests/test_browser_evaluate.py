@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, require_shared
 from .test_browser_documents import open_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -46,4 +46,3 @@ def test_evaluate_two_arms_and_see_the_chart(app_server, browser):
     expect(detail).to_contain_text("Gold:", timeout=30_000)
     expect(detail).to_contain_text("gold rank")
     expect(detail).to_contain_text("The Absurdity of Family Love")  # the RAG arm's retrieved chunks are listed
-    page.screenshot(path=str(REPO / "assets" / "evaluate_tab.png"), full_page=True)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.project import Project
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, require_shared
 from .test_browser_documents import open_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -37,4 +37,3 @@ def test_generate_qas_and_focal_rewrites_from_the_tab(app_server, browser, tmp_p
     expect(preview).to_contain_text("qa")
     expect(preview).to_contain_text("focal_rewrite")
     expect(page.locator("#gen-chart")).to_contain_text("Synthetic tokens")
-    page.screenshot(path=str(REPO / "assets" / "generate_tab.png"), full_page=True)

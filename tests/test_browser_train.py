@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, require_shared
 from .sample_factory import first_chunk, insert_sample
 from .test_browser_documents import open_project
 
@@ -39,4 +39,3 @@ def test_launch_a_tiny_run_and_watch_the_loss(app_server, browser):
     expect(status).to_contain_text("done", timeout=300_000)
     expect(status).to_contain_text("step 4/4")
     expect(page.locator("#train-runs")).to_contain_text("done")
-    page.screenshot(path=str(REPO / "assets" / "train_tab.png"), full_page=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from smt_gui.project import Project, ProjectError
+from smt_gui.sample import DEMO_DEFAULTS, SAMPLE_NAME, create_sample_project
 from smt_gui.ui import chat, curate, documents, evaluate, generate, train
 from smt_gui.ui.common import project_dir_for
 
@@ -34,6 +35,17 @@ def build_app(projects_root: Path) -> gr.Blocks:
         status = f"**Project:** {project.name} · `{project.root}`"
         return str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name)
 
+    def open_sample() -> tuple:
+        try:
+            project = create_sample_project(project_dir_for(projects_root, SAMPLE_NAME))
+        except (ProjectError, FileNotFoundError) as exc:
+            raise gr.Error(str(exc)) from exc
+        gr.Info("Sample opened: go through the tabs left to right. Small CPU settings were filled in.")
+        status = (f"**Project:** {project.name} · `{project.root}` — the bundled sample (one QuALITY article with 16 "
+                  "questions). Next: **Generate** → **Curate** (accept) → **Train** → **Chat** → **Evaluate**.")
+        return (str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name),
+                SAMPLE_NAME)
+
     with gr.Blocks(title="SMT Studio") as demo:
         gr.Markdown(INTRO)
         project_state = gr.State(None)  # per browser session: two sessions never share a project by accident
@@ -42,6 +54,7 @@ def build_app(projects_root: Path) -> gr.Blocks:
                                 allow_custom_value=True, elem_id="project-pick")
             name = gr.Textbox(label="Project name", placeholder="e.g. my-handbook", scale=2, elem_id="project-name")
             open_btn = gr.Button("Open / create project", variant="primary", scale=1, elem_id="project-open")
+            sample_btn = gr.Button("Try the sample", scale=1, elem_id="project-sample")
         status = gr.Markdown("No project open. Type a name and press *Open / create project*.",
                              elem_id="project-status")
         with gr.Tabs():
@@ -74,4 +87,9 @@ def build_app(projects_root: Path) -> gr.Blocks:
         for trigger in (open_btn.click, name.submit):
             refresh_tabs(trigger(open_project, name, opened))
         refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened))
+        targets = [(section, key, component) for section, tab in (("generate", gen_tab), ("train", train_tab),
+                                                                   ("evaluate", eval_tab))
+                   for key, component in tab.defaults.items()]
+        refresh_tabs(sample_btn.click(open_sample, None, [*opened, name]).then(
+            lambda: [DEMO_DEFAULTS[s][k] for s, k, _ in targets], None, [c for _, _, c in targets]))
     return demo

@@ -35,6 +35,7 @@ COMPARE_COLUMNS = ["comparison", "n", "difference", "bootstrap 95% CI", "McNemar
 class EvaluateTab:
     refresh: Callable[[str | None], tuple]
     refresh_outputs: list
+    defaults: dict  # setting name -> component, filled by "Try the sample"
 
 
 def _status_html(job: dict | None) -> str:
@@ -235,4 +236,4 @@ def build(project_state: gr.State) -> EvaluateTab:
     job_pick.input(view, [project_state, job_pick], shown)
     questions.select(detail, [project_state, current, questions], drill)
     timer.tick(view, [project_state, current], shown)
-    return EvaluateTab(refresh=refresh, refresh_outputs=[run, docs, *shown])
+    return EvaluateTab(refresh=refresh, refresh_outputs=[run, docs, *shown], defaults={"arms": arms, "limit": limit})

@@ -30,16 +30,19 @@ FAILURE_COLUMNS = ["unit", "attempts", "why", "raw output"]
 @dataclass
 class GenerateTab:
     refresh_outputs: list
+    defaults: dict  # setting name -> component, filled by "Try the sample"
 
 
-def backend_from(kind_label: str, model: str, base_url: str, api_key: str, concurrency: float) -> BackendConfig:
+def backend_from(kind_label: str, model: str, base_url: str, api_key: str, concurrency: float,
+                 timeout: float = 120.0) -> BackendConfig:
     kind = next((k for k, label in BACKEND_KINDS.items() if label == kind_label), "llama_cpp")
     return BackendConfig(kind=kind, model=(model or "").strip(), base_url=(base_url or "").strip(),
-                         api_key=api_key or "", concurrency=max(1, int(concurrency or 1)))
+                         api_key=api_key or "", concurrency=max(1, int(concurrency or 1)),
+                         timeout_s=float(timeout or 120.0))
 
 
-def test_backend(kind_label: str, model: str, base_url: str, api_key: str, concurrency: float) -> str:
-    config = backend_from(kind_label, model, base_url, api_key, concurrency)
+def test_backend(kind_label: str, model: str, base_url: str, api_key: str, concurrency: float, timeout: float) -> str:
+    config = backend_from(kind_label, model, base_url, api_key, concurrency, timeout)
     try:
         backend = get_backend(config)
         reply = backend.complete(GenerationRequest(messages=[{"role": "user", "content": "Say hello."}],
@@ -104,7 +107,7 @@ def refresh(project_path: str | None) -> tuple:
 def start(project_path: str | None, kinds: list[str], docs: list[int], qa_n: float, focal_n: float, focal_q: float,
           rewrite_n: float, max_chunks: float, qa_t: float, qa_p: float, doc_t: float, doc_p: float, seed: float,
           budget: float, questions: str, kind_label: str, model: str, base_url: str, api_key: str,
-          concurrency: float) -> tuple:
+          concurrency: float, timeout: float) -> tuple:
     project = require_project(project_path)
     if not list_documents(project):
         raise gr.Error("Add documents in the Documents tab first.")
@@ -114,7 +117,7 @@ def start(project_path: str | None, kinds: list[str], docs: list[int], qa_n: flo
     if running and running["status"] in ("queued", "running"):
         raise gr.Error(f"Generation job {running['id']} is still running; cancel it first.")
     config = GenerateConfig(
-        backend=backend_from(kind_label, model, base_url, api_key, concurrency),
+        backend=backend_from(kind_label, model, base_url, api_key, concurrency, timeout),
         kinds=[KIND_LABELS[k] for k in kinds], document_ids=[int(d) for d in docs] or None,
         qa_per_chunk=int(qa_n), focal_per_question=int(focal_n), focal_questions_per_chunk=int(focal_q),
         rewrites_per_chunk=int(rewrite_n), max_chunks=int(max_chunks) or None, qa_temperature=qa_t, qa_top_p=qa_p,
@@ -148,16 +151,19 @@ def build(project_state: gr.State) -> GenerateTab:
     gr.Markdown(WEAK_MODEL_NOTE, elem_id="gen-note")
     with gr.Accordion("Generator backend", open=False):
         with gr.Row():
-            kind = gr.Radio(list(BACKEND_KINDS.values()), value=BACKEND_KINDS["llama_cpp"], label="Backend")
-            model = gr.Textbox(label="Model", placeholder="empty = bundled SmolLM2-135M · a .gguf path · an HF folder · "
-                               "the served model name")
+            kind = gr.Radio(list(BACKEND_KINDS.values()), value=BACKEND_KINDS["llama_cpp"], label="Backend",
+                            elem_id="gen-backend")
+            model = gr.Textbox(label="Model", elem_id="gen-model",
+                               placeholder="empty = bundled SmolLM2-135M · a .gguf path · an HF folder · the served model name")
         with gr.Row():
-            base_url = gr.Textbox(label="Endpoint base URL (OpenAI-compatible)", placeholder="http://127.0.0.1:8000/v1")
+            base_url = gr.Textbox(label="Endpoint base URL (OpenAI-compatible)", placeholder="http://127.0.0.1:8000/v1",
+                                  elem_id="gen-base-url")
             api_key = gr.Textbox(label="API key", type="password")
             concurrency = gr.Number(label="Requests in flight", value=8, precision=0, minimum=1)
+            timeout = gr.Number(label="Timeout per answer (s)", value=120, minimum=1, elem_id="gen-timeout")
         with gr.Row():
-            test_btn = gr.Button("Test backend", size="sm")
-            test_out = gr.Markdown()
+            test_btn = gr.Button("Test backend", size="sm", elem_id="gen-test")
+            test_out = gr.Markdown(elem_id="gen-test-out")
     with gr.Row():
         kinds = gr.CheckboxGroup(list(KIND_LABELS), value=list(KIND_LABELS)[:2], label="Generate", elem_id="gen-kinds")
         docs = gr.Dropdown(choices=[], multiselect=True, label="Documents (empty = all)", elem_id="gen-docs")
@@ -193,11 +199,12 @@ def build(project_state: gr.State) -> GenerateTab:
     timer = gr.Timer(1.0, active=False)
 
     view = [status, preview, chart, failed, timer]
-    backend_inputs = [kind, model, base_url, api_key, concurrency]
+    backend_inputs = [kind, model, base_url, api_key, concurrency, timeout]
     test_btn.click(test_backend, backend_inputs, test_out)
     start_btn.click(start, [project_state, kinds, docs, qa_n, focal_n, focal_q, rewrite_n, max_chunks, qa_t, qa_p,
                             doc_t, doc_p, seed, budget, questions, *backend_inputs], view)
     cancel_btn.click(cancel, project_state, view)
     resume_btn.click(resume, project_state, view)
     timer.tick(poll, project_state, view)
-    return GenerateTab(refresh_outputs=[docs, *view])
+    return GenerateTab(refresh_outputs=[docs, *view],
+                       defaults={"max_chunks": max_chunks, "qa_per_chunk": qa_n, "focal_questions_per_chunk": focal_q})

@@ -28,6 +28,7 @@ _procs: dict[str, subprocess.Popen] = {}  # workers started by this app, polled 
 class TrainTab:
     refresh: Callable[[str | None], tuple]
     refresh_outputs: list
+    defaults: dict  # setting name -> component, filled by "Try the sample"
 
 
 @lru_cache(maxsize=8)
@@ -242,4 +243,5 @@ def build(project_state: gr.State) -> TrainTab:
     def refresh(project_path: str | None) -> tuple:
         return (None, memory_note("", "LoRA", 16), *poll(project_path, None))
 
-    return TrainTab(refresh=refresh, refresh_outputs=[current, memory, *view])
+    return TrainTab(refresh=refresh, refresh_outputs=[current, memory, *view],
+                    defaults={"max_steps": max_steps, "batch_size": batch, "seq_len": seq_len})
