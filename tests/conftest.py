@@ -59,25 +59,35 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float = 120) -> Non
     raise TimeoutError(f"app did not answer at {url}")
 
 
+def start_app(root: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """Launch ``app.py`` on a free loopback port with its own projects root; returns once it answers HTTP."""
+    port = free_port()
+    with log_path.open("a") as log:
+        proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port), "--projects-root", str(root)],
+                                cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    wait_for_http(url, proc)
+    return proc, url
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 @pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[dict]:
     """The real app in a subprocess, bound to 127.0.0.1 on a free port, with its own projects root."""
-    port = free_port()
     root = tmp_path / "projects"
-    log = (tmp_path / "app.log").open("w")
-    proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port), "--projects-root", str(root)],
-                            cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
+    proc, url = start_app(root, tmp_path / "app.log")
     try:
-        wait_for_http(url, proc)
         yield {"url": url, "root": root, "proc": proc, "log": tmp_path / "app.log"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_app(proc)
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ def test_evaluate_two_arms_and_see_the_chart(app_server, browser):
     for arm in ("base", "rag"):
         expect(table.get_by_text(arm, exact=True).filter(visible=True).first).to_be_visible()
     expect(page.locator("#eval-compare")).to_contain_text("rag vs base")
+    expect(page.locator("#eval-docs-table")).to_contain_text("The Absurdity of Family Love")  # per-article accuracy
 
     questions = page.locator("#eval-questions")
     expect(questions).to_contain_text("The Absurdity of Family Love")

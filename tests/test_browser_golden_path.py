@@ -51,6 +51,7 @@ def test_golden_path_from_the_sample_to_the_evaluation_chart(app_server, browser
     page.get_by_role("tab", name="Train").click()
     expect(page.locator("#train-steps input")).to_have_value("6")
     page.locator("#train-start").click()
+    expect(page.locator("#train-mix")).to_contain_text("Training mixture", timeout=180_000)  # token mix preview
     train_status = page.locator("#train-status")
     expect(train_status).to_contain_text("running", timeout=180_000)
     expect(train_status).to_contain_text("done", timeout=600_000)
@@ -60,6 +61,7 @@ def test_golden_path_from_the_sample_to_the_evaluation_chart(app_server, browser
 
     # Chat: index the article, ask once, the tuned and RAG columns both answer.
     page.get_by_role("tab", name="Chat").click()
+    expect(page.locator("#chat-index-status")).to_contain_text("Not indexed yet", timeout=60_000)
     page.locator("#chat-index").click()
     expect(page.locator("#chat-index-status")).to_contain_text("added", timeout=180_000)
     page.locator("#chat-question textarea").fill("What is the name of the planet the crew is trying to reach an agreement with?")
@@ -68,6 +70,7 @@ def test_golden_path_from_the_sample_to_the_evaluation_chart(app_server, browser
     expect(rag.locator("details").first).to_contain_text("LOST IN TRANSLATION", timeout=120_000)
     for column in (tuned, rag):
         expect(column).to_contain_text("tokens/s", timeout=240_000)
+        expect(column).not_to_contain_text("generating", timeout=240_000)
         expect(column).not_to_contain_text("⚠")
     page.screenshot(path=str(SHOTS / "chat_tab.png"), full_page=True)
 

@@ -92,6 +92,7 @@ def test_base_and_rag_arms_on_one_article_report_accuracy_with_ci(quality, tmp_p
     assert all(r["retrieved"] == [] for r in report["records"]["base"])
     [comparison] = report["comparisons"]
     assert 0 <= comparison["mcnemar"]["p_value"] <= 1
+    assert {(r["document"], r["arm"], r["n"]) for r in report["by_document"]} == {(TITLE, "base", 4), (TITLE, "rag", 4)}
     out = save_report(project, report, tmp_path / "report.json")
     assert out.exists() and out.with_suffix(".csv").read_text().count("\n") == 9
 

@@ -86,6 +86,18 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     return summary
 
 
+def by_document(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Accuracy per (document, arm) with Wilson intervals: QuALITY results are read per article as well as overall."""
+    rows = []
+    for arm, recs in records.items():
+        for doc in sorted({r["document"] or "?" for r in recs}):
+            mine = [r for r in recs if (r["document"] or "?") == doc]
+            s = summarise(mine)
+            rows.append({"document": doc, "arm": arm, "n": s["n"], "correct": s["correct"], "accuracy": s["accuracy"],
+                         "ci95": s["ci95"]})
+    return rows
+
+
 def compare(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Every pair of arms on the questions both answered: exact McNemar and a paired bootstrap of the difference."""
     comparisons = []

@@ -22,7 +22,7 @@ from typing import Any
 
 from smt_gui.chat import ARMS, ChatEngine, uses_adapter, uses_retrieval
 from smt_gui.documents import list_eval_questions
-from smt_gui.evaluate.arms import compare, score_question, summarise
+from smt_gui.evaluate.arms import by_document, compare, score_question, summarise
 from smt_gui.jobs import JobContext, create_job, get_job, run_job, start_job
 from smt_gui.project import Project, utc_now
 
@@ -172,6 +172,7 @@ def build_report(project: Project, job_id: int) -> dict[str, Any]:
     return {"job_id": job_id, "status": job["status"], "arms": config.arms, "run": config.run,
             "questions": max((len(rs) for rs in records.values()), default=0),
             "summary": {arm: summarise(rs) for arm, rs in scored.items()}, "comparisons": compare(scored),
+            "by_document": by_document(scored),
             "leakage": leakage, "records": records, "seconds": job["progress"].get("elapsed_s"),
             "config": asdict(config)}
 

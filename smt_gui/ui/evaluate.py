@@ -12,7 +12,7 @@ import pandas as pd
 
 from smt_gui.chat import ARMS, uses_adapter
 from smt_gui.documents import list_documents
-from smt_gui.evaluate.arms import LETTERS, compare, summarise
+from smt_gui.evaluate.arms import LETTERS, by_document, compare, summarise
 from smt_gui.evaluate.job import EvalConfig, job_records, list_evaluations, per_question, resume_evaluation, start_evaluation
 from smt_gui.evaluate.leakage import leakage_message, run_leakage
 from smt_gui.evaluate.scaling import scaling_points
@@ -71,6 +71,16 @@ def _compare_frame(comparisons: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
 
 
+def _documents_frame(scored: dict[str, list[dict]]) -> pd.DataFrame:
+    rows = by_document(scored)
+    arms = list(scored)
+    table: dict[str, dict[str, str]] = {}
+    for r in rows:
+        table.setdefault(r["document"], {})[r["arm"]] = f"{r['accuracy']:.0%} ({r['correct']}/{r['n']})"
+    data = [[doc, *[cells.get(a, "") for a in arms]] for doc, cells in table.items()]
+    return pd.DataFrame(data, columns=["document", *arms])
+
+
 def _questions_frame(rows: list[dict], arms: list[str]) -> pd.DataFrame:
     def mark(r: dict | None) -> str:
         return "…" if r is None else ("✓" if r["correct"] else "✗")
@@ -99,14 +109,15 @@ def _scaling(project) -> Any:
 def view(project_path: str | None, job_id: int | None) -> tuple:
     """Everything the tab shows for one evaluation job (the newest when none is chosen)."""
     empty = (None, _status_html(None), "", pd.DataFrame(columns=SUMMARY_COLUMNS), accuracy_chart({}),
-             pd.DataFrame(columns=COMPARE_COLUMNS), pd.DataFrame(columns=["id", "question", "gold", "document"]),
+             pd.DataFrame(columns=COMPARE_COLUMNS), pd.DataFrame(columns=["document"]),
+             pd.DataFrame(columns=["id", "question", "gold", "document"]),
              scaling_chart([]), gr.update(choices=[], value=None), gr.Timer(active=False))
     if not project_path:
         return empty
     project = require_project(project_path)
     choices = _job_choices(project)
     if not choices:
-        return (*empty[:7], _scaling(project), *empty[8:])
+        return (*empty[:8], _scaling(project), *empty[9:])
     job_id = job_id if job_id in {c[1] for c in choices} else choices[0][1]
     job = get_job(project, job_id)
     arms = job["config"].get("arms", [])
@@ -116,8 +127,8 @@ def view(project_path: str | None, job_id: int | None) -> tuple:
     leak = leakage_message((job["progress"].get("result") or {}).get("leakage")) or ""
     running = job["status"] in ("queued", "running")
     return (job_id, _status_html(job), leak, _summary_frame(summary), accuracy_chart(summary), _compare_frame(compare(scored)),
-            _questions_frame(per_question(records), arms), _scaling(project), gr.update(choices=choices, value=job_id),
-            gr.Timer(active=running))
+            _documents_frame(scored), _questions_frame(per_question(records), arms), _scaling(project),
+            gr.update(choices=choices, value=job_id), gr.Timer(active=running))
 
 
 def detail(project_path: str | None, job_id: int | None, frame: pd.DataFrame, event: gr.SelectData) -> str:
@@ -218,6 +229,7 @@ def build(project_state: gr.State) -> EvaluateTab:
             table = gr.Dataframe(headers=SUMMARY_COLUMNS, interactive=False, label="Results by arm", elem_id="eval-table")
             comparisons = gr.Dataframe(headers=COMPARE_COLUMNS, interactive=False, label="Paired comparisons (same questions)",
                                        elem_id="eval-compare")
+            documents = gr.Dataframe(interactive=False, label="Accuracy by document", elem_id="eval-docs-table")
         with gr.Column(scale=2):
             chart = gr.Plot(label="Accuracy by arm", elem_id="eval-chart")
     with gr.Row():
@@ -229,7 +241,7 @@ def build(project_state: gr.State) -> EvaluateTab:
     scaling = gr.Plot(label="Scaling curve", elem_id="eval-scaling")
     timer = gr.Timer(2.0, active=False)
 
-    shown = [current, status, leak, table, chart, comparisons, questions, scaling, job_pick, timer]
+    shown = [current, status, leak, table, chart, comparisons, documents, questions, scaling, job_pick, timer]
     start_btn.click(start, [project_state, arms, run, docs, limit, k, letters], shown)
     cancel_btn.click(cancel, [project_state, current], shown)
     resume_btn.click(resume, [project_state, current], shown)

@@ -135,7 +135,8 @@ def accuracy_chart(summary: dict[str, dict]) -> go.Figure:
         text=[f"{v:.0%} ({summary[a]['correct']}/{summary[a]['n']})" for a, v in zip(arms, acc, strict=True)],
         textposition="outside", hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
     if any("mean_gold_rank" in s for s in summary.values()):
-        fig.add_hline(y=0.25, line_dash="dot", line_color="#7f8c8d", annotation_text="chance (4 options)")
+        fig.add_hline(y=0.25, line_dash="dot", line_color="#7f8c8d", annotation_text="chance (4 options)",
+                      annotation_position="bottom left")
     fig.update_layout(title="Accuracy by arm (95% CI)", yaxis={"range": [0, 1.05], "tickformat": ".0%"}, height=340,
                       margin={"l": 40, "r": 20, "t": 50, "b": 40})
     return fig

@@ -206,13 +206,13 @@ def build(project_state: gr.State) -> TrainTab:
         batch = gr.Number(label="Batch size", value=4, precision=0, minimum=1, elem_id="train-batch")
         accum = gr.Number(label="Grad. accumulation", value=1, precision=0, minimum=1)
         lora_r = gr.Number(label="LoRA rank", value=16, precision=0, minimum=1)
-        save_steps = gr.Number(label="Checkpoint every N steps", value=25, precision=0, minimum=1)
+        save_steps = gr.Number(label="Checkpoint every N steps", value=25, precision=0, minimum=1, elem_id="train-save")
         name = gr.Textbox(label="Run name (optional)")
     with gr.Row():
         preview_btn = gr.Button("Preview mixture")
         start_btn = gr.Button("Start training", variant="primary", elem_id="train-start")
         cancel_btn = gr.Button("Cancel", variant="stop")
-        resume_btn = gr.Button("Resume")
+        resume_btn = gr.Button("Resume", elem_id="train-resume")
     with gr.Row():
         mix_plot = gr.Plot(label="Training mixture", elem_id="train-mix")
         mix_text = gr.Markdown()
