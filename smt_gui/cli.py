@@ -214,8 +214,14 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from smt_gui.evaluate.leakage import leakage_message
 
     project = Project.open(args.dir)
+    judge = None
+    if args.api_key:
+        os.environ["SMT_API_KEY"] = args.api_key  # read by the evaluation job; never stored with it
+    if args.judge:
+        judge = {"kind": args.backend, "model": args.model or "", "base_url": args.base_url or "", "timeout_s": args.timeout}
     config = EvalConfig(arms=[a.strip() for a in args.arms.split(",") if a.strip()], run=args.run,
-                        document_ids=args.doc or None, limit=args.limit, k=args.k, generate_choice=not args.no_generate)
+                        document_ids=args.doc or None, limit=args.limit, k=args.k, generate_choice=not args.no_generate,
+                        judge=judge)
 
     def progress(done: int, total: int, arm: str) -> None:
         print(f"\r{arm}: {done}/{total}", end="", flush=True)
@@ -353,6 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="report path (.json; a .csv is written beside it)")
     ev.add_argument("--resume", type=int, metavar="JOB", help="continue an interrupted evaluation job")
     ev.add_argument("--no-generate", action="store_true", help="multiple choice by log-likelihood only (faster)")
+    ev.add_argument("--judge", action="store_true", help="grade free-form text answers with an LLM (the backend args)")
+    _add_backend_args(ev)
     ev.set_defaults(func=_cmd_eval)
 
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")

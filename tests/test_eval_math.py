@@ -51,3 +51,19 @@ def test_units_percent_and_negatives():
     assert grade_freeform("Operating margin was 12.4%", "12.5%").correct  # within 1%
     assert not grade_freeform("Operating margin was 11%", "12.5%").correct
     assert grade_freeform("It is the Americas segment.", "Americas").correct
+
+
+def test_llm_judge_grades_text_answers_and_never_overrules_numbers():
+    from smt_gui.evaluate.freeform import judge_freeform
+    from smt_gui.llm import BackendError
+
+    from .fakes import ScriptedBackend
+
+    agree = ScriptedBackend(lambda request, n: '{"correct": true, "reason": "same drug, different wording"}')
+    grade = judge_freeform(agree, "Which drug was stopped?", "They discontinued the metformin.", "metformin was stopped")
+    assert grade.correct and "same drug" in grade.reason
+    assert agree.requests[0].json_schema is not None and "metformin was stopped" in agree.requests[0].messages[0]["content"]
+    assert not judge_freeform(ScriptedBackend(lambda r, n: "I think so"), "q", "a", "b").correct
+    outage = judge_freeform(ScriptedBackend(lambda r, n: BackendError("server down")), "q", "a", "b")
+    assert not outage.correct and "judge failed: server down" in outage.reason
+    assert grade_freeform("about 1600", "$1,577.00").numeric  # numbers are graded by tolerance, not by the judge

@@ -162,3 +162,15 @@ def test_cli_eval_without_questions_says_what_to_import(project):
     result = subprocess.run([sys.executable, "-m", "smt_gui", "eval", str(project.root), "--arms", "base"], cwd=REPO,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode != 0 and "no eval questions" in result.stderr
+
+
+@pytest.mark.slow
+def test_financebench_free_form_answers_are_generated_and_graded_with_reasons(project):
+    from .conftest import FINANCEBENCH_DOCS
+
+    ingest_paths(project, [require_shared(FINANCEBENCH_DOCS)])
+    report = evaluate(project, EvalConfig(arms=["base"], limit=2, max_new_tokens=24))
+    records = report["records"]["base"]
+    assert len(records) == 2 and all(r["predicted"] and r["reason"] for r in records)
+    assert all(r.get("options") is None and "gold_rank" not in r for r in records)  # free form, not multiple choice
+    assert report["summary"]["base"]["n"] == 2

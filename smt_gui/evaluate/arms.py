@@ -13,7 +13,7 @@ import re
 import statistics
 from typing import Any
 
-from smt_gui.evaluate.freeform import grade_freeform
+from smt_gui.evaluate.freeform import grade_freeform, judge_freeform
 from smt_gui.evaluate.multiple_choice import score_options_loglik
 from smt_gui.evaluate.stats import mcnemar_exact, paired_bootstrap, wilson_interval
 
@@ -39,8 +39,9 @@ def extract_choice(text: str, options: list[str]) -> int | None:
 
 
 def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[Any], title: str | None,
-                   max_new_tokens: int = 64, generate_choice: bool = True) -> dict[str, Any]:
-    """One arm's answer to one eval question, graded, as a JSON-able record."""
+                   max_new_tokens: int = 64, generate_choice: bool = True, judge: Any = None) -> dict[str, Any]:
+    """One arm's answer to one eval question, graded, as a JSON-able record (``judge``: a backend that grades
+    free-form text answers the string match rejects)."""
     from smt_gui.chat import uses_adapter
     from smt_gui.train.probe import generate
 
@@ -65,6 +66,8 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
     else:
         answer = engine.ask(arm, question["question"], k=len(hits) or 4, max_new_tokens=max_new_tokens)
         grade = grade_freeform(answer.text, question["answer"] or "")
+        if not grade.correct and judge is not None and not grade.numeric:
+            grade = judge_freeform(judge, question["question"], answer.text, question["answer"] or "")
         record.update(correct=grade.correct, predicted=answer.text.strip(), reason=grade.reason)
     return record
 

@@ -23,6 +23,7 @@ NUMBER = re.compile(
 class Grade:
     correct: bool
     reason: str
+    numeric: bool = False  # graded as a number: an LLM judge must not overrule the tolerance check
 
 
 def parse_numbers(text: str, apply_scale: bool = True) -> list[float]:
@@ -63,9 +64,38 @@ def grade_freeform(predicted: str, gold: str, rel_tol: float = 0.01) -> Grade:
         written = parse_numbers(predicted, apply_scale=False)
         for value in found + written:
             if any(numbers_match(value, t, rel_tol) for t in targets):
-                return Grade(True, f"{value:g} is within {rel_tol:.0%} of {target:g}")
-        return Grade(False, f"no number within {rel_tol:.0%} of {target:g} (found {', '.join(f'{v:g}' for v in found[:5]) or 'none'})")
+                return Grade(True, f"{value:g} is within {rel_tol:.0%} of {target:g}", numeric=True)
+        shown = ", ".join(f"{v:g}" for v in found[:5]) or "none"
+        return Grade(False, f"no number within {rel_tol:.0%} of {target:g} (found {shown})", numeric=True)
     gold_norm, pred_norm = normalise_text(gold), normalise_text(predicted)
     if gold_norm and gold_norm in pred_norm:
         return Grade(True, "the gold answer appears in the answer")
     return Grade(False, "text does not match (use the LLM judge for long answers)")
+
+
+JUDGE_SCHEMA = {"type": "object", "properties": {"correct": {"type": "boolean"}, "reason": {"type": "string"}},
+                "required": ["correct", "reason"]}
+
+
+def judge_freeform(backend, question: str, predicted: str, gold: str) -> Grade:
+    """Ask an LLM whether a long answer says the same as the gold answer (for text the string match cannot grade).
+
+    The verdict is JSON-schema constrained where the backend supports it and parsed leniently; an unparsable or
+    failed verdict counts as wrong, with the reason saying so, so a judge outage never inflates accuracy.
+    """
+    from smt_gui.generate.parsing import _json_candidates
+    from smt_gui.llm import BackendError, GenerationRequest
+
+    prompt = (f"Question: {question}\nReference answer: {gold}\nCandidate answer: {predicted}\n\n"
+              "Does the candidate answer give the same answer as the reference (wording may differ)? "
+              'Reply as JSON: {"correct": true|false, "reason": "..."}')
+    request = GenerationRequest(messages=[{"role": "user", "content": prompt}], temperature=0.0, max_tokens=96,
+                                json_schema=JUDGE_SCHEMA)
+    try:
+        text = backend.complete(request).text
+    except BackendError as exc:
+        return Grade(False, f"judge failed: {exc}")
+    verdict = next((c for c in _json_candidates(text) if isinstance(c, dict) and "correct" in c), None)
+    if verdict is None:
+        return Grade(False, f"judge gave no verdict: {text[:80]}")
+    return Grade(bool(verdict["correct"]), f"LLM judge: {str(verdict.get('reason', ''))[:200]}")

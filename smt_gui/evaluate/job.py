@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -24,6 +25,7 @@ from smt_gui.chat import ARMS, ChatEngine, uses_adapter, uses_retrieval
 from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.arms import by_document, compare, score_question, summarise
 from smt_gui.jobs import JobContext, create_job, get_job, run_job, start_job
+from smt_gui.llm import BackendConfig, get_backend
 from smt_gui.project import Project, utc_now
 
 KIND = "evaluate"
@@ -38,6 +40,7 @@ class EvalConfig:
     k: int = 4  # retrieved chunks for the RAG arms
     max_new_tokens: int = 64  # free-form answers
     generate_choice: bool = True  # also let the model answer MC questions with a letter
+    judge: dict[str, Any] | None = None  # kind/model/base_url of an LLM judge for free-form text (key: SMT_API_KEY)
 
     def validate(self) -> EvalConfig:
         unknown = set(self.arms) - set(ARMS)
@@ -85,6 +88,7 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
         engine.index.sync()
     with project.connect() as conn:
         titles = {r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM documents")}
+    judge = get_backend(BackendConfig(**config.judge, api_key=os.environ.get("SMT_API_KEY", ""))) if config.judge else None
     done = _done(project, job_id)
     total = len(questions) * len(config.arms)
     finished, started, scored = len(done), time.perf_counter(), 0
@@ -96,7 +100,7 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
             context.check_cancelled()
             hits = engine.index.query(q["question"], k=config.k) if uses_retrieval(arm) else []
             record = score_question(engine, arm, q, hits, titles.get(q["document_id"]), config.max_new_tokens,
-                                    config.generate_choice)
+                                    config.generate_choice, judge)
             _store(project, job_id, arm, record)
             finished, scored = finished + 1, scored + 1
             elapsed = time.perf_counter() - started

@@ -156,14 +156,24 @@ def detail(project_path: str | None, job_id: int | None, frame: pd.DataFrame, ev
     return "\n\n---\n\n".join(parts)
 
 
+def _generator_backend(project) -> dict | None:
+    """The backend last used in the Generate tab (without secrets), as the free-form judge."""
+    saved = project.get_setting("generator_backend")
+    if not saved:
+        return None
+    model = "" if str(saved.get("model", "")).startswith("bundled:") else saved.get("model", "")
+    return {"kind": saved.get("kind", "llama_cpp"), "model": model, "base_url": saved.get("base_url", "")}
+
+
 def start(project_path: str | None, arms: list[str], run: str | None, docs: list[int], limit: float, k: float,
-          letters: bool) -> tuple:
+          letters: bool, judge: bool) -> tuple:
     project = require_project(project_path)
     busy = [j for j in list_evaluations(project) if j["status"] in ("queued", "running")]
     if busy:
         raise gr.Error(f"Evaluation {busy[0]['id']} is still running; cancel it first.")
     config = EvalConfig(arms=list(arms or []), run=run or None, document_ids=[int(d) for d in docs] or None,
-                        limit=int(limit) or None, k=int(k or 4), generate_choice=bool(letters))
+                        limit=int(limit) or None, k=int(k or 4), generate_choice=bool(letters),
+                        judge=(_generator_backend(project) or {"kind": "llama_cpp"}) if judge else None)
     try:
         config.validate()
         job_id = start_evaluation(project, config)
@@ -217,6 +227,7 @@ def build(project_state: gr.State) -> EvaluateTab:
         limit = gr.Number(label="At most N questions (0 = all)", value=0, precision=0, minimum=0, elem_id="eval-limit")
         k = gr.Number(label="Retrieved chunks (RAG arms)", value=4, precision=0, minimum=1)
         letters = gr.Checkbox(label="Also let the model answer with a letter (slower)", value=True, elem_id="eval-letters")
+        judge = gr.Checkbox(label="LLM judge for free-form text answers (the Generate tab's backend)", value=False)
     with gr.Row():
         start_btn = gr.Button("Evaluate", variant="primary", elem_id="eval-start")
         cancel_btn = gr.Button("Cancel", variant="stop")
@@ -242,7 +253,7 @@ def build(project_state: gr.State) -> EvaluateTab:
     timer = gr.Timer(2.0, active=False)
 
     shown = [current, status, leak, table, chart, comparisons, documents, questions, scaling, job_pick, timer]
-    start_btn.click(start, [project_state, arms, run, docs, limit, k, letters], shown)
+    start_btn.click(start, [project_state, arms, run, docs, limit, k, letters, judge], shown)
     cancel_btn.click(cancel, [project_state, current], shown)
     resume_btn.click(resume, [project_state, current], shown)
     job_pick.input(view, [project_state, job_pick], shown)
