@@ -76,7 +76,8 @@ class ChatEngine:
             self._index = RagIndex(self.project)
         return self._index
 
-    def _run(self):
+    def trained_run(self):
+        """The chosen run, or the newest one with a saved adapter/model."""
         from smt_gui.train import runner
 
         runs = [r for r in runner.list_runs(self.project) if runner.output_dir(r).exists()]
@@ -98,11 +99,11 @@ class ChatEngine:
             from smt_gui.train.probe import load_for_inference
 
             if which == "tuned":
-                run = self._run()
+                run = self.trained_run()
                 self._models[which] = load_for_inference(Path(run.summary["base_model_dir"]), runner.output_dir(run))
             else:
                 try:
-                    base_dir = Path(self._run().summary["base_model_dir"])
+                    base_dir = Path(self.trained_run().summary["base_model_dir"])
                 except ValueError:
                     base_dir = resolve_base_model(None)
                 self._models[which] = load_for_inference(base_dir)

@@ -119,7 +119,7 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
 def resolve_run(project: Project, config: EvalConfig) -> EvalConfig:
     """Pin the training run now, so a resumed job scores the same model even if newer runs appeared."""
     if any(uses_adapter(a) for a in config.arms) and not config.run:
-        config.run = ChatEngine(project)._run().name
+        config.run = ChatEngine(project).trained_run().name
     return config
 
 

@@ -21,6 +21,13 @@ def project_dir_for(root: Path, name: str) -> Path:
     return root / name
 
 
+def progress_bar(done: int, total: int, finished: bool) -> str:
+    """The thin progress bar under a job's status line (Generate and Evaluate tabs)."""
+    pct = int(100 * done / total) if total else (100 if finished else 0)
+    return ("<div style='background:#eee;border-radius:4px;height:10px;margin-top:6px'>"
+            f"<div style='background:#4f7cff;width:{pct}%;height:10px;border-radius:4px'></div></div>")
+
+
 def require_project(path: str | None) -> Project:
     """The session's project, or a visible error (gr.Error) telling the user to open one."""
     if not path:

@@ -18,7 +18,7 @@ from smt_gui.evaluate.leakage import leakage_message, run_leakage
 from smt_gui.evaluate.scaling import scaling_points
 from smt_gui.jobs import cancel_job, get_job
 from smt_gui.train import runner
-from smt_gui.ui.common import require_project
+from smt_gui.ui.common import progress_bar, require_project
 from smt_gui.ui.plots import accuracy_chart, scaling_chart
 
 NOTE = (
@@ -43,15 +43,13 @@ def _status_html(job: dict | None) -> str:
         return "<div id='eval-status'>No evaluation yet.</div>"
     p = job["progress"]
     total, done = p.get("total", 0), p.get("done", 0)
-    pct = int(100 * done / total) if total else (100 if job["status"] == "done" else 0)
     eta = f" · ETA ~{p['eta_s']:.0f} s" if job["status"] == "running" and p.get("eta_s") else ""
     error = f"<div style='color:#c0392b'>{job['error']}</div>" if job.get("error") else ""
     report = (p.get("result") or {}).get("report")
     saved = f" · report <code>{report}</code> (+ .csv)" if report else ""
     return (f"<div id='eval-status'><b>Evaluation {job['id']}: {job['status']}</b> — {done}/{total} answers scored "
             f"(arm <code>{p.get('arm', '-')}</code>){eta}{saved}"
-            f"<div style='background:#eee;border-radius:4px;height:10px;margin-top:6px'>"
-            f"<div style='background:#4f7cff;width:{pct}%;height:10px;border-radius:4px'></div></div>{error}</div>")
+            f"{progress_bar(done, total, job['status'] == 'done')}{error}</div>")
 
 
 def _summary_frame(summary: dict[str, dict]) -> pd.DataFrame:
@@ -127,7 +125,8 @@ def view(project_path: str | None, job_id: int | None) -> tuple:
     leak = leakage_message((job["progress"].get("result") or {}).get("leakage")) or ""
     running = job["status"] in ("queued", "running")
     return (job_id, _status_html(job), leak, _summary_frame(summary), accuracy_chart(summary), _compare_frame(compare(scored)),
-            _documents_frame(scored), _questions_frame(per_question(records), arms), _scaling(project),
+            _documents_frame(scored), _questions_frame(per_question(records), arms),
+            gr.update() if running else _scaling(project),  # the curve changes only when a job finishes
             gr.update(choices=choices, value=job_id), gr.Timer(active=running))
 
 

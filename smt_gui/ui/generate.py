@@ -13,7 +13,7 @@ from smt_gui.generate.job import GenerateConfig
 from smt_gui.jobs import cancel_job, latest_job
 from smt_gui.llm import KINDS as BACKEND_KINDS
 from smt_gui.llm import BackendConfig, BackendError, GenerationRequest, get_backend
-from smt_gui.ui.common import require_project
+from smt_gui.ui.common import progress_bar, require_project
 from smt_gui.ui.plots import synthetic_tokens_chart
 
 WEAK_MODEL_NOTE = (
@@ -58,7 +58,6 @@ def _progress_html(job: dict | None) -> str:
         return "<div id='gen-status'>No generation job yet.</div>"
     p = job["progress"]
     total, done = p.get("phase_total", 0), p.get("phase_done", 0)
-    pct = int(100 * done / total) if total else (100 if job["status"] == "done" else 0)
     eta = f" · ETA ~{p['eta_s']:.0f} s for this phase" if job["status"] == "running" and p.get("eta_s") else ""
     result = p.get("result") or {}
     reason = f" ({result['stop_reason']})" if result.get("stop_reason") else ""
@@ -67,8 +66,7 @@ def _progress_html(job: dict | None) -> str:
         f"<div id='gen-status'><b>Job {job['id']}: {job['status']}{reason}</b> — phase <code>{p.get('phase', '-')}</code> "
         f"{done}/{total} units · {p.get('samples', 0)} samples · {p.get('failed', 0)} failed · "
         f"{p.get('tokens', 0):,} tokens · {p.get('tokens_per_s', 0)} tokens/s{eta}"
-        f"<div style='background:#eee;border-radius:4px;height:10px;margin-top:6px'>"
-        f"<div style='background:#4f7cff;width:{pct}%;height:10px;border-radius:4px'></div></div>{error}</div>"
+        f"{progress_bar(done, total, job['status'] == 'done')}{error}</div>"
     )
 
 
