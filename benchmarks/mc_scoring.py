@@ -22,7 +22,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from smt_gui.chat import build_messages  # noqa: E402
 from smt_gui.evaluate.multiple_choice import mc_prompt, option_logliks  # noqa: E402
+from smt_gui.retrieve import Hit  # noqa: E402
 from smt_gui.train.base_model import resolve_base_model  # noqa: E402
 from smt_gui.train.probe import load_for_inference  # noqa: E402
 
@@ -33,7 +35,7 @@ def naive_logliks(model, tokenizer, prompt: str, options: list[str]) -> list[flo
     import torch
 
     prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    option_ids = [tokenizer(" " + o.strip(), add_special_tokens=False)["input_ids"] for o in options]
+    option_ids = [tokenizer(o.strip(), add_special_tokens=False)["input_ids"] for o in options]
     rows = [prompt_ids + ids for ids in option_ids]
     width = max(len(r) for r in rows)
     ids = torch.tensor([r + [0] * (width - len(r)) for r in rows])
@@ -58,7 +60,8 @@ def main() -> int:
         context = " ".join(article["text"].split()[:words]) or None
         naive_t, cached_t, diffs, n_tokens = [], [], [], 0
         for q in article["questions"][: args.questions]:
-            prompt = mc_prompt(q["question"], context)
+            hits = [Hit(chunk_id=0, document_id=0, title=article["title"], text=context, score=1.0)] if context else []
+            prompt = mc_prompt(tokenizer, build_messages("rag" if context else "base", q["question"], hits))
             n_tokens = len(tokenizer(prompt)["input_ids"])
             t = time.perf_counter()
             a = option_logliks(model, tokenizer, prompt, q["options"])

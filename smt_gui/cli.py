@@ -82,6 +82,11 @@ def _print_job(job: dict) -> None:
     for key in ("stop_reason", "samples", "failed", "tokens", "elapsed_s"):
         if key in result:
             print(f"  {key}: {result[key]}")
+    if result.get("requested"):
+        print(f"  made {result['made']} of {result['requested']} requested items "
+              f"({result['made'] / result['requested']:.0%}); units short: {result.get('short_units', 0)}, "
+              f"failed: {result.get('failed', 0)}; plain questions made from the sentence: "
+              f"{result.get('template_questions', 0)}")
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -94,10 +99,17 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         job = get_job(project, args.resume)
     else:
         kinds = [{"qa": "qa", "focal": "focal_rewrite", "rewrite": "rewrite"}[k] for k in args.kind]
+        spans = None
+        if args.uncovered:
+            from smt_gui.coverage import uncovered_spans
+
+            spans = uncovered_spans(project, args.doc or None)
         config = GenerateConfig(
-            backend=_backend_config(args), kinds=kinds, document_ids=args.doc or None, qa_per_chunk=args.qa_per_chunk,
-            focal_per_question=args.focal_per_question, focal_questions_per_chunk=args.focal_questions_per_chunk,
-            rewrites_per_chunk=args.rewrites_per_chunk, user_questions=args.question or [], seed=args.seed,
+            backend=_backend_config(args), kinds=kinds, document_ids=args.doc or None, strategy=args.strategy,
+            window_sentences=args.window_sentences, qa_per_window=args.qa_per_window, qa_per_chunk=args.qa_per_chunk,
+            focal_per_question=args.focal_per_question, focal_questions_per_source=args.focal_questions,
+            rewrites_per_source=args.rewrites, user_questions=args.question or [], seed=args.seed,
+            fallback_questions=not args.no_fallback, only_spans=spans,
             token_budget=args.budget, max_chunks=args.max_chunks,
             qa_temperature=args.qa_temperature, doc_temperature=args.doc_temperature,
         )
@@ -123,6 +135,7 @@ def _cmd_curate(args: argparse.Namespace) -> int:
         print(f"rejected {curate.apply_rule(project, 'near_duplicate', args.dup_threshold)} near-duplicate(s) "
               f">= {args.dup_threshold}")
         print(f"rejected {curate.apply_rule(project, 'leakage')} sample(s) copying eval questions")
+        print(f"rejected {curate.reject_hallucinated(project)} sample(s) stating names or numbers their source lacks")
         if args.reject_ungrounded is not None:
             print(f"rejected {curate.apply_rule(project, 'grounding', args.reject_ungrounded)} sample(s) with grounding "
                   f"< {args.reject_ungrounded}")
@@ -286,10 +299,20 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("dir")
     gen.add_argument("--kind", nargs="+", choices=["qa", "focal", "rewrite"], default=["qa", "focal"])
     gen.add_argument("--doc", type=int, action="append", help="document id (repeat; default all)")
-    gen.add_argument("--qa-per-chunk", type=int, default=3)
+    gen.add_argument("--strategy", choices=["window", "chunk"], default="window",
+                     help="window: answer-aware QAs and checked rewrites from a few sentences at a time (works with "
+                          "small generators; default); chunk: N QAs per chunk in one answer (strong generators)")
+    gen.add_argument("--window-sentences", type=int, default=1, help="sentences per fact window (default 1)")
+    gen.add_argument("--qa-per-window", type=int, default=2, help="window strategy: QAs per window (default 2)")
+    gen.add_argument("--qa-per-chunk", type=int, default=3, help="chunk strategy: QAs per chunk (default 3)")
     gen.add_argument("--focal-per-question", type=int, default=1)
-    gen.add_argument("--focal-questions-per-chunk", type=int, default=3)
-    gen.add_argument("--rewrites-per-chunk", type=int, default=1)
+    gen.add_argument("--focal-questions", "--focal-questions-per-chunk", type=int, default=2,
+                     help="questions per window/chunk that get focal rewrites (default 2)")
+    gen.add_argument("--rewrites", "--rewrites-per-chunk", type=int, default=1, help="plain rewrites per window/chunk")
+    gen.add_argument("--uncovered", action="store_true",
+                     help="only sentences no accepted sample covers yet (see `smt coverage`)")
+    gen.add_argument("--no-fallback", action="store_true",
+                     help="window QAs: record a shortfall instead of a plain wh- question when the model's tries fail")
     gen.add_argument("--question", action="append", help="your own question to focus rewrites on (repeat)")
     gen.add_argument("--qa-temperature", type=float, help="default 1.0 (paper recipe)")
     gen.add_argument("--doc-temperature", type=float, help="default 0.7 (paper recipe)")

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("SMT_SHARED_DATA", REPO.parent / "shared" / "data"))
-QUALITY_SMALL = SHARED_DATA / "quality" / "dev_small.jsonl"
-FINANCEBENCH_DOCS = SHARED_DATA / "financebench" / "by_document.jsonl"
+DATA = REPO / "tests" / "data"  # every data file the suite needs ships with the repository (see tests/data/README.md)
+QUALITY_SMALL = DATA / "quality" / "dev_small.jsonl"
+FINANCEBENCH_DOCS = DATA / "financebench" / "by_document.jsonl"
+FINANCEBENCH_QUESTIONS = DATA / "financebench" / "financebench_open_source.jsonl"
 CHROMIUM = os.environ.get("SMT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -25,12 +26,6 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-
-
-def require_shared(path: Path) -> Path:
-    if not path.exists():
-        pytest.skip(f"shared data not found: {path}")
-    return path
 
 
 @pytest.fixture

@@ -34,8 +34,17 @@ class ScriptedBackend:
         return sequential_many(self, requests)
 
 
+def tag(call: int) -> str:
+    """A distinct lower-case word per call ("ab", "ac", ...): no digits, so no invented number for the fact checks."""
+    return "".join(chr(97 + int(d)) for d in f"{call:02d}")
+
+
 def good_answer(request: GenerationRequest, call: int) -> str:
     if request.json_schema is not None:
-        return json.dumps({"qas": [{"question": f"What happened in passage call {call}?",
-                                    "answer": f"Something specific happened, number {call}."}]})
-    return f"A faithful rewrite number {call} that keeps every fact of the passage in new words and a new order."
+        return json.dumps({"qas": [{"question": f"What happened in passage call {tag(call)}?",
+                                    "answer": f"Something specific happened, variant {tag(call)}."}]})
+    # A rewrite that keeps every name and number: the passage's sentences in reverse order, plus a distinct word.
+    content = request.messages[-1]["content"]
+    passage = content.split('"""')[1] if '"""' in content else content.split("Passage: ", 1)[-1].split("\n")[0]
+    sentences = [s.strip() for s in passage.replace("\n", " ").split(". ") if s.strip()]
+    return f"In variant {tag(call)}: " + ". ".join(reversed(sentences))

@@ -20,7 +20,7 @@ from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.project import Project
 from smt_gui.train import runner
 
-from .conftest import QUALITY_SMALL, require_shared, start_app, stop_app
+from .conftest import QUALITY_SMALL, start_app, stop_app
 from .sample_factory import first_chunk, insert_sample
 from .test_browser_documents import open_project
 
@@ -49,7 +49,7 @@ def kill_app(proc) -> None:
 def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
     root = tmp_path / "projects"
     project = Project.create(root / "crashy")
-    article = json.loads(require_shared(QUALITY_SMALL).read_text().splitlines()[3])
+    article = json.loads(QUALITY_SMALL.read_text().splitlines()[3])
     corpus = tmp_path / "captain.jsonl"
     corpus.write_text(json.dumps({"title": article["title"], "text": article["text"][:2500]}) + "\n")
     ingest_paths(project, [corpus], config=ChunkingConfig(size=128, overlap=0))

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
 
-from .conftest import QUALITY_SMALL, require_shared
+from .conftest import QUALITY_SMALL
 from .sample_factory import first_chunk, insert_sample
 from .test_browser_documents import open_project
 
@@ -22,7 +22,7 @@ def select_option(page, elem_id: str, option: str) -> None:
 
 def test_filter_accept_and_the_status_survives_a_reload(app_server, browser):
     project = Project.create(app_server["root"] / "curate-demo")
-    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    ingest_paths(project, [QUALITY_SMALL])
     doc, chunk, _ = first_chunk(project, "CAPTAIN CHAOS")
     insert_sample(project, "qa", doc, chunk, "Where did the crew pick up their new cook?",
                   "They picked up the new cook on Phobos, the inner moon of Mars.")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import QUALITY_SMALL, require_shared
+from .conftest import QUALITY_SMALL
 
 pytestmark = pytest.mark.browser
 GOOD = Path(__file__).parent / "data" / "good"
@@ -30,7 +30,7 @@ def test_create_project_upload_and_see_the_document_listed(app_server, browser, 
     notes = tmp_path / "pump station notes.txt"
     shutil.copy(GOOD / "notes.txt", notes)
     words = len(notes.read_text().split())
-    quality = require_shared(QUALITY_SMALL)
+    quality = QUALITY_SMALL
     page.locator("#doc-upload input[type=file]").set_input_files([str(notes), str(quality), str(BAD / "empty.txt")])
     expect(page.locator("#doc-upload")).to_contain_text("empty", timeout=30_000)  # both uploads arrived
     page.locator("#doc-add").click()

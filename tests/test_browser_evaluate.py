@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
 
-from .conftest import QUALITY_SMALL, require_shared
+from .conftest import QUALITY_SMALL
 from .test_browser_documents import open_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_evaluate_two_arms_and_see_the_chart(app_server, browser):
     project = Project.create(app_server["root"] / "eval-demo")
-    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    ingest_paths(project, [QUALITY_SMALL])
 
     page = browser.new_page()
     open_project(page, app_server["url"], "eval-demo")

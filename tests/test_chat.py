@@ -11,7 +11,7 @@ from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
 
-from .conftest import QUALITY_SMALL, require_shared
+from .conftest import QUALITY_SMALL
 from .sample_factory import first_chunk, insert_sample
 
 QUESTION = "On which moon did the crew of the Leo pick up their new cook?"
@@ -30,7 +30,7 @@ def test_rag_arms_put_retrieved_text_in_the_prompt_and_closed_book_arms_do_not()
 def test_each_arm_answers_and_the_tuned_arms_load_the_adapter(project):
     from peft import PeftModel
 
-    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    ingest_paths(project, [QUALITY_SMALL])
     doc, chunk, _ = first_chunk(project, "CAPTAIN CHAOS")
     insert_sample(project, "qa", doc, chunk, QUESTION, "They picked up the new cook on Phobos, Mars' inner moon.",
                   status="accepted")

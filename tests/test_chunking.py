@@ -9,7 +9,7 @@ import pytest
 from smt_gui.ingest.chunking import ChunkingConfig, chunk_text
 from smt_gui.tokenizers import load_tokenizer
 
-from .conftest import QUALITY_SMALL, require_shared
+from .conftest import QUALITY_SMALL
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,7 @@ def tokenizer():
 def test_chunks_are_exact_spans_within_the_size_and_overlap(tokenizer):
     import json
 
-    text = json.loads(require_shared(QUALITY_SMALL).read_text().splitlines()[0])["text"]
+    text = json.loads(QUALITY_SMALL.read_text().splitlines()[0])["text"]
     config = ChunkingConfig(size=200, overlap=40)
     chunks = chunk_text(text, tokenizer, config)
     assert len(chunks) > 5

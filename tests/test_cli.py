@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, REPO
 
 GOOD = Path(__file__).parent / "data" / "good"
 BAD = Path(__file__).parent / "data" / "bad"
@@ -23,7 +23,7 @@ def test_init_ingest_and_list(tmp_path):
     init = smt("project", "init", str(project), "--name", "Field notes")
     assert init.returncode == 0 and "Field notes" in init.stdout
 
-    ingest = smt("ingest", str(project), str(GOOD / "notes.txt"), str(require_shared(QUALITY_SMALL)),
+    ingest = smt("ingest", str(project), str(GOOD / "notes.txt"), str(QUALITY_SMALL),
                  "--chunk-tokens", "256", "--overlap", "32")
     assert ingest.returncode == 0, ingest.stderr
     assert "58 eval question(s) imported" in ingest.stdout

@@ -8,9 +8,7 @@ import pytest
 
 from smt_gui.evaluate import grade_freeform, mcnemar_exact, paired_bootstrap, parse_numbers, wilson_interval
 
-from .conftest import SHARED_DATA, require_shared
-
-FINANCEBENCH = SHARED_DATA / "financebench" / "financebench_open_source.jsonl"
+from .conftest import FINANCEBENCH_QUESTIONS
 
 
 def test_wilson_interval_known_values():
@@ -35,7 +33,7 @@ def test_paired_bootstrap_interval_contains_the_difference():
 
 
 def test_financebench_numeric_answers_match_with_units():
-    rows = [json.loads(line) for line in require_shared(FINANCEBENCH).read_text().splitlines()]
+    rows = [json.loads(line) for line in FINANCEBENCH_QUESTIONS.read_text().splitlines()]
     gold = next(r["answer"] for r in rows if r["answer"].strip() == "$1577.00")
     assert grade_freeform("1577", gold).correct
     assert grade_freeform("The answer is $1,577.00 million", "$1,577.00").correct

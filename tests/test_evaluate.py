@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from smt_gui.chat import ChatEngine
+from smt_gui.chat import ChatEngine, build_messages
 from smt_gui.evaluate.arms import extract_choice
 from smt_gui.evaluate.job import EvalConfig, create_evaluation, evaluate, list_evaluations, save_report
 from smt_gui.evaluate.leakage import leakage_message
@@ -17,11 +17,12 @@ from smt_gui.evaluate.multiple_choice import mc_prompt, option_logliks, score_op
 from smt_gui.evaluate.scaling import recipe_of, scaling_points
 from smt_gui.ingest import ingest_paths
 from smt_gui.jobs import JobContext, run_job
+from smt_gui.retrieve import Hit
 from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, REPO
 from .sample_factory import first_chunk, insert_sample
 
 TITLE = "The Absurdity of Family Love"
@@ -29,7 +30,7 @@ TITLE = "The Absurdity of Family Love"
 
 @pytest.fixture
 def quality(project):
-    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    ingest_paths(project, [QUALITY_SMALL])
     with project.connect() as conn:
         doc = conn.execute("SELECT id FROM documents WHERE title = ?", (TITLE,)).fetchone()[0]
     return project, doc
@@ -55,7 +56,8 @@ def test_recipes_are_named_from_the_runs_token_mix():
 def test_loglik_scoring_picks_the_right_option_on_an_easy_item(quality):
     project, _ = quality
     model, tokenizer = ChatEngine(project).model("base")
-    result = score_options_loglik(model, tokenizer, "What colour is the sky on a clear day?",
+    messages = build_messages("base", "What colour is the sky on a clear day?", [])
+    result = score_options_loglik(model, tokenizer, messages,
                                   ["a fish sandwich", "blue", "the number seven", "purple elephant lawyers"], gold=1)
     assert result.correct and result.gold_rank == 1 and result.margin > 0
 
@@ -66,12 +68,15 @@ def test_cached_prompt_scoring_equals_scoring_each_option_from_scratch(quality):
 
     project, _ = quality
     model, tokenizer = ChatEngine(project).model("base")
-    prompt = mc_prompt("Who narrates the story?", "The captain told us about the cook he picked up on Phobos.")
+    hits = [Hit(chunk_id=1, document_id=1, title="Phobos", text="The captain told us about the cook he picked up on Phobos.",
+                score=0.9)]
+    prompt = mc_prompt(tokenizer, build_messages("rag", "Who narrates the story?", hits))
+    assert "The captain told us" in prompt and prompt.endswith("<|im_start|>assistant\n")  # what Chat sends for RAG
     options = ["the captain", "a cook from Phobos who never speaks", "nobody"]
     expected = []
     for option in options:
         p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-        o_ids = tokenizer(" " + option, add_special_tokens=False)["input_ids"]
+        o_ids = tokenizer(option, add_special_tokens=False)["input_ids"]
         with torch.inference_mode():
             logprobs = torch.log_softmax(model(input_ids=torch.tensor([p_ids + o_ids])).logits[0].float(), dim=-1)
         expected.append(sum(float(logprobs[len(p_ids) - 1 + j, t]) for j, t in enumerate(o_ids)))
@@ -168,7 +173,7 @@ def test_cli_eval_without_questions_says_what_to_import(project):
 def test_financebench_free_form_answers_are_generated_and_graded_with_reasons(project):
     from .conftest import FINANCEBENCH_DOCS
 
-    ingest_paths(project, [require_shared(FINANCEBENCH_DOCS)])
+    ingest_paths(project, [FINANCEBENCH_DOCS])
     report = evaluate(project, EvalConfig(arms=["base"], limit=2, max_new_tokens=24))
     records = report["records"]["base"]
     assert len(records) == 2 and all(r["predicted"] and r["reason"] for r in records)

@@ -1,4 +1,5 @@
-"""Generation orchestration with a scripted backend: units, retries, failures kept with raw text, budget, resume."""
+"""Generation orchestration with a scripted backend (passed in, never monkeypatched): fact windows, answer-aware
+QAs, checked rewrites, shortfalls recorded with reasons, retries, budget, resume."""
 
 from __future__ import annotations
 
@@ -7,41 +8,137 @@ import json
 import pytest
 
 from smt_gui import generate as gen
+from smt_gui.factbench import BenchConfig, write_benchmark
 from smt_gui.generate.job import GenerateConfig, plan_units
 from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.jobs import get_job
 from smt_gui.llm.base import BackendError
 
-from .conftest import QUALITY_SMALL, require_shared
+from .conftest import QUALITY_SMALL
 from .fakes import ScriptedBackend, good_answer
 
 
 @pytest.fixture
 def corpus(project):
-    ingest_paths(project, [require_shared(QUALITY_SMALL)], config=ChunkingConfig(size=512, overlap=64))
+    ingest_paths(project, [QUALITY_SMALL], config=ChunkingConfig(size=512, overlap=64))
     with project.connect() as conn:
         doc_id = conn.execute("SELECT id FROM documents WHERE title = 'The Absurdity of Family Love'").fetchone()[0]
     return project, doc_id
 
 
 @pytest.fixture
-def use_backend(monkeypatch):
-    def install(backend):
-        monkeypatch.setattr("smt_gui.generate.job.get_backend", lambda config: backend)
-        return backend
-    return install
+def facts(project, tmp_path):
+    """A fictional-facts document: 2 people x 6 facts, every fact known."""
+    [row] = write_benchmark(tmp_path / "facts.jsonl", BenchConfig(people=2, seed=3))
+    ingest_paths(project, [tmp_path / "facts.jsonl"])
+    return project, row
 
 
-def samples(project):
+def samples(project, kind=None):
+    query = "SELECT * FROM samples" + (" WHERE kind = ?" if kind else "") + " ORDER BY id"
     with project.connect() as conn:
-        return [dict(r) for r in conn.execute("SELECT * FROM samples ORDER BY id")]
+        return [dict(r) for r in conn.execute(query, (kind,) if kind else ())]
 
 
-def test_qa_then_focal_rewrites_conditioned_on_the_generated_questions(corpus, use_backend):
+def sentence_of(request) -> str:
+    return request.messages[-1]["content"].split("Sentence: ", 1)[1].split("\nQuestion:", 1)[0]
+
+
+def passage_of(request) -> str:
+    return request.messages[-1]["content"].split("Passage: ", 1)[1].split("\n", 1)[0]
+
+
+# ---- fact windows ----------------------------------------------------------------------------------------------
+
+def test_window_qas_take_their_answer_from_the_sentence_and_never_store_an_invented_fact(facts):
+    project, row = facts
+
+    def script(request, call):
+        if "Sentence: " in request.messages[-1]["content"]:  # a question that invents a town every other call
+            return "Where did she meet Khvaletk Morrow?" if call % 2 else "What does the sentence say about it?"
+        return "irrelevant"
+
+    job = gen.generate(project, GenerateConfig(kinds=["qa"], qa_per_window=1, max_retries=1, fallback_questions=False),
+                       backend=ScriptedBackend(script))
+    assert job["status"] == "done"
+    assert samples(project) == []  # every question failed a check: nothing stored
+    reasons = " ".join(f["error"] for f in gen.failures(project))
+    assert "hallucinated: 'Khvaletk Morrow' not in source" in reasons
+    result = job["progress"]["result"]
+    assert result["made"] == 0 and result["requested"] == len(row["facts"])  # the shortfall is counted, not hidden
+
+
+def test_asking_for_n_gives_n_items_with_plain_questions_when_the_model_fails(facts):
+    project, row = facts
+    job = gen.generate(project, GenerateConfig(kinds=["qa"], qa_per_window=2, max_retries=1),
+                       backend=ScriptedBackend(lambda request, call: "I cannot write questions."))
+    result = job["progress"]["result"]
+    assert result["made"] == result["requested"] >= len(row["facts"])
+    qas = samples(project, "qa")
+    assert all(json.loads(q["generator"])["question_source"] == "template" for q in qas)
+    sentences = {f["sentence"] for f in row["facts"]}
+    for qa in qas:  # each answer is a span of its sentence followed by the sentence (pronouns resolved)
+        span, _, sentence = qa["answer"].partition(". ")
+        assert span.lower() in sentence.lower() and qa["source_text"] == sentence.rstrip()
+        assert qa["question"].endswith("?") and span.lower() not in qa["question"].lower()
+    assert len(sentences) == len({(q["source_start"], q["source_end"]) for q in qas})
+
+
+def test_a_good_model_question_is_kept_with_the_candidate_it_leaves_out(facts):
+    project, row = facts
+    name = row["facts"][0]["entity"]
+    year = row["facts"][0]["value"]
+
+    def script(request, call):
+        sentence = sentence_of(request)
+        return f"In which year was {name} born?" if year in sentence else "nothing useful"
+
+    gen.generate(project, GenerateConfig(kinds=["qa"], qa_per_window=1, max_retries=0),
+                 backend=ScriptedBackend(script))
+    model_made = [q for q in samples(project, "qa") if json.loads(q["generator"])["question_source"] == "model"]
+    assert [q["question"] for q in model_made] == [f"In which year was {name} born?"]
+    assert model_made[0]["answer"].startswith(f"{year}. ") and json.loads(model_made[0]["generator"])["answer_span"] == year
+
+
+def test_window_rewrites_must_keep_names_and_numbers_and_add_none(facts):
+    project, row = facts
+    backend = ScriptedBackend(lambda request, call: "I cannot write questions.")
+    gen.generate(project, GenerateConfig(kinds=["qa"], qa_per_window=1), backend=backend)
+
+    def rewrite(request, call):
+        passage = passage_of(request)
+        if call % 3 == 1:
+            return passage.replace(row["facts"][0]["entity"], "Tessy Quill")  # swaps a name
+        if call % 3 == 2:
+            return "Somebody did something somewhere long ago in a town."  # drops the facts
+        words = passage.rstrip(".").split(" ")
+        return " ".join(words[1:] + words[:1]) + "."  # keeps every word, new order
+
+    job = gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], focal_questions_per_source=1, max_retries=2),
+                       backend=ScriptedBackend(rewrite))
+    assert job["status"] == "done"
+    focal = samples(project, "focal_rewrite")
+    assert focal and all("Tessy" not in f["text"] and "Somebody" not in f["text"] for f in focal)
+    assert {f["question"] for f in focal} <= {q["question"] for q in samples(project, "qa")}
+    assert all(f["source_text"] for f in focal)
+
+
+def test_uncovered_spans_restrict_the_plan(facts):
+    project, _row = facts
+    config = GenerateConfig(kinds=["qa"])
+    everything = plan_units(project, config, "qa")
+    first = everything[0]
+    only = GenerateConfig(kinds=["qa"], only_spans={str(first.document_id): [[first.focus_start, first.focus_end]]})
+    assert [u.key for u in plan_units(project, only, "qa")] == [first.key]
+
+
+# ---- whole chunks (strong generators) --------------------------------------------------------------------------
+
+def test_chunk_qas_then_focal_rewrites_conditioned_on_the_generated_questions(corpus):
     project, doc = corpus
-    backend = use_backend(ScriptedBackend(good_answer))
-    job = gen.generate(project, GenerateConfig(kinds=["qa", "focal_rewrite"], document_ids=[doc], max_chunks=2,
-                                               qa_per_chunk=1))
+    backend = ScriptedBackend(good_answer)
+    job = gen.generate(project, GenerateConfig(kinds=["qa", "focal_rewrite"], strategy="chunk", document_ids=[doc],
+                                               max_chunks=2, qa_per_chunk=1), backend=backend)
     assert job["status"] == "done"
     rows = samples(project)
     qas = [r for r in rows if r["kind"] == "qa"]
@@ -56,85 +153,92 @@ def test_qa_then_focal_rewrites_conditioned_on_the_generated_questions(corpus, u
     assert (backend.requests[-1].temperature, backend.requests[-1].top_p) == (0.7, 0.95)
 
 
-def test_malformed_output_is_retried_then_kept_as_a_failure_with_raw_text(corpus, use_backend):
+def test_asking_for_three_and_getting_one_retries_for_the_rest_and_records_the_shortfall(corpus):
     project, doc = corpus
-    use_backend(ScriptedBackend(lambda request, call: "I am sorry, I cannot do JSON." if call <= 3 else good_answer(request, call)))
-    job = gen.generate(project, GenerateConfig(kinds=["qa"], document_ids=[doc], max_chunks=2, max_retries=2))
+    backend = ScriptedBackend(good_answer)  # one QA per answer, whatever was asked
+    job = gen.generate(project, GenerateConfig(kinds=["qa"], strategy="chunk", document_ids=[doc], max_chunks=1,
+                                               qa_per_chunk=3, max_retries=1), backend=backend)
+    result = job["progress"]["result"]
+    assert (result["requested"], result["made"]) == (3, 2)  # two tries, one QA each: 2 of 3, not "done, 0 failed"
+    assert backend.requests[0].json_schema["properties"]["qas"]["minItems"] == 3
+    assert backend.requests[1].json_schema["properties"]["qas"]["minItems"] == 2  # the retry asks for what is missing
+    [short] = gen.failures(project)
+    assert (short["status"], short["n_samples"], short["n_requested"]) == ("partial", 2, 3)
+
+
+def test_malformed_output_is_retried_then_kept_as_a_failure_with_raw_text(corpus):
+    project, doc = corpus
+    backend = ScriptedBackend(lambda request, call: "I am sorry, I cannot do JSON." if call <= 3 else good_answer(request, call))
+    job = gen.generate(project, GenerateConfig(kinds=["qa"], strategy="chunk", qa_per_chunk=1, document_ids=[doc],
+                                               max_chunks=2, max_retries=2), backend=backend)
     assert job["status"] == "done"
     [failure] = gen.failures(project)
     assert failure["attempts"] == 3 and "cannot do JSON" in failure["raw"]
-    assert failure["error"] == "no question/answer pairs could be parsed"
+    assert "no question/answer pairs could be parsed (3x)" in failure["error"]
     assert len(samples(project)) == 1  # the second chunk parsed on its first try
 
 
-def test_a_retry_that_succeeds_leaves_no_failure(corpus, use_backend):
-    project, doc = corpus
-    use_backend(ScriptedBackend(lambda request, call: "{broken" if call == 1 else good_answer(request, call)))
-    gen.generate(project, GenerateConfig(kinds=["qa"], document_ids=[doc], max_chunks=1))
-    assert gen.failures(project) == [] and len(samples(project)) == 1
-
-
-def test_degenerate_items_are_rejected(corpus, use_backend):
+def test_degenerate_items_are_rejected(corpus):
     project, doc = corpus
     example = "Why did the station replace the pump named Ada in 2019?"
     copy_of_example = json.dumps({"qas": [{"question": example, "answer": "Because its bearing failed."},
                                           {"question": "ok", "answer": "x"}]})
-    use_backend(ScriptedBackend(lambda request, call: copy_of_example if request.json_schema else "too short"))
-    gen.generate(project, GenerateConfig(kinds=["qa", "rewrite"], document_ids=[doc], max_chunks=1, max_retries=0))
+    backend = ScriptedBackend(lambda request, call: copy_of_example if request.json_schema else "too short")
+    gen.generate(project, GenerateConfig(kinds=["qa", "rewrite"], strategy="chunk", document_ids=[doc], max_chunks=1,
+                                         max_retries=0), backend=backend)
     assert samples(project) == []
     reasons = " ".join(f["error"] for f in gen.failures(project))
     assert "copied the prompt's example" in reasons and "rewrite too short" in reasons
 
 
-def test_token_budget_stops_the_job(corpus, use_backend):
+def test_token_budget_stops_the_job(corpus):
     project, doc = corpus
-    use_backend(ScriptedBackend(good_answer))
-    job = gen.generate(project, GenerateConfig(kinds=["rewrite"], document_ids=[doc], token_budget=30))
+    config = GenerateConfig(kinds=["rewrite"], strategy="chunk", document_ids=[doc], token_budget=30)
+    job = gen.generate(project, config, backend=ScriptedBackend(good_answer))
     assert job["progress"]["result"]["stop_reason"] == "token budget reached"
-    assert 1 <= len(samples(project)) < len(plan_units(project, GenerateConfig(kinds=["rewrite"], document_ids=[doc]), "rewrite"))
+    assert 1 <= len(samples(project)) < len(plan_units(project, config, "rewrite"))
 
 
-def test_unreachable_backend_fails_the_job_with_its_message_and_resume_finishes(corpus, use_backend):
+def test_unreachable_backend_fails_the_job_with_its_message_and_resume_finishes(corpus):
     project, doc = corpus
-    use_backend(ScriptedBackend(lambda request, call: BackendError("Cannot reach the endpoint http://x/v1")))
-    job = gen.generate(project, GenerateConfig(kinds=["qa"], document_ids=[doc], max_chunks=2))
+    config = GenerateConfig(kinds=["qa"], strategy="chunk", qa_per_chunk=1, document_ids=[doc], max_chunks=2)
+    down = ScriptedBackend(lambda request, call: BackendError("Cannot reach the endpoint http://x/v1"))
+    job = gen.generate(project, config, backend=down)
     assert job["status"] == "failed" and "Cannot reach the endpoint" in job["error"]
     assert samples(project) == [] and gen.failures(project) == []  # nothing recorded as finished
 
-    use_backend(ScriptedBackend(good_answer))
-    gen.resume_generation(project, job["id"], background=False)
+    gen.resume_generation(project, job["id"], background=False, backend=ScriptedBackend(good_answer))
     assert get_job(project, job["id"])["status"] == "done" and len(samples(project)) == 2
 
 
-def test_resume_skips_finished_units_and_stores_nothing_twice(corpus, use_backend):
+def test_resume_skips_finished_units_and_stores_nothing_twice(corpus):
     project, doc = corpus
-    config = GenerateConfig(kinds=["qa"], document_ids=[doc], max_chunks=3)
-    first = use_backend(ScriptedBackend(lambda request, call: good_answer(request, call) if call <= 2
-                                        else BackendError("server went away")))
-    job = gen.generate(project, config)
+    config = GenerateConfig(kinds=["qa"], strategy="chunk", qa_per_chunk=1, document_ids=[doc], max_chunks=3)
+    first = ScriptedBackend(lambda request, call: good_answer(request, call) if call <= 2 else BackendError("gone"))
+    job = gen.generate(project, config, backend=first)
     assert job["status"] == "failed" and len(samples(project)) == 2
-    second = use_backend(ScriptedBackend(good_answer))
-    gen.resume_generation(project, job["id"], background=False)
+    second = ScriptedBackend(good_answer)
+    gen.resume_generation(project, job["id"], background=False, backend=second)
     assert len(second.requests) == 1 and len(first.requests) >= 3
     rows = samples(project)
     assert len(rows) == 3 and len({r["job_key"] for r in rows}) == 3
 
 
-def test_a_new_seed_is_a_new_round_over_the_same_chunks(corpus, use_backend):
+def test_a_new_seed_is_a_new_round_over_the_same_chunks(corpus):
     project, doc = corpus
-    use_backend(ScriptedBackend(good_answer))
-    gen.generate(project, GenerateConfig(kinds=["qa"], document_ids=[doc], max_chunks=1, seed=0))
-    gen.generate(project, GenerateConfig(kinds=["qa"], document_ids=[doc], max_chunks=1, seed=0))
-    assert len(samples(project)) == 1
-    gen.generate(project, GenerateConfig(kinds=["qa"], document_ids=[doc], max_chunks=1, seed=1))
+    backend = ScriptedBackend(good_answer)
+    for seed in (0, 0, 1):
+        gen.generate(project, GenerateConfig(kinds=["qa"], strategy="chunk", qa_per_chunk=1, document_ids=[doc],
+                                             max_chunks=1, seed=seed), backend=backend)
     assert len(samples(project)) == 2
 
 
-def test_user_questions_focus_rewrites_on_the_best_matching_chunk(corpus, use_backend):
+def test_user_questions_focus_rewrites_on_the_best_matching_chunk(corpus):
     project, doc = corpus
-    backend = use_backend(ScriptedBackend(good_answer))
+    backend = ScriptedBackend(good_answer)
     question = "What does the author say about adoption by biological parents and blood ties?"
-    gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], document_ids=[doc], user_questions=[question]))
+    gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], strategy="chunk", document_ids=[doc],
+                                         user_questions=[question]), backend=backend)
     [row] = samples(project)
     assert row["question"] == question
     assert "blood ties" in backend.requests[0].messages[1]["content"]
@@ -145,3 +249,5 @@ def test_config_round_trips_and_rejects_unknown_settings():
     assert GenerateConfig.from_dict(config.to_dict()) == config
     with pytest.raises(ValueError, match="Unknown sample kinds"):
         GenerateConfig.from_dict({"kinds": ["poems"]})
+    old = GenerateConfig.from_dict({"kinds": ["qa"], "focal_questions_per_chunk": 4})  # a job saved before windows
+    assert (old.strategy, old.focal_questions_per_source) == ("chunk", 4)

@@ -15,14 +15,14 @@ from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.jobs import get_job
 from smt_gui.project import Project
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, REPO
 
 pytestmark = pytest.mark.slow
 
 
 def test_killed_generation_resumes_without_losing_or_duplicating(tmp_path):
     project = Project.create(tmp_path / "proj")
-    article = json.loads(require_shared(QUALITY_SMALL).read_text().splitlines()[0])
+    article = json.loads(QUALITY_SMALL.read_text().splitlines()[0])
     corpus = tmp_path / "a.jsonl"
     corpus.write_text(json.dumps({"title": article["title"], "text": article["text"][:3000]}) + "\n")
     ingest_paths(project, [corpus], config=ChunkingConfig(size=128, overlap=0))

@@ -13,7 +13,7 @@ from smt_gui.generate.job import GenerateConfig, plan_units
 from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.jobs import cancel_job, get_job, wait_job
 
-from .conftest import QUALITY_SMALL, require_shared
+from .conftest import QUALITY_SMALL
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def passage_project(project, tmp_path):
     """The opening of a real QuALITY article (~1,500 characters), cut into small chunks."""
-    article = json.loads(require_shared(QUALITY_SMALL).read_text().splitlines()[3])  # CAPTAIN CHAOS
+    article = json.loads(QUALITY_SMALL.read_text().splitlines()[3])  # CAPTAIN CHAOS
     text = article["text"][:1500]
     path = tmp_path / "captain_chaos.jsonl"
     path.write_text(json.dumps({"title": article["title"], "text": text}) + "\n")

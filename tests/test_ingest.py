@@ -11,7 +11,7 @@ import pytest
 from smt_gui import documents as store
 from smt_gui.ingest import ingest_paths
 
-from .conftest import FINANCEBENCH_DOCS, QUALITY_SMALL, require_shared
+from .conftest import FINANCEBENCH_DOCS, QUALITY_SMALL
 from .fixtures_docs import DOCX_SENTENCES, PDF_SENTENCES, make_docx, make_pdf
 
 DATA = Path(__file__).parent / "data"
@@ -69,7 +69,7 @@ def test_docx_paragraphs_and_tables_are_extracted(project, tmp_path):
 
 
 def test_quality_jsonl_imports_articles_and_their_questions_as_eval_set(project):
-    path = require_shared(QUALITY_SMALL)
+    path = QUALITY_SMALL
     report = ingest_one(project, path)
     assert report.ok and len(report.added) == 5 and report.questions == 58
     rows = store.list_documents(project)
@@ -83,8 +83,8 @@ def test_quality_jsonl_imports_articles_and_their_questions_as_eval_set(project)
 
 
 def test_financebench_by_document_imports_free_form_questions(project):
-    report = ingest_one(project, require_shared(FINANCEBENCH_DOCS))
-    assert report.ok and len(report.added) == 84 and report.questions == 150
+    report = ingest_one(project, FINANCEBENCH_DOCS)
+    assert report.ok and len(report.added) == 8 and report.questions == 12
     three_m = next(r for r in store.list_documents(project) if r.title == "3M_2018_10K")
     questions = store.list_eval_questions(project, three_m.id)
     assert questions and questions[0]["options"] is None and questions[0]["answer"]
@@ -183,7 +183,7 @@ def test_missing_file_is_reported(project, tmp_path):
 
 
 def test_delete_removes_a_document_with_its_chunks_and_questions(project):
-    ingest_one(project, require_shared(QUALITY_SMALL))
+    ingest_one(project, QUALITY_SMALL)
     first = store.list_documents(project)[0]
     before = project.counts()
     assert store.delete_documents(project, [first.id]) == 1

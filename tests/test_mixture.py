@@ -8,7 +8,7 @@ from smt_gui.ingest import ingest_paths
 from smt_gui.tokenizers import load_tokenizer
 from smt_gui.train.mixture import MixtureConfig, build_mixture, qa_item
 
-from .conftest import QUALITY_SMALL, require_shared
+from .conftest import QUALITY_SMALL
 from .sample_factory import first_chunk, insert_sample
 
 
@@ -19,7 +19,7 @@ def tokenizer():
 
 @pytest.fixture
 def curated(project):
-    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    ingest_paths(project, [QUALITY_SMALL])
     ids = []
     for title in ("CAPTAIN CHAOS", "The Absurdity of Family Love"):
         doc, chunk, text = first_chunk(project, title)

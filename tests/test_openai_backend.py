@@ -12,7 +12,7 @@ from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.llm import BackendConfig, GenerationRequest, get_backend
 from smt_gui.llm.base import BackendError
 
-from .conftest import QUALITY_SMALL, free_port, require_shared
+from .conftest import QUALITY_SMALL, free_port
 from .local_openai_server import ChatServer
 
 REQUEST = GenerationRequest(messages=[{"role": "user", "content": "hi"}], max_tokens=8)
@@ -23,7 +23,7 @@ def backend_for(server: ChatServer, **kwargs):
 
 
 def test_generation_job_keeps_several_requests_in_flight(project):
-    ingest_paths(project, [require_shared(QUALITY_SMALL)], config=ChunkingConfig(size=512, overlap=0))
+    ingest_paths(project, [QUALITY_SMALL], config=ChunkingConfig(size=512, overlap=0))
     with ChatServer(delay_s=0.3) as server:
         config = GenerateConfig(kinds=["qa", "rewrite"], max_chunks=2,
                                 backend=BackendConfig(kind="openai", base_url=server.base_url, model="m", concurrency=4))

@@ -10,14 +10,14 @@ import pytest
 from smt_gui.ingest import ingest_paths
 from smt_gui.retrieve import RagIndex
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, REPO
 
 GOOD = REPO / "tests" / "data" / "good"
 
 
 @pytest.fixture
 def indexed(project):
-    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    ingest_paths(project, [QUALITY_SMALL])
     index = RagIndex(project)
     counts = index.sync()
     return project, index, counts

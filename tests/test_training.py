@@ -17,7 +17,7 @@ from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
 from smt_gui.train.probe import generate, load_for_inference, mean_loss
 
-from .conftest import QUALITY_SMALL, REPO, require_shared
+from .conftest import QUALITY_SMALL, REPO
 from .sample_factory import first_chunk, insert_sample
 
 pytestmark = pytest.mark.slow
@@ -36,7 +36,7 @@ FACTS = [
 @pytest.fixture
 def curated(project):
     """Accepted QAs and a focal rewrite made from a real QuALITY article (what the Curate tab hands to training)."""
-    ingest_paths(project, [require_shared(QUALITY_SMALL)])
+    ingest_paths(project, [QUALITY_SMALL])
     doc, chunk, text = first_chunk(project, "CAPTAIN CHAOS")
     for question, answer in FACTS:
         insert_sample(project, "qa", doc, chunk, question, answer, status="accepted")

@@ -1,6 +1,6 @@
 """Curation: find, inspect, edit, accept/reject, check and export synthetic samples (no gradio here)."""
 
-from smt_gui.curate.checks import CHECKS, apply_rule, run_checks
+from smt_gui.curate.checks import CHECKS, GROUNDING_THRESHOLD, apply_rule, reject_hallucinated, run_checks
 from smt_gui.curate.export import FORMATS, export_samples, import_jsonl
 from smt_gui.curate.store import (
     SORTS,
@@ -15,6 +15,23 @@ from smt_gui.curate.store import (
     undo_last,
 )
 
-__all__ = ["CHECKS", "FORMATS", "SORTS", "STATUSES", "SampleFilter", "apply_rule", "edit_sample", "export_samples",
-           "get_sample", "import_jsonl", "matching_ids", "query_samples", "run_checks", "set_status", "status_counts",
-           "undo_last"]
+__all__ = [
+    "CHECKS",
+    "FORMATS",
+    "GROUNDING_THRESHOLD",
+    "SORTS",
+    "STATUSES",
+    "SampleFilter",
+    "apply_rule",
+    "edit_sample",
+    "export_samples",
+    "get_sample",
+    "import_jsonl",
+    "matching_ids",
+    "query_samples",
+    "reject_hallucinated",
+    "run_checks",
+    "set_status",
+    "status_counts",
+    "undo_last",
+]

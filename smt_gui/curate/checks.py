@@ -1,115 +1,45 @@
 """Automatic checks on samples, each stored in ``samples.scores`` as ``{check: {score, reason}}``.
 
-* near_duplicate — cosine similarity (bundled MiniLM) to the most similar *earlier* sample of the same kind; finds
-  paraphrases that shingle-based MinHash misses. The first copy keeps score 0 so a rule never rejects both.
-* grounding — share of the answer's (or rewrite's) content words found in its source chunk; optionally an LLM
-  judge with the chosen backend.
+* near_duplicate — how closely a sample copies an *earlier* one of the same kind that states the same names and
+  numbers (QAs compared by question): word-for-word similarity among the candidates the bundled MiniLM embeddings
+  find. Copies are flagged; paraphrases are kept (different wordings of a fact are what teaches it), and "born in
+  1982" is never a copy of "born in 1994". The first copy keeps score 0 so a rule never rejects both.
+* grounding — the *facts* of the answer (or rewrite) against its source (the fact window the generator saw, or
+  the chunk): any name, number or date the source lacks scores 0 ("hallucinated: 'Khvaletk' not in source");
+  otherwise the share of content words found in the source. Optionally an LLM judge with the chosen backend.
 * format — length and shape checks (question mark, answer/rewrite length).
-* leakage — similarity of a QA question or focal question to the project's held-out eval questions: imported
-  benchmark questions must never leak into training data silently.
+* leakage — word-for-word similarity of a QA question or focal question to the project's held-out eval questions:
+  an eval question copied into training data is flagged; a question made from the document that asks for the same
+  fact in other words is not (that is what synthetic QAs are for).
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from smt_gui.facts import content_words, fact_terms, known_name_words, unsupported_facts
 from smt_gui.project import Project
 
-STOPWORDS = set(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "he",
-        "she",
-        "they",
-        "them",
-        "his",
-        "her",
-        "their",
-        "we",
-        "you",
-        "i",
-        "not",
-        "no",
-        "yes",
-        "do",
-        "does",
-        "did",
-        "have",
-        "has",
-        "had",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "when",
-        "where",
-        "why",
-        "how",
-        "than",
-        "then",
-        "there",
-        "here",
-        "so",
-        "such",
-        "into",
-        "about",
-        "over",
-        "after",
-        "before",
-        "also",
-        "only",
-        "very",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-    ]
-)
-LEAK_THRESHOLD = 0.9
+LEAK_THRESHOLD = 0.8  # word-for-word similarity to an eval question (difflib ratio)
+DUPLICATE_THRESHOLD = 0.9
+GROUNDING_THRESHOLD = 0.5  # below: flagged (and rejected by the rule); a hallucinated name or number scores 0
+HALLUCINATED_BELOW = 1e-9  # grounding scores exactly 0 for a hallucinated fact
 CHECKS = ("near_duplicate", "grounding", "format", "leakage")
-
-
-def content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if len(w) > 2 and w not in STOPWORDS}
 
 
 def _samples(project: Project) -> list[dict[str, Any]]:
     with project.connect() as conn:
         rows = conn.execute(
-            """SELECT s.id, s.kind, s.question, s.answer, s.text, s.scores, c.text AS chunk_text
-               FROM samples s LEFT JOIN chunks c ON c.id = s.chunk_id ORDER BY s.id"""
+            """SELECT s.id, s.kind, s.document_id, s.question, s.answer, s.text, s.scores, s.source_text,
+                      c.text AS chunk_text, d.text AS document_text
+               FROM samples s LEFT JOIN chunks c ON c.id = s.chunk_id LEFT JOIN documents d ON d.id = s.document_id
+               ORDER BY s.id"""
         ).fetchall()
     return [dict(r) for r in rows]
 
@@ -128,44 +58,90 @@ def _save(project: Project, updates: dict[int, dict[str, Any]]) -> None:
             conn.execute("UPDATE samples SET scores = ? WHERE id = ?", (json.dumps(merged), sample_id))
 
 
+def fact_signature(sample: dict[str, Any]) -> frozenset[str]:
+    """The names and numbers a sample states: two samples with different ones are never duplicates, however
+    similar their words ("Who was born in 1982?" / "Who was born in 1994?")."""
+    terms = fact_terms(sample_body(sample))
+    return frozenset(t.lower() for t in terms["names"] + terms["numbers"])
+
+
+def _dedup_text(sample: dict[str, Any]) -> str:
+    # A QA is a copy when it asks the same thing; two questions about one sentence share their answer text.
+    return (sample["question"] if sample["kind"] == "qa" and sample["question"] else sample_body(sample))[:2000]
+
+
 def check_near_duplicates(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    from smt_gui.embeddings import embed, max_similarity_to_earlier
+    """Score each sample by how closely it copies an earlier one of the same kind stating the same names and numbers.
+
+    The score is word-for-word similarity (difflib ratio over words), looked up among the earlier samples whose
+    MiniLM embedding is close (cosine >= 0.8): a copy or a copy with a word changed scores near 1, while a real
+    paraphrase ("employed by whom?" / "Who employed ...?") scores low and is kept, since different wordings of the
+    same fact are what teaches a model the fact.
+    """
+    from smt_gui.embeddings import embed
 
     results: dict[int, dict[str, Any]] = {}
-    for kind in sorted({s["kind"] for s in samples}):
-        group = [s for s in samples if s["kind"] == kind]
-        vectors = embed([sample_body(s)[:2000] for s in group])
-        best, best_idx = max_similarity_to_earlier(vectors)
-        for s, score, idx in zip(group, best, best_idx, strict=True):
-            if idx < 0:
-                results[s["id"]] = {"near_duplicate": {"score": 0.0, "reason": "first of its kind"}}
+    groups: dict[tuple[str, frozenset[str]], list[dict[str, Any]]] = {}
+    for s in samples:
+        groups.setdefault((s["kind"], fact_signature(s)), []).append(s)
+    texts = {s["id"]: _dedup_text(s) for s in samples}
+    vectors = dict(zip(texts, embed(list(texts.values())), strict=True)) if samples else {}
+    for group in groups.values():
+        matrix = np.stack([vectors[s["id"]] for s in group])
+        sims = matrix @ matrix.T
+        for i, s in enumerate(group):
+            best, best_j = 0.0, -1
+            for j in np.flatnonzero(sims[i, :i] >= 0.8):
+                ratio = copy_score(texts[s["id"]], texts[group[j]["id"]])
+                if ratio > best:
+                    best, best_j = ratio, int(j)
+            if best_j < 0:
+                results[s["id"]] = {"near_duplicate": {"score": 0.0, "reason": "no earlier copy"}}
             else:
-                results[s["id"]] = {
-                    "near_duplicate": {
-                        "score": round(float(score), 3),
-                        "reason": f"similarity {score:.2f} to earlier sample #{group[idx]['id']}",
-                    }
-                }
+                results[s["id"]] = {"near_duplicate": {
+                    "score": round(best, 3),
+                    "reason": f"{best:.2f} of its words in order match earlier sample #{group[best_j]['id']}"}}
     return results
 
 
+def grounding(sample: dict[str, Any], known: set[str] | None = None) -> dict[str, Any]:
+    """Compare the *facts* of a sample with its source: names, numbers and dates first, then shared words.
+
+    The source is what the generator saw (a fact window) or else the sample's chunk. Any name or number the
+    source lacks scores 0 with the reason ("hallucinated: 'Khvaletk' not in source"): a wrong fact is wrong however
+    many words it shares. Otherwise the score is the share of the claim's content words found in the source.
+    """
+    claim = sample["answer"] if sample["kind"] == "qa" else sample["text"]
+    if sample["kind"] == "qa":
+        claim = f"{sample['question'] or ''} {claim or ''}"
+    source = sample.get("source_text") or sample.get("chunk_text")
+    if not source:
+        return {"score": 0.0, "reason": "source chunk missing (re-chunked?)"}
+    if sample.get("source_text") and sample.get("chunk_text"):
+        source = f"{sample['chunk_text']} {source}"  # window samples may name what their context sentence said
+    invented = unsupported_facts(claim or "", source, known)
+    if invented:
+        listed = ", ".join(f"'{x}'" for x in invented[:4])
+        return {"score": 0.0, "reason": f"hallucinated: {listed} not in source"}
+    words = content_words(claim)
+    if not words:
+        return {"score": 0.0, "reason": "no content words to check"}
+    found = words & content_words(source)
+    missing = sorted(words - found)[:6]
+    reason = f"names and numbers all in the source; {len(found)} of {len(words)} content words too"
+    if missing:
+        reason += f"; not found: {', '.join(missing)}"
+    return {"score": round(len(found) / len(words), 3), "reason": reason}
+
+
 def check_grounding(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    known_by_document: dict[int, set[str]] = {}
     results = {}
     for s in samples:
-        claim = s["answer"] if s["kind"] == "qa" else s["text"]
-        words = content_words(claim)
-        if not s["chunk_text"]:
-            results[s["id"]] = {"grounding": {"score": 0.0, "reason": "source chunk missing (re-chunked?)"}}
-            continue
-        if not words:
-            results[s["id"]] = {"grounding": {"score": 0.0, "reason": "no content words to check"}}
-            continue
-        found = words & content_words(s["chunk_text"])
-        missing = sorted(words - found)[:6]
-        reason = f"{len(found)} of {len(words)} content words appear in the source"
-        if missing:
-            reason += f"; not found: {', '.join(missing)}"
-        results[s["id"]] = {"grounding": {"score": round(len(found) / len(words), 3), "reason": reason}}
+        doc = s.get("document_id")
+        if doc not in known_by_document:
+            known_by_document[doc] = known_name_words(s.get("document_text") or "")
+        results[s["id"]] = {"grounding": grounding(s, known_by_document[doc])}
     return results
 
 
@@ -183,7 +159,9 @@ def check_format(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
                 problems.append(f"answer is long ({n} words)")
         else:
             n = len((s["text"] or "").split())
-            if n < 30:
+            source = s.get("source_text") or s.get("chunk_text") or ""
+            shortest = min(30, max(4, len(source.split()) // 2))  # a one-sentence window makes a short rewrite
+            if n < shortest:
                 problems.append(f"rewrite has only {n} words")
             if n > 3000:
                 problems.append(f"rewrite is very long ({n} words)")
@@ -191,33 +169,36 @@ def check_format(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return results
 
 
-def check_leakage(project: Project, samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """Flag samples whose question copies (or nearly copies) an eval question of the project."""
-    from smt_gui.embeddings import embed
+def copy_score(a: str, b: str) -> float:
+    """How much of one question is the other, word for word in order (difflib ratio over normalised words).
 
+    A paraphrase asking for the same fact is not a leak: questions made from the document are supposed to ask
+    what the eval asks. A leak is an eval question copied (or lightly edited) into training data.
+    """
+    wa, wb = re.findall(r"\w+", (a or "").lower()), re.findall(r"\w+", (b or "").lower())
+    return difflib.SequenceMatcher(None, wa, wb, autojunk=False).ratio() if wa and wb else 0.0
+
+
+def check_leakage(project: Project, samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    """Flag samples whose question copies (or nearly copies, word for word) an eval question of the project."""
     with project.connect() as conn:
-        evals = [dict(r) for r in conn.execute("SELECT id, question FROM eval_questions ORDER BY id")]
+        evals = [dict(r) for r in conn.execute("SELECT id, question, document_id FROM eval_questions ORDER BY id")]
     with_question = [s for s in samples if (s["question"] or "").strip()]
     results = {s["id"]: {"leakage": {"score": 0.0, "reason": "no question"}} for s in samples}
     if not evals:
         for s in with_question:
             results[s["id"]] = {"leakage": {"score": 0.0, "reason": "project has no eval set"}}
         return results
-    eval_vectors = embed([e["question"] for e in evals])
-    sample_vectors = embed([s["question"] for s in with_question])
-    for start in range(0, len(with_question), 1024):
-        sims = sample_vectors[start : start + 1024] @ eval_vectors.T
-        for offset, row in enumerate(sims):
-            s = with_question[start + offset]
-            j = int(row.argmax())
-            score = float(row[j])
-            verdict = "copies" if score >= LEAK_THRESHOLD else "closest to"
-            results[s["id"]] = {
-                "leakage": {
-                    "score": round(score, 3),
-                    "reason": f"{verdict} eval question #{evals[j]['id']} ({score:.2f}): {evals[j]['question'][:80]}",
-                }
-            }
+    by_document: dict[Any, list[dict[str, Any]]] = {}
+    for e in evals:
+        by_document.setdefault(e["document_id"], []).append(e)
+    for s in with_question:
+        candidates = by_document.get(s.get("document_id")) or evals
+        scored = [(copy_score(s["question"], e["question"]), e) for e in candidates]
+        score, best = max(scored, key=lambda x: x[0])
+        verdict = "copies" if score >= LEAK_THRESHOLD else "closest to"
+        results[s["id"]] = {"leakage": {"score": round(score, 3),
+                                        "reason": f"{verdict} eval question #{best['id']} ({score:.2f}): {best['question'][:80]}"}}
     return results
 
 
@@ -292,12 +273,18 @@ def is_flagged(check: str, score: float | None, threshold: float | None = None) 
     if score is None:
         return False
     if check == "near_duplicate":
-        return score >= (threshold if threshold is not None else 0.9)
+        return score >= (threshold if threshold is not None else DUPLICATE_THRESHOLD)
     if check == "leakage":
         return score >= (threshold if threshold is not None else LEAK_THRESHOLD)
     if check == "grounding":
-        return score < (threshold if threshold is not None else 0.5)
+        return score < (threshold if threshold is not None else GROUNDING_THRESHOLD)
     return score < 0.5  # format, judge
+
+
+def reject_hallucinated(project: Project) -> int:
+    """Reject every sample with grounding score 0: it states a name or number its source lacks, or shares no
+    content word with it. One undoable change."""
+    return apply_rule(project, "grounding", threshold=HALLUCINATED_BELOW)
 
 
 def apply_rule(project: Project, check: str, threshold: float | None = None, status: str = "rejected") -> int:

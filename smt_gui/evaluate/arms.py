@@ -20,10 +20,10 @@ from smt_gui.evaluate.stats import mcnemar_exact, paired_bootstrap, wilson_inter
 LETTERS = "ABCDEFGH"
 
 
-def choice_prompt(question: str, options: list[str], context: str | None) -> str:
-    head = f"Passages:\n{context}\n\n" if context else ""
+def choice_question(question: str, options: list[str]) -> str:
+    """The question with lettered options, for the model to answer with a letter (passages come from the arm)."""
     lines = "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(options))
-    return f"{head}Question: {question}\n{lines}\nAnswer with the letter of the correct option."
+    return f"{question}\n{lines}\nAnswer with the letter of the correct option."
 
 
 def extract_choice(text: str, options: list[str]) -> int | None:
@@ -42,11 +42,10 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
                    max_new_tokens: int = 64, generate_choice: bool = True, judge: Any = None) -> dict[str, Any]:
     """One arm's answer to one eval question, graded, as a JSON-able record (``judge``: a backend that grades
     free-form text answers the string match rejects)."""
-    from smt_gui.chat import uses_adapter
-    from smt_gui.train.probe import generate
+    from smt_gui.chat import build_messages, uses_adapter
+    from smt_gui.train.probe import generate_messages
 
     model, tokenizer = engine.model("tuned" if uses_adapter(arm) else "base")
-    context = "\n\n".join(f"[{i + 1}] {h.text}" for i, h in enumerate(hits)) or None
     record: dict[str, Any] = {
         "question_id": question["id"], "document": title, "question": question["question"], "gold": question["answer"],
         "options": question["options"],
@@ -54,13 +53,15 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
     }
     options = question["options"]
     if options:
-        result = score_options_loglik(model, tokenizer, question["question"], options, question["answer_index"], context)
+        messages = build_messages(arm, question["question"], hits)  # exactly what the Chat tab sends for this arm
+        result = score_options_loglik(model, tokenizer, messages, options, question["answer_index"])
         record.update(correct=result.correct, predicted=options[result.predicted], gold_rank=result.gold_rank,
                       margin=result.margin, scores=result.scores,
                       reason=f"log-likelihood picks option {LETTERS[result.predicted]}, gold is "
                              f"{LETTERS[question['answer_index']]}")
         if generate_choice:
-            text = generate(model, tokenizer, choice_prompt(question["question"], options, context), max_new_tokens=12)
+            text = generate_messages(model, tokenizer, build_messages(arm, choice_question(question["question"], options), hits),
+                                     max_new_tokens=12)
             picked = extract_choice(text, options)
             record.update(generated=text.strip(), gen_choice=picked, gen_correct=picked == question["answer_index"])
     else:

@@ -1,9 +1,11 @@
-"""Multiple-choice scoring by log-likelihood, the lm-eval-harness way.
+"""Multiple-choice scoring by log-likelihood, the lm-eval-harness way, on the arm's own chat prompt.
 
-Each option is scored by the summed log-probability of its tokens after the prompt, normalised by the option's
-length in bytes (lm-eval's ``acc_norm``) so long options are not penalised. Beyond right/wrong, the gold option's
-rank among the options and its normalised margin over the best distractor show learning that accuracy near chance
-(25% on QuALITY) hides.
+Each option is scored by the summed log-probability of its tokens as the assistant's reply to the question,
+normalised by the option's length in bytes (lm-eval's ``acc_norm``) so long options are not penalised. The prompt
+is exactly what the Chat tab sends for that arm (``smt_gui.chat.build_messages`` through the model's chat
+template; lm-eval's ``--apply_chat_template``): the evaluated RAG arm is the chatted RAG arm, and a tuned model is
+asked the way it is used. Beyond right/wrong, the gold option's rank among the options and its normalised margin
+over the best distractor show learning that accuracy near chance (25% on QuALITY) hides.
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ class ChoiceResult:
         return self.scores[self.gold] - max(s for i, s in enumerate(self.scores) if i != self.gold)
 
 
-def mc_prompt(question: str, context: str | None = None) -> str:
-    head = f"Passages:\n{context}\n\n" if context else ""
-    return f"{head}Question: {question}\nAnswer:"
+def mc_prompt(tokenizer, messages: list[dict[str, str]]) -> str:
+    """The chat-template text of ``messages`` up to where the assistant's answer starts."""
+    return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
 
 
 def option_logliks(model, tokenizer, prompt: str, options: list[str]) -> list[float]:
@@ -47,7 +49,8 @@ def option_logliks(model, tokenizer, prompt: str, options: list[str]) -> list[fl
     import torch
 
     prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    option_ids = [tokenizer(" " + option.strip(), add_special_tokens=False)["input_ids"] or [tokenizer.eos_token_id]
+    # The answer starts a new assistant turn, so an option is scored as it would be written there: no leading space.
+    option_ids = [tokenizer(option.strip(), add_special_tokens=False)["input_ids"] or [tokenizer.eos_token_id]
                   for option in options]
     n, width, start = len(option_ids), max(len(o) for o in option_ids), len(prompt_ids)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
@@ -70,8 +73,8 @@ def option_logliks(model, tokenizer, prompt: str, options: list[str]) -> list[fl
     return totals
 
 
-def score_options_loglik(model, tokenizer, question: str, options: list[str], gold: int,
-                         context: str | None = None) -> ChoiceResult:
-    totals = option_logliks(model, tokenizer, mc_prompt(question, context), options)
+def score_options_loglik(model, tokenizer, messages: list[dict[str, str]], options: list[str], gold: int) -> ChoiceResult:
+    """Score the options as the assistant's reply to ``messages`` (an arm's chat messages for the question)."""
+    totals = option_logliks(model, tokenizer, mc_prompt(tokenizer, messages), options)
     scores = [t / max(len(o.strip().encode("utf-8")), 1) for t, o in zip(totals, options, strict=True)]
     return ChoiceResult(scores=scores, predicted=max(range(len(scores)), key=scores.__getitem__), gold=gold)

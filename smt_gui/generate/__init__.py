@@ -10,33 +10,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from smt_gui.generate.job import KINDS, GenerateConfig, run_generation
+from smt_gui.generate.job import KINDS, GenerateConfig, generation_target
 from smt_gui.jobs import JobContext, create_job, get_job, run_job, start_job
+from smt_gui.llm import Backend
 from smt_gui.project import Project
 
 __all__ = ["KINDS", "GenerateConfig", "failures", "generate", "newest_samples", "resume_generation", "sample_stats", "start_generation"]
 
 
-def start_generation(project: Project, config: GenerateConfig) -> JobContext:
+def start_generation(project: Project, config: GenerateConfig, backend: Backend | None = None) -> JobContext:
     """Create a generation job and run it in a background thread (the app's path)."""
-    job_id = create_job(project, "generate", config.to_dict())
-    return start_job(project, job_id, run_generation)
+    job_id = create_job(project, "generate", config.validate().to_dict())
+    return start_job(project, job_id, generation_target(backend))
 
 
-def resume_generation(project: Project, job_id: int, background: bool = True) -> JobContext | str:
+def resume_generation(project: Project, job_id: int, background: bool = True,
+                      backend: Backend | None = None) -> JobContext | str:
     """Run an interrupted/cancelled/failed generation job again; finished units are skipped."""
     job = get_job(project, job_id)
     if job["kind"] != "generate":
         raise ValueError(f"Job {job_id} is a {job['kind']} job, not a generation job.")
     if background:
-        return start_job(project, job_id, run_generation)
-    return run_job(project, job_id, run_generation)
+        return start_job(project, job_id, generation_target(backend))
+    return run_job(project, job_id, generation_target(backend))
 
 
-def generate(project: Project, config: GenerateConfig) -> dict[str, Any]:
-    """Run a generation job in this thread (the CLI's path); returns the job record."""
-    job_id = create_job(project, "generate", config.to_dict())
-    run_job(project, job_id, run_generation)
+def generate(project: Project, config: GenerateConfig, backend: Backend | None = None) -> dict[str, Any]:
+    """Run a generation job in this thread (the CLI's path); returns the job record. ``backend``: use this one
+    instead of building the config's (tests and benchmarks pass a loaded or scripted backend)."""
+    job_id = create_job(project, "generate", config.validate().to_dict())
+    run_job(project, job_id, generation_target(backend))
     return get_job(project, job_id)
 
 
@@ -63,7 +66,8 @@ def newest_samples(project: Project, limit: int = 8) -> list[dict[str, Any]]:
 def failures(project: Project, limit: int = 50) -> list[dict[str, Any]]:
     with project.connect() as conn:
         rows = conn.execute(
-            "SELECT unit_key, kind, attempts, error, raw FROM generation_log WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
+            """SELECT unit_key, kind, status, n_samples, n_requested, attempts, error, raw FROM generation_log
+               WHERE status != 'ok' OR error IS NOT NULL ORDER BY id DESC LIMIT ?""",
             (limit,),
         ).fetchall()
     return [dict(r) for r in rows]

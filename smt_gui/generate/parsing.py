@@ -20,7 +20,8 @@ QA_SCHEMA_ITEM = {
 def qa_schema(n: int) -> dict[str, Any]:
     return {
         "type": "object",
-        "properties": {"qas": {"type": "array", "items": QA_SCHEMA_ITEM, "minItems": 1, "maxItems": max(1, n)}},
+        # minItems = n: a grammar-constrained backend cannot stop after one item when N were asked for.
+        "properties": {"qas": {"type": "array", "items": QA_SCHEMA_ITEM, "minItems": max(1, n), "maxItems": max(1, n)}},
         "required": ["qas"],
     }
 
@@ -96,9 +97,9 @@ def repetition_ratio(text: str) -> float:
     return 1 - len(set(grams)) / len(grams) if grams else 0.0
 
 
-def rewrite_problem(text: str, source: str) -> str | None:
+def rewrite_problem(text: str, source: str, min_words: int = 15) -> str | None:
     words = _words(text)
-    if len(words) < 15:
+    if len(words) < min_words:
         return "rewrite too short"
     if repetition_ratio(text) > 0.5:
         return "rewrite repeats itself"

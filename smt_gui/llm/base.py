@@ -23,6 +23,7 @@ class GenerationRequest:
     max_tokens: int = 512
     json_schema: dict[str, Any] | None = None  # constrain output where the backend supports it
     seed: int | None = None
+    stop: tuple[str, ...] = ()  # end the completion at the first of these strings (not included)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,12 @@ class Backend(Protocol):
     def complete_many(self, requests: Sequence[GenerationRequest]) -> Iterator[tuple[int, Completion | BackendError]]:
         """Yield ``(index, result)`` as results arrive; concurrent where the backend can be."""
         ...
+
+
+def cut_at_stop(text: str, stop: Sequence[str]) -> str:
+    """The text before the first stop string (for backends that cannot stop by themselves)."""
+    cuts = [text.find(s) for s in stop if s and s in text]
+    return text[: min(cuts)] if cuts else text
 
 
 def sequential_many(backend: Backend, requests: Sequence[GenerationRequest]) -> Iterator[tuple[int, Completion | BackendError]]:

@@ -50,7 +50,7 @@ class LlamaCppBackend:
             with self._lock:
                 out = self.llm.create_chat_completion(
                     messages=request.messages, temperature=request.temperature, top_p=request.top_p,
-                    max_tokens=request.max_tokens, seed=request.seed, **kwargs,
+                    max_tokens=request.max_tokens, seed=request.seed, stop=list(request.stop) or None, **kwargs,
                 )
         except ValueError as exc:  # e.g. prompt longer than the context window
             raise BackendError(f"llama.cpp refused the request: {exc}") from exc

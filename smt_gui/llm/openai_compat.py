@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import httpx
 
-from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest
+from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest, cut_at_stop
 
 RETRIES = 3
 BACKOFF_S = 0.5
@@ -40,6 +40,8 @@ class OpenAICompatBackend:
         }
         if request.seed is not None:
             payload["seed"] = request.seed
+        if request.stop:
+            payload["stop"] = list(request.stop)
         if request.json_schema is not None:
             payload["response_format"] = {
                 "type": "json_schema", "json_schema": {"name": "output", "schema": request.json_schema, "strict": True},
@@ -62,15 +64,17 @@ class OpenAICompatBackend:
                 elif response.status_code >= 400:
                     raise BackendError(f"{self.url} refused the request (HTTP {response.status_code}): {response.text[:300]}")
                 else:
-                    return self._parse(response, time.perf_counter() - started)
+                    return self._parse(response, time.perf_counter() - started, request.stop)
             time.sleep(BACKOFF_S * 2**attempt)
         raise BackendError(f"Gave up after {RETRIES} tries: {last_error}")
 
-    def _parse(self, response: httpx.Response, seconds: float) -> Completion:
+    def _parse(self, response: httpx.Response, seconds: float, stop: tuple[str, ...] = ()) -> Completion:
         try:
             body = response.json()
             choice = body["choices"][0]
             text = choice["message"]["content"] or ""
+            if stop:
+                text = cut_at_stop(text, stop)  # servers that ignore "stop" still get the same items
         except (ValueError, KeyError, IndexError, TypeError) as exc:
             raise BackendError(
                 f"{self.url} did not answer like an OpenAI-compatible server (got {response.text[:200]!r})."

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest, sequential_many
+from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest, cut_at_stop, sequential_many
 from smt_gui.llm.bundled import resolve_model_spec
 
 
@@ -67,7 +67,7 @@ class TransformersBackend:
                 raise BackendError(f"transformers generation failed (out of memory?): {exc}") from exc
         prompt_len = inputs["input_ids"].shape[1]
         new_tokens = output[0][prompt_len:]
-        text = self.tokenizer.decode(new_tokens, skip_special_tokens=True)
+        text = cut_at_stop(self.tokenizer.decode(new_tokens, skip_special_tokens=True), request.stop)
         return Completion(text=text, prompt_tokens=prompt_len, completion_tokens=len(new_tokens),
                           seconds=time.perf_counter() - started)
 

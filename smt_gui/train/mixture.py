@@ -4,8 +4,9 @@
 * Documents (focal rewrites, rewrites, optionally the original documents) and replay text are plain causal-LM
   text, **packed** end to end (EOS between texts) into blocks of ``seq_len`` tokens: no padding is wasted.
 * Shares are in tokens: ``qa_share`` of the QA+document tokens are QA (paper default 1:1), and ``replay_share`` of
-  all tokens are replay (default 10%). Each part is filled to its target by cycling through its shuffled items, so
-  a small part is repeated and a large one subsampled; the summary says by how much.
+  all tokens are replay (default 10%). Each part is filled to its target by cycling through its shuffled items.
+  Without a token budget every sample is used at least once and the smaller part is repeated up to its share;
+  with a budget a large part may be subsampled. The summary says by how much.
 
 The result records the exact sample ids (with repeat counts), ratio and seed, and is saved with the run.
 """
@@ -35,6 +36,7 @@ class MixtureConfig:
     pack_documents: bool = True
     replay_path: str | None = None  # a .txt/.md/.jsonl of generic text; None = the bundled public-domain texts
     document_ids: list[int] | None = None
+    sample_ids: list[int] | None = None  # only these accepted samples (a recipe or budget subset); None = all
     seed: int = 0
 
     def validate(self) -> MixtureConfig:
@@ -88,6 +90,9 @@ def _accepted(project: Project, config: MixtureConfig) -> tuple[list[dict], list
         samples = [dict(r) for r in conn.execute(
             f"""SELECT s.id, s.kind, s.question, s.answer, s.text, d.title FROM samples s
                 LEFT JOIN documents d ON d.id = s.document_id WHERE {where} ORDER BY s.id""", args)]
+        if config.sample_ids is not None:
+            wanted = set(config.sample_ids)
+            samples = [s for s in samples if s["id"] in wanted]
         docs = []
         if config.include_originals:
             doc_where = f"WHERE id IN ({','.join('?' * len(args))})" if args else ""
@@ -171,9 +176,14 @@ def build_mixture(project: Project, config: MixtureConfig, tokenizer) -> Mixture
 
     available_qa = sum(i.n_tokens for i in qa_items)
     available_doc = sum(i.n_tokens for i in doc_items)
-    core_budget = (config.token_budget * (1 - config.replay_share) if config.token_budget
-                   else available_qa + available_doc)
     qa_share = config.qa_share if qa_items and doc_items else (1.0 if qa_items else 0.0)
+    if config.token_budget:
+        core_budget = config.token_budget * (1 - config.replay_share)
+    else:
+        # No budget: every accepted sample is used at least once and the smaller part is repeated to its share
+        # (subsampling the larger part would silently drop facts that only those samples state).
+        needed = [available_qa / qa_share if qa_share > 0 else 0, available_doc / (1 - qa_share) if qa_share < 1 else 0]
+        core_budget = max(needed)
     qa_target, doc_target = int(core_budget * qa_share), int(core_budget * (1 - qa_share))
     replay_target = int(core_budget * config.replay_share / (1 - config.replay_share)) if config.replay_share else 0
 

@@ -44,10 +44,14 @@ def mean_loss(model, examples: list[dict[str, Any]], batch_size: int = 4) -> flo
 
 
 def generate(model, tokenizer, question: str, max_new_tokens: int = 40) -> str:
+    return generate_messages(model, tokenizer, [{"role": "user", "content": question}], max_new_tokens)
+
+
+def generate_messages(model, tokenizer, messages: list[dict[str, str]], max_new_tokens: int = 40) -> str:
+    """Greedy answer to chat messages (the evaluation's letter answers and quick probes)."""
     import torch
 
-    inputs = tokenizer.apply_chat_template([{"role": "user", "content": question}], add_generation_prompt=True,
-                                           return_tensors="pt", return_dict=True)
+    inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt", return_dict=True)
     with torch.inference_mode():
         out = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
                              pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)

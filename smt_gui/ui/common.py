@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -26,6 +27,27 @@ def progress_bar(done: int, total: int, finished: bool) -> str:
     pct = int(100 * done / total) if total else (100 if finished else 0)
     return ("<div style='background:#eee;border-radius:4px;height:10px;margin-top:6px'>"
             f"<div style='background:#4f7cff;width:{pct}%;height:10px;border-radius:4px'></div></div>")
+
+
+def coverage_html(coverage, max_chars: int = 20000) -> str:
+    """A document with its fact-bearing sentences marked: covered (green) or not yet covered (red, underlined)."""
+    text = coverage.text[:max_chars]
+    parts, pos = [], 0
+    for s in coverage.sentences:
+        if s.start >= len(text):
+            break
+        parts.append(html.escape(text[pos : s.start]))
+        style = "cov-yes" if s.covered else "cov-no"
+        tip = f"covered by sample(s) {', '.join(f'#{i}' for i in s.samples[:8])}" if s.covered else "not covered"
+        parts.append(f"<span class='{style}' title='{tip}'>{html.escape(text[s.start : s.end])}</span>")
+        pos = s.end
+    parts.append(html.escape(text[pos:]))
+    more = f"<p><i>… {len(coverage.text) - max_chars:,} more characters</i></p>" if len(coverage.text) > max_chars else ""
+    head = (f"<p><b>Coverage: {coverage.n_covered} of {len(coverage.sentences)} fact-bearing sentences "
+            f"({coverage.share:.0%})</b> are stated by an accepted sample. "
+            "<span class='cov-no'>Uncovered sentences</span> are what the tuned model has no chance to learn; "
+            "generate for them with <i>Only sentences no accepted sample covers yet</i> in the Generate tab.</p>")
+    return f"<div class='coverage'>{head}<div class='coverage-text'>{''.join(parts)}</div>{more}</div>"
 
 
 def require_project(path: str | None) -> Project:

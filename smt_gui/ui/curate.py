@@ -12,9 +12,10 @@ import gradio as gr
 import pandas as pd
 
 from smt_gui import curate
-from smt_gui.curate.checks import content_words
+from smt_gui.coverage import coverage_summary, document_coverage
 from smt_gui.documents import list_documents
-from smt_gui.ui.common import require_project
+from smt_gui.facts import content_words
+from smt_gui.ui.common import coverage_html, require_project
 from smt_gui.ui.plots import curation_charts
 
 ALL = "All"
@@ -45,7 +46,13 @@ def _filter(kind: str, status: str, doc: str | int | None, search: str, score_na
 
 def _score(scores: dict, name: str) -> str:
     entry = scores.get(name)
-    return "" if not entry or entry.get("score") is None else f"{entry['score']:.2f}"
+    if not entry or entry.get("score") is None:
+        return ""
+    text = f"{entry['score']:.2f}"
+    reason = entry.get("reason") or ""
+    if name == "grounding" and reason.startswith("hallucinated"):
+        text += " ⚠ " + reason  # the wrong fact, right in the table
+    return text
 
 
 def table(project_path: str | None, kind: str, status: str, doc: str, search: str, score_name: str, score_min: float,
@@ -81,14 +88,36 @@ def show_sample(project_path: str | None, sample_id: int | None) -> tuple:
         return None, "", "", "", "", "<div id='cur-source'></div>", ""
     body = " ".join(x for x in (sample["question"] if sample["kind"] == "qa" else "", sample["answer"], sample["text"]) if x)
     header = f"**#{sample['id']} · {sample['kind']} · {sample['status']}** · {sample['title']}"
+    if sample.get("source_text"):
+        header += f"\n\n**Made from:** “{sample['source_text']}”"
+    if sample["generator"].get("question_source") == "template":
+        header += "\n\n*Plain question made from the sentence (the model's questions failed the checks).*"
     if sample["kind"] == "focal_rewrite":
         header += f"\n\n**Conditioning question:** {sample['question']}"
     if sample["edited_at"]:
         header += f"\n\n✎ edited {sample['edited_at']}; original kept"
     scores = "\n".join(f"- **{k}** {v.get('score')}: {v.get('reason')}" for k, v in sample["scores"].items()) or "No checks run yet."
-    provenance = ", ".join(f"{k}={v}" for k, v in sample["generator"].items() if k in ("kind", "model", "prompt_version", "seed"))
+    provenance = ", ".join(f"{k}={v}" for k, v in sample["generator"].items()
+                           if k in ("kind", "model", "prompt_version", "seed", "strategy", "question_source", "answer_span"))
     return (sample["id"], header + f"\n\n<small>{provenance}</small>", sample["question"] or "", sample["answer"] or "",
             sample["text"] or "", highlight(sample["chunk_text"] or "", body), scores)
+
+
+def coverage_view(project_path: str | None, doc: str | None) -> str:
+    """Coverage of the filtered document (sentences marked), or a per-document summary when none is chosen."""
+    if not project_path:
+        return ""
+    project = require_project(project_path)
+    if doc not in (ALL, None, ""):
+        return coverage_html(document_coverage(project, int(doc)))
+    rows = coverage_summary(project)
+    if not rows:
+        return "<p>No documents yet.</p>"
+    lines = "".join(f"<tr><td>{html.escape(r['title'])}</td><td>{r['covered']} / {r['sentences']}</td>"
+                    f"<td>{r['share']:.0%}</td></tr>" for r in rows)
+    return ("<p>Fact-bearing sentences stated by an accepted sample, per document (choose a document in the "
+            "filter above to see which ones are missing):</p><table><tr><th>document</th><th>covered</th>"
+            f"<th>share</th></tr>{lines}</table>")
 
 
 def select_row(project_path: str | None, frame: pd.DataFrame, event: gr.SelectData) -> tuple:
@@ -236,8 +265,12 @@ def build(project_state: gr.State) -> CurateTab:
             dup_threshold = gr.Number(label="Near-duplicate threshold", value=0.9)
             dup_rule = gr.Button("Reject near-duplicates ≥ threshold")
             leak_rule = gr.Button("Reject samples copying eval questions")
-            ground_threshold = gr.Number(label="Grounding below", value=0.3)
+            ground_threshold = gr.Number(label="Grounding below", value=curate.GROUNDING_THRESHOLD,
+                                         info="a hallucinated name or number scores 0")
             ground_rule = gr.Button("Reject poorly grounded")
+    with gr.Accordion("Coverage: which sentences accepted samples state", open=False):
+        coverage_btn = gr.Button("Show coverage", size="sm", elem_id="cur-coverage-btn")
+        coverage = gr.HTML(elem_id="cur-coverage")
     with gr.Accordion("Stats", open=False), gr.Row():
         plot_status, plot_tokens, plot_scores = gr.Plot(), gr.Plot(), gr.Plot()
     with gr.Accordion("Export / import", open=False):
@@ -273,6 +306,7 @@ def build(project_state: gr.State) -> CurateTab:
     reload(dup_rule.click(lambda p, t: rule(p, "near_duplicate", t), [project_state, dup_threshold], check_out))
     reload(leak_rule.click(lambda p: rule(p, "leakage", None), [project_state], check_out))
     reload(ground_rule.click(lambda p, t: rule(p, "grounding", t), [project_state, ground_threshold], check_out))
+    coverage_btn.click(coverage_view, [project_state, doc], coverage)
     export_btn.click(export, [project_state, fmt], exported)
     reload(import_btn.click(import_file, [project_state, upload], import_out))
     run_btn.click(stats, project_state, [plot_status, plot_tokens, plot_scores])

@@ -9,12 +9,13 @@ import gradio as gr
 import pandas as pd
 
 from smt_gui import documents as store
+from smt_gui.coverage import coverage_summary, document_coverage
 from smt_gui.ingest import SUPPORTED, ChunkingConfig, chunking_config, ingest_paths, rechunk
 from smt_gui.llm.bundled import ModelNotFoundError
-from smt_gui.ui.common import require_project
+from smt_gui.ui.common import coverage_html, require_project
 from smt_gui.ui.plots import corpus_token_histogram
 
-COLUMNS = ["id", "title", "source", "kind", "words", "tokens", "chunks", "eval questions"]
+COLUMNS = ["id", "title", "source", "kind", "words", "tokens", "chunks", "eval questions", "covered"]
 PREVIEW_CHARS = 6000
 
 
@@ -26,9 +27,15 @@ class DocumentsTab:
     refresh_outputs: list
 
 
-def documents_frame(rows: list[store.DocumentRow]) -> pd.DataFrame:
-    data = [[r.id, r.title, r.source_name, r.source_kind, r.n_words, r.n_tokens, r.n_chunks, r.n_questions]
-            for r in rows]
+def documents_frame(rows: list[store.DocumentRow], coverage: dict[int, dict] | None = None) -> pd.DataFrame:
+    coverage = coverage or {}
+
+    def covered(doc_id: int) -> str:
+        c = coverage.get(doc_id)
+        return f"{c['covered']}/{c['sentences']} ({c['share']:.0%})" if c and c["sentences"] else "-"
+
+    data = [[r.id, r.title, r.source_name, r.source_kind, r.n_words, r.n_tokens, r.n_chunks, r.n_questions,
+             covered(r.id)] for r in rows]
     return pd.DataFrame(data, columns=COLUMNS)
 
 
@@ -39,7 +46,8 @@ def refresh(project_path: str | None) -> tuple:
     project = require_project(project_path)
     rows = store.list_documents(project)
     config = chunking_config(project)
-    return documents_frame(rows), corpus_token_histogram(rows), config.size, config.overlap
+    coverage = {c["document_id"]: c for c in coverage_summary(project)}
+    return documents_frame(rows, coverage), corpus_token_histogram(rows), config.size, config.overlap
 
 
 def ingest_uploads(project_path: str | None, files: list | None, size: float, overlap: float,
@@ -70,13 +78,14 @@ def select_document(project_path: str | None, table: pd.DataFrame, event: gr.Sel
     doc_id = int(table.iloc[row]["id"])
     found = store.get_document_text(project, doc_id)
     if found is None:
-        return None, "", gr.update(visible=False)
+        return None, "", gr.update(visible=False), ""
     title, text = found
     chunks = store.get_chunks(project, doc_id)
     questions = store.list_eval_questions(project, doc_id)
     head = f"{title}\n{len(text.split()):,} words · {len(chunks)} chunks · {len(questions)} eval questions\n\n"
     more = f"\n\n[... {len(text) - PREVIEW_CHARS:,} more characters]" if len(text) > PREVIEW_CHARS else ""
-    return doc_id, head + text[:PREVIEW_CHARS] + more, gr.update(visible=True, value=f"Delete '{title[:40]}'")
+    return (doc_id, head + text[:PREVIEW_CHARS] + more, gr.update(visible=True, value=f"Delete '{title[:40]}'"),
+            coverage_html(document_coverage(project, doc_id)))
 
 
 def delete_selected(project_path: str | None, doc_id: int | None) -> tuple:
@@ -85,7 +94,7 @@ def delete_selected(project_path: str | None, doc_id: int | None) -> tuple:
         raise gr.Error("Select a document in the table first.")
     store.delete_documents(project, [doc_id])
     gr.Info("Document deleted with its chunks and eval questions.")
-    return (None, "", gr.update(visible=False), *refresh(project_path))
+    return (None, "", gr.update(visible=False), "", *refresh(project_path))
 
 
 def rechunk_all(project_path: str | None, size: float, overlap: float) -> tuple:
@@ -125,13 +134,16 @@ def build(project_state: gr.State) -> DocumentsTab:
                                     visible=False, size="sm", elem_id="doc-delete-confirm")
         with gr.Column(scale=2):
             plot = gr.Plot(label="Corpus", elem_id="doc-plot")
+    with gr.Accordion("Coverage of the selected document by accepted samples", open=True):
+        coverage = gr.HTML("<div class='coverage'>Select a document to see which of its sentences accepted samples "
+                           "cover.</div>", elem_id="doc-coverage")
 
     refresh_outputs = [table, plot, size, overlap]
     add.click(ingest_uploads, [project_state, files, size, overlap], [report, files, *refresh_outputs])
-    table.select(select_document, [project_state, table], [selected, preview, delete])
+    table.select(select_document, [project_state, table], [selected, preview, delete, coverage])
     # Two steps, so one stray click never deletes a document.
     delete.click(lambda: gr.update(visible=True), None, confirm)
-    confirm.click(delete_selected, [project_state, selected], [selected, preview, delete, *refresh_outputs]).then(
+    confirm.click(delete_selected, [project_state, selected], [selected, preview, delete, coverage, *refresh_outputs]).then(
         lambda: gr.update(visible=False), None, confirm)
     rechunk_btn.click(rechunk_all, [project_state, size, overlap], refresh_outputs)
     return DocumentsTab(table=table, plot=plot, preview=preview, refresh_outputs=refresh_outputs)

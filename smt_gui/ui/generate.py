@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import gradio as gr
 import pandas as pd
 
 from smt_gui import generate as gen
+from smt_gui.coverage import uncovered_spans
 from smt_gui.documents import list_documents
 from smt_gui.generate.job import GenerateConfig
+from smt_gui.generate.prompts import load_prompt
 from smt_gui.jobs import cancel_job, latest_job
 from smt_gui.llm import KINDS as BACKEND_KINDS
 from smt_gui.llm import BackendConfig, BackendError, GenerationRequest, get_backend
@@ -17,14 +20,18 @@ from smt_gui.ui.common import progress_bar, require_project
 from smt_gui.ui.plots import synthetic_tokens_chart
 
 WEAK_MODEL_NOTE = (
-    "ℹ️ The bundled **SmolLM2-135M** generator is here so you can try the whole flow offline; its questions and "
-    "rewrites are often vague or wrong. For real use, point the backend at a stronger model: any local GGUF file, "
-    "or an OpenAI-compatible endpoint (vLLM, llama-server, Ollama) with many requests in flight."
+    "ℹ️ **Fact windows** (the default) keep even the bundled 135M generator faithful: it writes one question about "
+    "one sentence, the answer is taken from that sentence, and a rewrite must keep every name and number of its "
+    "source; anything else is retried, then shown under *Failed items* with the reason. Its questions are still "
+    "plain, and when all its tries fail a simple question is made from the sentence. A stronger model (any local "
+    "GGUF, or an OpenAI-compatible endpoint such as vLLM or Ollama) writes better questions and rewrites."
 )
+STRATEGIES = {"Fact windows: a few sentences at a time, answers from the source (any generator)": "window",
+              "Whole chunks: N QAs per chunk in one answer (strong generators)": "chunk"}
 KIND_LABELS = {"Synthetic QAs": "qa", "Focal rewrites (conditioned on questions)": "focal_rewrite",
                "Plain rewrites (baseline)": "rewrite"}
 PREVIEW_COLUMNS = ["id", "kind", "document", "question", "answer / rewrite", "tokens"]
-FAILURE_COLUMNS = ["unit", "attempts", "why", "raw output"]
+FAILURE_COLUMNS = ["unit", "made / asked", "tries", "why", "raw output"]
 
 
 @dataclass
@@ -58,15 +65,27 @@ def _progress_html(job: dict | None) -> str:
         return "<div id='gen-status'>No generation job yet.</div>"
     p = job["progress"]
     total, done = p.get("phase_total", 0), p.get("phase_done", 0)
-    eta = f" · ETA ~{p['eta_s']:.0f} s for this phase" if job["status"] == "running" and p.get("eta_s") else ""
+    running = job["status"] in ("queued", "running")
+    eta = f" · ETA ~{p['eta_s']:.0f} s for this phase" if running and p.get("eta_s") else ""
     result = p.get("result") or {}
     reason = f" ({result['stop_reason']})" if result.get("stop_reason") else ""
     error = f"<div style='color:#c0392b'>{job['error']}</div>" if job.get("error") else ""
+    requested, made = p.get("requested", 0), p.get("made", 0)
+    shortfall = ""
+    if requested:
+        shortfall = (f" · <b>made {made} of {requested} asked</b> ({made / requested:.0%}); "
+                     f"{p.get('short_units', 0)} unit(s) short, {p.get('failed', 0)} failed")
+        if p.get("template_questions"):
+            shortfall += f", {p['template_questions']} plain question(s) made from the sentence"
+    live = ""
+    if running and p.get("live_text"):
+        live = (f"<div style='color:#666;font-size:90%'>last answer ({p.get('live_unit', '')}): "
+                f"<i>{html.escape(p['live_text'][-200:])}</i></div>")
     return (
         f"<div id='gen-status'><b>Job {job['id']}: {job['status']}{reason}</b> — phase <code>{p.get('phase', '-')}</code> "
-        f"{done}/{total} units · {p.get('samples', 0)} samples · {p.get('failed', 0)} failed · "
+        f"{done}/{total} units · {p.get('samples', 0)} samples{shortfall} · "
         f"{p.get('tokens', 0):,} tokens · {p.get('tokens_per_s', 0)} tokens/s{eta}"
-        f"{progress_bar(done, total, job['status'] == 'done')}{error}</div>"
+        f"{progress_bar(done, total, job['status'] == 'done')}{live}{error}</div>"
     )
 
 
@@ -77,7 +96,8 @@ def _preview(project) -> pd.DataFrame:
 
 
 def _failures(project) -> pd.DataFrame:
-    rows = [[f["unit_key"], f["attempts"], f["error"], (f["raw"] or "")[:400]] for f in gen.failures(project, 30)]
+    rows = [[f["unit_key"], f"{f['n_samples']} / {f['n_requested']}", f["attempts"], f["error"], (f["raw"] or "")[:400]]
+            for f in gen.failures(project, 30)]
     return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
 
 
@@ -102,10 +122,11 @@ def refresh(project_path: str | None) -> tuple:
     return (gr.update(choices=choices, value=[]), *poll(project_path))
 
 
-def start(project_path: str | None, kinds: list[str], docs: list[int], qa_n: float, focal_n: float, focal_q: float,
-          rewrite_n: float, max_chunks: float, qa_t: float, qa_p: float, doc_t: float, doc_p: float, seed: float,
-          budget: float, questions: str, kind_label: str, model: str, base_url: str, api_key: str,
-          concurrency: float, timeout: float) -> tuple:
+def start(project_path: str | None, kinds: list[str], docs: list[int], strategy: str, window_n: float, qa_window: float,
+          qa_n: float, focal_n: float, focal_q: float, rewrite_n: float, max_chunks: float, fallback: bool,
+          uncovered: bool, qa_t: float, qa_p: float, doc_t: float, doc_p: float, seed: float, budget: float,
+          questions: str, kind_label: str, model: str, base_url: str, api_key: str, concurrency: float,
+          timeout: float) -> tuple:
     project = require_project(project_path)
     if not list_documents(project):
         raise gr.Error("Add documents in the Documents tab first.")
@@ -114,14 +135,24 @@ def start(project_path: str | None, kinds: list[str], docs: list[int], qa_n: flo
     running = latest_job(project, "generate")
     if running and running["status"] in ("queued", "running"):
         raise gr.Error(f"Generation job {running['id']} is still running; cancel it first.")
-    config = GenerateConfig(
-        backend=backend_from(kind_label, model, base_url, api_key, concurrency, timeout),
-        kinds=[KIND_LABELS[k] for k in kinds], document_ids=[int(d) for d in docs] or None,
-        qa_per_chunk=int(qa_n), focal_per_question=int(focal_n), focal_questions_per_chunk=int(focal_q),
-        rewrites_per_chunk=int(rewrite_n), max_chunks=int(max_chunks) or None, qa_temperature=qa_t, qa_top_p=qa_p,
-        doc_temperature=doc_t, doc_top_p=doc_p, seed=int(seed), token_budget=int(budget) or None,
-        user_questions=[q for q in (questions or "").splitlines() if q.strip()],
-    )
+    spans = None
+    if uncovered:
+        spans = uncovered_spans(project, [int(d) for d in docs] or None)
+        if not spans:
+            raise gr.Error("Every fact-bearing sentence is already covered by an accepted sample.")
+    try:
+        config = GenerateConfig(
+            backend=backend_from(kind_label, model, base_url, api_key, concurrency, timeout),
+            kinds=[KIND_LABELS[k] for k in kinds], document_ids=[int(d) for d in docs] or None,
+            strategy=STRATEGIES.get(strategy, "window"), window_sentences=int(window_n or 1),
+            qa_per_window=int(qa_window or 1), qa_per_chunk=int(qa_n or 1), focal_per_question=int(focal_n or 1),
+            focal_questions_per_source=int(focal_q or 1), rewrites_per_source=int(rewrite_n or 1),
+            max_chunks=int(max_chunks) or None, fallback_questions=bool(fallback), only_spans=spans,
+            qa_temperature=qa_t, qa_top_p=qa_p, doc_temperature=doc_t, doc_top_p=doc_p, seed=int(seed),
+            token_budget=int(budget) or None, user_questions=[q for q in (questions or "").splitlines() if q.strip()],
+        ).validate()
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
     project.set_setting("generator_backend", config.backend.public())
     gen.start_generation(project, config)
     return poll(project_path)
@@ -166,17 +197,27 @@ def build(project_state: gr.State) -> GenerateTab:
         kinds = gr.CheckboxGroup(list(KIND_LABELS), value=list(KIND_LABELS)[:2], label="Generate", elem_id="gen-kinds")
         docs = gr.Dropdown(choices=[], multiselect=True, label="Documents (empty = all)", elem_id="gen-docs")
     with gr.Row():
-        qa_n = gr.Number(label="QAs per chunk", value=3, precision=0, minimum=1, elem_id="gen-qa-n")
-        focal_q = gr.Number(label="Questions per chunk to focus on", value=3, precision=0, minimum=1)
+        strategy = gr.Radio(list(STRATEGIES), value=next(iter(STRATEGIES)), label="Work from", elem_id="gen-strategy")
+        uncovered = gr.Checkbox(label="Only sentences no accepted sample covers yet", elem_id="gen-uncovered")
+        fallback = gr.Checkbox(value=True, label="Make a plain question from the sentence when the model's tries fail",
+                               elem_id="gen-fallback")
+    with gr.Row():
+        window_n = gr.Number(label="Sentences per window", value=1, precision=0, minimum=1, elem_id="gen-window")
+        qa_window = gr.Number(label="QAs per window", value=2, precision=0, minimum=1, elem_id="gen-qa-window")
+        qa_n = gr.Number(label="QAs per chunk (chunk mode)", value=3, precision=0, minimum=1, elem_id="gen-qa-n")
+        focal_q = gr.Number(label="Questions per window/chunk to focus on", value=2, precision=0, minimum=1)
         focal_n = gr.Number(label="Focal rewrites per question", value=1, precision=0, minimum=1)
-        rewrite_n = gr.Number(label="Plain rewrites per chunk", value=1, precision=0, minimum=1)
+        rewrite_n = gr.Number(label="Plain rewrites per window/chunk", value=1, precision=0, minimum=1)
         max_chunks = gr.Number(label="Chunks per document (0 = all)", value=0, precision=0, minimum=0,
                                elem_id="gen-max-chunks")
     with gr.Row():
-        qa_t = gr.Slider(0, 2, value=1.0, step=0.05, label="QA temperature", info="paper recipe: 1.0")
-        qa_p = gr.Slider(0.05, 1, value=1.0, step=0.05, label="QA top-p", info="paper recipe: 1.0")
-        doc_t = gr.Slider(0, 2, value=0.7, step=0.05, label="Rewrite temperature", info="paper recipe: 0.7")
-        doc_p = gr.Slider(0.05, 1, value=0.95, step=0.05, label="Rewrite top-p", info="paper recipe: 0.95")
+        qa_prompt, doc_prompt = load_prompt("qa_window"), load_prompt("focal_window")
+        qa_t = gr.Slider(0, 2, value=qa_prompt.temperature, step=0.05, label="QA temperature",
+                         info="paper recipe: 1.0 (whole chunks); fact windows: 0.8")
+        qa_p = gr.Slider(0.05, 1, value=qa_prompt.top_p, step=0.05, label="QA top-p", info="paper recipe: 1.0")
+        doc_t = gr.Slider(0, 2, value=doc_prompt.temperature, step=0.05, label="Rewrite temperature",
+                          info="paper recipe: 0.7")
+        doc_p = gr.Slider(0.05, 1, value=doc_prompt.top_p, step=0.05, label="Rewrite top-p", info="paper recipe: 0.95")
     with gr.Row():
         seed = gr.Number(label="Seed (a new seed = a new round)", value=0, precision=0)
         budget = gr.Number(label="Token budget (0 = none)", value=0, precision=0, minimum=0)
@@ -199,10 +240,17 @@ def build(project_state: gr.State) -> GenerateTab:
     view = [status, preview, chart, failed, timer]
     backend_inputs = [kind, model, base_url, api_key, concurrency, timeout]
     test_btn.click(test_backend, backend_inputs, test_out)
-    start_btn.click(start, [project_state, kinds, docs, qa_n, focal_n, focal_q, rewrite_n, max_chunks, qa_t, qa_p,
-                            doc_t, doc_p, seed, budget, questions, *backend_inputs], view)
+    def qa_sampling(label: str) -> tuple:
+        prompt = load_prompt("qa_window" if STRATEGIES.get(label) == "window" else "qa")
+        return gr.update(value=prompt.temperature), gr.update(value=prompt.top_p)
+
+    strategy.change(qa_sampling, strategy, [qa_t, qa_p])
+    start_btn.click(start, [project_state, kinds, docs, strategy, window_n, qa_window, qa_n, focal_n, focal_q,
+                            rewrite_n, max_chunks, fallback, uncovered, qa_t, qa_p, doc_t, doc_p, seed, budget,
+                            questions, *backend_inputs], view)
     cancel_btn.click(cancel, project_state, view)
     resume_btn.click(resume, project_state, view)
     timer.tick(poll, project_state, view)
     return GenerateTab(refresh_outputs=[docs, *view],
-                       defaults={"max_chunks": max_chunks, "qa_per_chunk": qa_n, "focal_questions_per_chunk": focal_q})
+                       defaults={"max_chunks": max_chunks, "qa_per_window": qa_window, "qa_per_chunk": qa_n,
+                                 "focal_questions_per_source": focal_q, "window_sentences": window_n})

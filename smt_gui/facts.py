@@ -1,0 +1,258 @@
+"""Fact-bearing pieces of text: sentences, names, numbers, dates and noun phrases, found deterministically.
+
+Small generators invent facts (a city "Khvaletk", a year nobody wrote). Checking a sample against its source by
+*shared words* does not catch that: an answer with one wrong name still shares most of its words. So the checks
+compare *facts*: every name, number and date a sample states must be in its source, and a rewrite must keep the
+ones of its source. The same extraction picks candidate answers for answer-aware question generation (the model
+writes the question; the answer comes from the source) and tells which sentences a sample covers.
+
+English-centred heuristics (capitalisation marks names); anything they miss falls back to the word-overlap share.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"]
+_MONTH_RE = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+             r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+DATE_RE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}\.?,?\s+\d{{4}}|{_MONTH_RE}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|{_MONTH_RE}\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_RE}\b|{_MONTH_RE}\s+\d{{1,2}}(?:st|nd|rd|th)?\b"
+    rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})"
+)
+NUMBER_RE = re.compile(r"(?<![\w.])(?:[$£€]\s?)?\d+(?:[,.]\d+)*(?:\s?(?:%|percent|million|billion|thousand|bn))?(?![\w])")
+NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+                "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20"}
+# Capitalised words that start sentences or name calendar things, not entities.
+FUNCTION_CAPS = {
+    "a", "an", "the", "in", "on", "at", "by", "for", "from", "to", "of", "and", "or", "but", "as", "with", "after",
+    "before", "during", "when", "while", "since", "until", "if", "then", "there", "here", "this", "that", "these",
+    "those", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its", "their", "our", "my", "your", "him",
+    "them", "us", "me", "who", "what", "which", "where", "why", "how", "whose", "whom", "is", "are", "was", "were",
+    "do", "does", "did", "can", "could", "would", "should", "will", "not", "no", "yes", "also", "about", "into",
+    "most", "many", "some", "all", "each", "every", "both", "one", "two", "three", "records", "so", "yet",
+    "however", "although", "because", "mr", "mrs", "ms", "dr", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "visitors", "let", "please", "according", "name", "named", "describe", "explain", "give",
+    "list", "state", "answer", "question", "passage", "text", "document", "true", "false",
+    *MONTHS,
+}
+CONNECTORS = {"of", "de", "du", "van", "von", "der", "la", "le", "da", "del", "and", "&"}
+DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those"}
+STOPWORDS = FUNCTION_CAPS | {
+    "be", "been", "being", "has", "have", "had", "than", "such", "only", "very", "over", "then", "there", "out", "up",
+    "down", "off", "again", "more", "less", "other", "any", "same", "own", "just", "like", "known", "later",
+    "kept", "stayed", "played", "worked", "lived", "made", "makes", "make", "came", "went", "got", "took", "put",
+    "show", "shows", "showed", "whose", "it's", "s",
+}
+PRONOUNS = {"he", "she", "it", "they", "him", "her", "them", "his", "hers", "its", "their", "theirs"}
+_TOKEN_RE = re.compile(r"[A-Za-z][\w'’-]*|\d[\d,.]*")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with exact character spans in ``text`` (pysbd; blank lines and headings end a sentence)."""
+    out: list[Sentence] = []
+    for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):  # paragraphs/lines first: never join across them
+        offset = block.start()
+        spans = _segmenter().segment(block.group()) if block.group().strip() else []
+        for span in spans:
+            raw = block.group()[span.start : span.end]
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            lead = len(raw) - len(raw.lstrip())
+            start = offset + span.start + lead
+            out.append(Sentence(start, start + len(stripped), stripped))
+    return out
+
+
+def paragraph_starts(text: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"(?:^|\n\s*\n)\s*\S", text)]
+
+
+def normalise_number(token: str) -> str:
+    token = token.lower().replace("percent", "%").replace(" ", "")
+    token = re.sub(r"[$£€]", "", token)
+    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?%?", token):
+        token = token.replace(",", "")
+    return token.rstrip(".")
+
+
+def numbers(text: str) -> set[str]:
+    found = {normalise_number(m.group()) for m in NUMBER_RE.finditer(text or "")}
+    words = {NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", (text or "").lower()) if w in NUMBER_WORDS}
+    return found | words
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text or "")]
+
+
+def names(text: str, known: set[str] | None = None) -> list[str]:
+    """Proper-noun spans ("Leander Orainell", "Bank of Marren"), in order of appearance.
+
+    A capitalised word at a sentence start counts only when it is followed by another capitalised word, or is in
+    ``known`` (words seen capitalised mid-sentence elsewhere in the document): "Records show..." is not a name,
+    "Orainell joined..." is, once the document has "Leander Orainell".
+    """
+    known = known or set()
+    toks = _tokens(text)
+    spans: list[str] = []
+    i = 0
+    while i < len(toks):
+        word, start, _ = toks[i]
+        if not word[0].isupper() or word.lower() in FUNCTION_CAPS:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks):
+            nxt = toks[j][0]
+            if nxt[0].isupper() and nxt.lower() not in FUNCTION_CAPS:
+                j += 1
+            elif nxt.lower() in CONNECTORS and j + 1 < len(toks) and toks[j + 1][0][0].isupper() and \
+                    toks[j + 1][0].lower() not in FUNCTION_CAPS:
+                j += 2
+            else:
+                break
+        sentence_start = start == 0 or re.search(r"[.!?:;\"“]\s*$|\n\s*$", text[:start]) is not None
+        words = [t[0] for t in toks[i:j]]
+        if sentence_start and j - i == 1 and word.lower() not in known:
+            i = j
+            continue
+        spans.append(re.sub(r"['’]s?$", "", " ".join(words)))  # "Eluton's" -> "Eluton"
+        i = j
+    return spans
+
+
+def known_name_words(document: str) -> set[str]:
+    """Lower-cased words that appear capitalised mid-sentence in a document (to recognise names at sentence starts)."""
+    found = set()
+    for m in re.finditer(r"(?<=[a-z,;]) ([A-Z][\w'’-]+)", document or ""):
+        if m.group(1).lower() not in FUNCTION_CAPS:
+            found.add(m.group(1).lower())
+    return found
+
+
+def dates(text: str) -> list[str]:
+    return [m.group() for m in DATE_RE.finditer(text or "")]
+
+
+def noun_phrases(text: str) -> list[str]:
+    """Lower-case phrases after a determiner ("a harpsichord tuner", "the zither"), without the determiner."""
+    toks = _tokens(text)
+    out = []
+    for i, (word, _, _) in enumerate(toks):
+        if word.lower() not in DETERMINERS:
+            continue
+        phrase = []
+        for nxt, _, _ in toks[i + 1 : i + 4]:
+            if not nxt.isalpha() or not nxt.islower() or nxt in STOPWORDS:
+                break
+            phrase.append(nxt)
+        if phrase:
+            out.append(" ".join(phrase))
+    return out
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if len(w) > 2 and w not in STOPWORDS}
+
+
+def fact_terms(text: str, known: set[str] | None = None) -> dict[str, list[str]]:
+    """The checkable facts a text states: names, numbers (normalised) and dates."""
+    return {"names": list(dict.fromkeys(names(text, known))), "numbers": sorted(numbers(text)),
+            "dates": list(dict.fromkeys(dates(text)))}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
+
+
+def unsupported_facts(claim: str, source: str, known: set[str] | None = None) -> list[str]:
+    """Names and numbers stated in ``claim`` that ``source`` does not contain ("Khvaletk", "1994")."""
+    source_words, source_numbers = _words(source), numbers(source)
+    missing = []
+    for name in names(claim, known):
+        if not (_words(name) - CONNECTORS) <= source_words:
+            missing.append(name)
+    for number in sorted(numbers(claim)):
+        if number not in source_numbers:
+            missing.append(number)
+    return missing
+
+
+def dropped_facts(rewrite: str, source: str, known: set[str] | None = None, nouns: bool = False) -> list[str]:
+    """Names and numbers of ``source`` that a rewrite left out (a rewrite must keep every one).
+
+    ``nouns``: also the head word of each noun phrase ("a *donkey*"): for one-sentence sources, where a small
+    model swapping "donkey" for "horse" is the typical invented fact.
+    """
+    rewrite_words, rewrite_numbers = _words(rewrite), numbers(rewrite)
+    missing = []
+    if nouns:
+        for phrase in dict.fromkeys(noun_phrases(source)):
+            head = phrase.split()[-1]
+            if head not in rewrite_words and head.rstrip("s") not in {w.rstrip("s") for w in rewrite_words}:
+                missing.append(head)
+    for name in dict.fromkeys(names(source, known)):
+        if not (_words(name) - CONNECTORS) <= rewrite_words:
+            missing.append(name)
+    for number in sorted(numbers(source)):
+        if number not in rewrite_numbers:
+            missing.append(number)
+    return missing
+
+
+def candidate_answers(sentence: str, known: set[str] | None = None, topic: list[str] | None = None,
+                      limit: int | None = None) -> list[str]:
+    """Spans of a sentence worth asking about, best first: dates and numbers; names that are not what the passage
+    is about; the last noun phrase (English puts new information at the end: "earned a living as a *ferry
+    pilot*"); then the topic itself (asking "who" teaches the reverse direction too); then other noun phrases.
+
+    ``topic``: names the surrounding passage is about (e.g. the person its paragraph introduces); a name at the
+    sentence start counts as topic too.
+    """
+    out: list[str] = []
+
+    def add(span: str) -> None:
+        span = span.strip(" ,.;:'\"")
+        if span and not any(span.lower() in o.lower() or o.lower() in span.lower() for o in out):
+            out.append(span)
+
+    for d in dates(sentence):
+        add(d)
+    for m in NUMBER_RE.finditer(sentence):
+        add(m.group())
+    found_names = names(sentence, known)
+    first_word = (_tokens(sentence) or [("", 0, 0)])[0][0]
+    topic_words = {w for t in (topic or []) for w in _words(t)}
+    is_topic = [n.split()[0] == first_word or bool(_words(n) & topic_words) for n in found_names]
+    for n, t in zip(found_names, is_topic, strict=True):
+        if not t and n.lower() not in MONTHS:
+            add(n)
+    phrases = noun_phrases(sentence)
+    if phrases:
+        add(phrases[-1])
+    for n, t in zip(found_names, is_topic, strict=True):
+        if t and not any(n in other and n != other for other in found_names):
+            add(n)
+    for phrase in reversed(phrases[:-1]):
+        add(phrase)
+    return out[:limit] if limit else out

@@ -1,0 +1,420 @@
+"""One small object per sample kind: which work units it plans, what it asks the backend, how it reads the answer.
+
+Two source strategies (``GenerateConfig.strategy``):
+
+* ``window`` (default) — fact windows of one or a few sentences (``generate.windows``). QAs are answer-aware: the
+  model writes a question about one sentence, the answer is a candidate span it leaves out plus the sentence;
+  rewrites of a window must keep every name and number and add none. Works with the bundled 135M model and
+  stays right for strong ones.
+* ``chunk`` — the paper's layout: N QAs per chunk in one JSON answer, rewrites of whole chunks. Good with strong
+  generators; a weak one invents facts here (the checks then say so).
+
+Every unit says how many items it was asked for (``requested``); the job retries until it has them or its tries
+are spent, and records any shortfall with the reasons, so "asked for 15, got 1" is never silent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from smt_gui.facts import candidate_answers, content_words, dropped_facts, known_name_words, unsupported_facts
+from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
+from smt_gui.generate.prompts import load_prompt
+from smt_gui.generate.questions import answer_for, make_answer, question_problem, resolve_sentence, template_question
+from smt_gui.generate.windows import Window, document_windows
+from smt_gui.llm import GenerationRequest
+from smt_gui.project import Project
+
+if TYPE_CHECKING:
+    from smt_gui.generate.job import GenerateConfig
+
+Item = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class WorkUnit:
+    key: str
+    kind: str
+    prompt: str  # prompt file name
+    document_id: int
+    chunk_id: int
+    title: str
+    passage: str  # what the generator is shown
+    question: str | None = None  # a focal rewrite's conditioning question
+    requested: int = 1  # items this unit should yield
+    candidates: tuple[str, ...] = ()  # window QAs: candidate answers, best first
+    focus_start: int | None = None  # window units: the focus sentences' span in the document
+    focus_end: int | None = None
+    source: str | None = None  # what the sample is checked against (None = its chunk)
+
+
+class Sources:
+    """Documents, chunks and windows of the selected documents, read once per planning pass."""
+
+    def __init__(self, project: Project, config: GenerateConfig) -> None:
+        self.project, self.config = project, config
+
+    @cached_property
+    def chunks(self) -> list[dict[str, Any]]:
+        query = """SELECT c.id, c.document_id, c.idx, c.text, c.start_char, c.end_char, d.title
+                   FROM chunks c JOIN documents d ON d.id = c.document_id"""
+        args: list[Any] = []
+        if self.config.document_ids is not None:
+            query += f" WHERE c.document_id IN ({','.join('?' * len(self.config.document_ids))})"
+            args = list(self.config.document_ids)
+        with self.project.connect() as conn:
+            rows = [dict(r) for r in conn.execute(query + " ORDER BY c.document_id, c.idx", args)]
+        if self.config.max_chunks is not None:
+            rows = [r for r in rows if r["idx"] < self.config.max_chunks]
+        return rows
+
+    @cached_property
+    def documents(self) -> dict[int, dict[str, Any]]:
+        ids = sorted({c["document_id"] for c in self.chunks})
+        if not ids:
+            return {}
+        with self.project.connect() as conn:
+            rows = conn.execute(f"SELECT id, title, text FROM documents WHERE id IN ({','.join('?' * len(ids))})", ids)
+            return {r["id"]: dict(r) for r in rows}
+
+    def known(self, document_id: int) -> set[str]:
+        cache = self.__dict__.setdefault("_known", {})
+        if document_id not in cache:
+            text = self.documents.get(document_id, {}).get("text") or self._document_text(document_id)
+            cache[document_id] = known_name_words(text)
+        return cache[document_id]
+
+    def _document_text(self, document_id: int) -> str:
+        with self.project.connect() as conn:
+            row = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
+        return row["text"] if row else ""
+
+    @cached_property
+    def windows(self) -> list[Window]:
+        spans = self.config.only_spans
+        out: list[Window] = []
+        for doc_id, doc in self.documents.items():
+            chunks = [c for c in self.chunks if c["document_id"] == doc_id]
+            wanted = None if spans is None else [tuple(s) for s in spans.get(str(doc_id), [])]
+            out += document_windows(doc_id, doc["text"], chunks, self.config.window_sentences, wanted)
+        return out
+
+
+def _seed_text(*parts: object) -> str:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()[:10]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w{3,}", text.lower()))
+
+
+def summarise_problems(problems: list[str], limit: int = 4) -> str:
+    counts = Counter(problems)
+    return "; ".join(f"{p} ({n}x)" if n > 1 else p for p, n in counts.most_common(limit))
+
+
+class SampleKind:
+    """Base: one request per try, one item per answer, no fallback."""
+
+    name = ""
+
+    def plan(self, sources: Sources) -> list[WorkUnit]:
+        raise NotImplementedError
+
+    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item]) -> GenerationRequest:
+        prompt = load_prompt(unit.prompt)
+        messages = prompt.messages(title=unit.title, passage=unit.passage, question=unit.question or "")
+        return GenerationRequest(messages=messages, temperature=self.temperature(config, prompt), top_p=self.top_p(config, prompt),
+                                 max_tokens=config.doc_max_tokens or prompt.max_tokens, seed=seed, stop=prompt.stop)
+
+    def requests_per_round(self, unit: WorkUnit, collected: list[Item]) -> int:
+        return 1
+
+    def max_tries(self, config: GenerateConfig, unit: WorkUnit) -> int:
+        return 1 + config.max_retries
+
+    def temperature(self, config: GenerateConfig, prompt) -> float:
+        return config.doc_temperature if config.doc_temperature is not None else prompt.temperature
+
+    def top_p(self, config: GenerateConfig, prompt) -> float:
+        return config.doc_top_p if config.doc_top_p is not None else prompt.top_p
+
+    def interpret(self, config: GenerateConfig, unit: WorkUnit, text: str, collected: list[Item],
+                  sources: Sources) -> tuple[list[Item], list[str]]:
+        raise NotImplementedError
+
+    def fallback(self, config: GenerateConfig, unit: WorkUnit, collected: list[Item], sources: Sources) -> list[Item]:
+        return []
+
+
+# ---- QAs -------------------------------------------------------------------------------------------------------
+
+class WindowQAs(SampleKind):
+    """Answer-aware QAs: one question per request about one sentence; the answer comes from the sentence."""
+
+    name = "qa"
+
+    def plan(self, sources: Sources) -> list[WorkUnit]:
+        config, version = sources.config, load_prompt("qa_window").version
+        units = []
+        for w in sources.windows:
+            known = sources.known(w.document_id)
+            sentence = resolve_sentence(w, known)
+            candidates = candidate_answers(sentence, known, list(w.topic))
+            requested = min(config.qa_per_window, len(candidates))
+            if requested == 0:
+                continue
+            title = sources.documents[w.document_id]["title"]
+            key = f"qa|{version}|{w.span_key}|n{requested}|s{config.seed}"
+            units.append(WorkUnit(key, self.name, "qa_window", w.document_id, w.chunk_id, title, sentence,
+                                  requested=requested, candidates=tuple(candidates), focus_start=w.start,
+                                  focus_end=w.end, source=f"{w.context} {sentence}".strip()))
+        return units
+
+    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item]) -> GenerationRequest:
+        prompt = load_prompt(unit.prompt)
+        temperature = config.qa_temperature if config.qa_temperature is not None else prompt.temperature
+        top_p = config.qa_top_p if config.qa_top_p is not None else prompt.top_p
+        return GenerationRequest(messages=prompt.messages(sentence=unit.passage), temperature=temperature, top_p=top_p,
+                                 max_tokens=config.qa_max_tokens or prompt.max_tokens, seed=seed, stop=prompt.stop)
+
+    def requests_per_round(self, unit: WorkUnit, collected: list[Item]) -> int:
+        return unit.requested - len(collected)
+
+    def max_tries(self, config: GenerateConfig, unit: WorkUnit) -> int:
+        return unit.requested * (1 + config.max_retries)
+
+    def interpret(self, config: GenerateConfig, unit: WorkUnit, text: str, collected: list[Item],
+                  sources: Sources) -> tuple[list[Item], list[str]]:
+        question = re.sub(r"^\s*(?:question\s*\d*[:.)]\s*)", "", text.strip(), flags=re.I).strip().strip('"“”').strip()
+        known = sources.known(unit.document_id)
+        problem = question_problem(question, unit.passage, unit.source or unit.passage, known)
+        if problem:
+            return [], [problem]
+        if any(_norm(question) == _norm(c["question"]) for c in collected):
+            return [], ["duplicate question"]
+        answer = answer_for(question, list(unit.candidates), {c["answer_span"] for c in collected})
+        if answer is None:
+            return [], ["question gives every candidate answer away"]
+        return [{"question": question, "answer": make_answer(answer, unit.passage), "answer_span": answer,
+                 "question_source": "model"}], []
+
+    def fallback(self, config: GenerateConfig, unit: WorkUnit, collected: list[Item], sources: Sources) -> list[Item]:
+        """Plain wh- questions for the candidates the model's questions did not cover (if enabled)."""
+        if not config.fallback_questions:
+            return []
+        used = {c["answer_span"] for c in collected}
+        items = []
+        for candidate in unit.candidates:
+            if len(collected) + len(items) >= unit.requested:
+                break
+            if candidate in used:
+                continue
+            question = template_question(candidate, unit.passage)
+            if question:
+                items.append({"question": question, "answer": make_answer(candidate, unit.passage),
+                              "answer_span": candidate, "question_source": "template"})
+                used.add(candidate)
+        return items
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+class ChunkQAs(SampleKind):
+    """N QAs per chunk in one JSON answer (the paper's layout; for strong generators)."""
+
+    name = "qa"
+
+    def plan(self, sources: Sources) -> list[WorkUnit]:
+        config, version = sources.config, load_prompt("qa").version
+        return [WorkUnit(f"qa|{version}|c{c['id']}|n{config.qa_per_chunk}|s{config.seed}", self.name, "qa",
+                         c["document_id"], c["id"], c["title"], c["text"], requested=config.qa_per_chunk)
+                for c in sources.chunks]
+
+    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item]) -> GenerationRequest:
+        prompt = load_prompt("qa")
+        missing = max(1, unit.requested - len(collected))
+        temperature = config.qa_temperature if config.qa_temperature is not None else prompt.temperature
+        top_p = config.qa_top_p if config.qa_top_p is not None else prompt.top_p
+        # Long lists need room: ~60 tokens per QA on top of the prompt file's budget.
+        max_tokens = config.qa_max_tokens or max(prompt.max_tokens, 80 * missing)
+        return GenerationRequest(messages=prompt.messages(title=unit.title, passage=unit.passage, n=missing),
+                                 temperature=temperature, top_p=top_p, max_tokens=max_tokens,
+                                 json_schema=qa_schema(missing), seed=seed)
+
+    def interpret(self, config: GenerateConfig, unit: WorkUnit, text: str, collected: list[Item],
+                  sources: Sources) -> tuple[list[Item], list[str]]:
+        example = _example_question()
+        known = sources.known(unit.document_id)
+        seen = {_norm(c["question"]) for c in collected}
+        items, problems = [], []
+        for question, answer in parse_qas(text):
+            problem = qa_problem(question, answer, example)
+            if problem is None and _norm(question) in seen:
+                problem = "duplicate question"
+            if problem is None:
+                invented = unsupported_facts(f"{question} {answer}", unit.passage, known)
+                if invented:
+                    problem = "hallucinated: " + ", ".join(f"'{x}'" for x in invented[:3]) + " not in source"
+            if problem:
+                problems.append(problem)
+                continue
+            seen.add(_norm(question))
+            items.append({"question": question, "answer": answer, "question_source": "model"})
+        if not items and not problems:
+            problems.append("no question/answer pairs could be parsed")
+        return items[: unit.requested - len(collected)], problems
+
+
+def _example_question() -> str:
+    pairs = parse_qas(load_prompt("qa").example)
+    return pairs[0][0] if pairs else ""
+
+
+# ---- rewrites --------------------------------------------------------------------------------------------------
+
+def rewrite_problems(text: str, unit: WorkUnit, known: set[str], strict: bool) -> list[str]:
+    """Why a rewrite is unusable: too short, looping, a copy, or it drops/invents names and numbers.
+
+    ``strict`` (fact windows): every name and number of the source must be kept and at most a few words the
+    source does not have may be added. Whole chunks: invented names/numbers only, and most facts kept.
+    """
+    source = unit.passage
+    min_words = max(4, min(15, len(source.split()) // 2))
+    problem = rewrite_problem(text, source, min_words=min_words)
+    if problem:
+        return [problem]
+    problems = []
+    invented = unsupported_facts(text, unit.source or source, known)
+    if invented:
+        problems.append("hallucinated: " + ", ".join(f"'{x}'" for x in invented[:3]) + " not in source")
+    dropped = dropped_facts(text, source, known, nouns=strict)
+    total = max(1, len(dropped_facts("", source, known, nouns=strict)))
+    if dropped and (strict or len(dropped) / total > 0.2):
+        problems.append("dropped: " + ", ".join(f"'{x}'" for x in dropped[:3]))
+    if strict:
+        added = content_words(text) - content_words(unit.source or source)
+        if len(added) > max(2, len(content_words(source)) // 3):
+            problems.append("adds what the source does not say: " + ", ".join(sorted(added)[:4]))
+    return problems
+
+
+class Rewrites(SampleKind):
+    """Plain rewrites (the baseline focal rewriting is compared with), of windows or chunks."""
+
+    name = "rewrite"
+
+    def plan(self, sources: Sources) -> list[WorkUnit]:
+        config = sources.config
+        if config.strategy == "window":
+            version = load_prompt("rewrite_window").version
+            units = []
+            for w in sources.windows:
+                sentence = resolve_sentence(w, sources.known(w.document_id))
+                title = sources.documents[w.document_id]["title"]
+                for k in range(config.rewrites_per_source):
+                    units.append(WorkUnit(f"rewrite|{version}|{w.span_key}|k{k}|s{config.seed}", self.name,
+                                          "rewrite_window", w.document_id, w.chunk_id, title, sentence,
+                                          focus_start=w.start, focus_end=w.end,
+                                          source=f"{w.context} {sentence}".strip()))
+            return units
+        version = load_prompt("rewrite").version
+        return [WorkUnit(f"rewrite|{version}|c{c['id']}|k{k}|s{config.seed}", self.name, "rewrite", c["document_id"],
+                         c["id"], c["title"], c["text"])
+                for c in sources.chunks for k in range(config.rewrites_per_source)]
+
+    def interpret(self, config: GenerateConfig, unit: WorkUnit, text: str, collected: list[Item],
+                  sources: Sources) -> tuple[list[Item], list[str]]:
+        body = text.strip()
+        problems = rewrite_problems(body, unit, sources.known(unit.document_id), strict=unit.focus_start is not None)
+        return ([] if problems else [{"text": body}]), problems
+
+
+class FocalRewrites(Rewrites):
+    """Focal Rewriting: the source rewritten conditioned on a question (generated QA questions, or the user's)."""
+
+    name = "focal_rewrite"
+
+    def plan(self, sources: Sources) -> list[WorkUnit]:
+        config = sources.config
+        window_version, chunk_version = load_prompt("focal_window").version, load_prompt("focal_rewrite").version
+        by_chunk = {c["id"]: c for c in sources.chunks}
+        with sources.project.connect() as conn:
+            qas = conn.execute(
+                """SELECT id, document_id, chunk_id, question, source_start, source_end, source_text FROM samples
+                   WHERE kind = 'qa' AND status != 'rejected' AND question IS NOT NULL ORDER BY id"""
+            ).fetchall()
+        spans = sources.config.only_spans
+        per_source: Counter[tuple] = Counter()
+        units: list[WorkUnit] = []
+        for qa in qas:
+            chunk = by_chunk.get(qa["chunk_id"])
+            if chunk is None:
+                continue
+            windowed = qa["source_text"] is not None
+            if windowed and spans is not None and not any(
+                    a < qa["source_end"] and qa["source_start"] < b for a, b in spans.get(str(qa["document_id"]), [])):
+                continue
+            source_key = (qa["document_id"], qa["source_start"], qa["source_end"]) if windowed else ("c", chunk["id"])
+            if per_source[source_key] >= config.focal_questions_per_source:
+                continue
+            per_source[source_key] += 1
+            for k in range(config.focal_per_question):
+                if windowed:
+                    units.append(WorkUnit(f"focal|{window_version}|q{qa['id']}|k{k}|s{config.seed}", self.name,
+                                          "focal_window", chunk["document_id"], chunk["id"], chunk["title"],
+                                          qa["source_text"], qa["question"], focus_start=qa["source_start"],
+                                          focus_end=qa["source_end"], source=qa["source_text"]))
+                else:
+                    units.append(WorkUnit(f"focal|{chunk_version}|q{qa['id']}|k{k}|s{config.seed}", self.name,
+                                          "focal_rewrite", chunk["document_id"], chunk["id"], chunk["title"],
+                                          chunk["text"], qa["question"]))
+        units += self._user_question_units(sources, window_version, chunk_version)
+        return units
+
+    def _user_question_units(self, sources: Sources, window_version: str, chunk_version: str) -> list[WorkUnit]:
+        """Each of the user's questions focuses a rewrite of the best-matching window (or chunk) of every document."""
+        config = sources.config
+        units = []
+        for question in (q.strip() for q in config.user_questions):
+            if not question:
+                continue
+            digest = _seed_text(question)
+            if config.strategy == "window":
+                best: dict[int, tuple[int, Window]] = {}
+                for w in sources.windows:
+                    score = len(_words(question) & _words(w.text))
+                    if w.document_id not in best or score > best[w.document_id][0]:
+                        best[w.document_id] = (score, w)
+                for _, w in best.values():
+                    sentence = resolve_sentence(w, sources.known(w.document_id))
+                    title = sources.documents[w.document_id]["title"]
+                    for k in range(config.focal_per_question):
+                        units.append(WorkUnit(f"focal|{window_version}|u{digest}|{w.span_key}|k{k}|s{config.seed}",
+                                              self.name, "focal_window", w.document_id, w.chunk_id, title, sentence,
+                                              question, focus_start=w.start, focus_end=w.end,
+                                              source=f"{w.context} {sentence}".strip()))
+                continue
+            best_chunk: dict[int, tuple[int, dict[str, Any]]] = {}
+            for c in sources.chunks:
+                score = len(_words(question) & _words(c["text"]))
+                if c["document_id"] not in best_chunk or score > best_chunk[c["document_id"]][0]:
+                    best_chunk[c["document_id"]] = (score, c)
+            for _, c in best_chunk.values():
+                for k in range(config.focal_per_question):
+                    units.append(WorkUnit(f"focal|{chunk_version}|u{digest}|c{c['id']}|k{k}|s{config.seed}", self.name,
+                                          "focal_rewrite", c["document_id"], c["id"], c["title"], c["text"], question))
+        return units
+
+
+def kinds_for(config: GenerateConfig) -> dict[str, SampleKind]:
+    """The kind objects for a config's strategy, in the order they run (focal rewrites need the QAs first)."""
+    qa: SampleKind = WindowQAs() if config.strategy == "window" else ChunkQAs()
+    return {"qa": qa, "focal_rewrite": FocalRewrites(), "rewrite": Rewrites()}

@@ -1,0 +1,84 @@
+"""Fact windows: the small pieces of a document that generation works from, instead of whole 512-token chunks.
+
+A window is one or a few *focus* sentences plus the *context* a reader needs to know who "she" or "the company"
+is: the opening sentence of the paragraph and the sentence just before the focus. A weak generator given three
+sentences stays on them; given a whole chunk it wanders and invents. Each window keeps the exact character span of
+its focus sentences, so samples made from it can be highlighted in the source and counted towards coverage.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Any
+
+from smt_gui.facts import Sentence, candidate_answers, known_name_words, names, paragraph_starts, split_sentences
+
+
+@dataclass(frozen=True)
+class Window:
+    document_id: int
+    chunk_id: int
+    start: int  # focus span in the document's text
+    end: int
+    focus: str
+    context: str  # sentences before the focus that say who/what it is about ("" if the focus opens the paragraph)
+    topic: tuple[str, ...] = ()  # names the paragraph opens with
+
+    @property
+    def text(self) -> str:
+        """What the generator sees, and what the sample is checked against."""
+        return f"{self.context} {self.focus}".strip()
+
+    @property
+    def span_key(self) -> str:
+        return f"d{self.document_id}w{self.start}-{self.end}"
+
+
+def _chunk_for(chunks: list[dict[str, Any]], position: int) -> dict[str, Any] | None:
+    starts = [c["start_char"] for c in chunks]
+    i = bisect.bisect_right(starts, position) - 1
+    while i >= 0:
+        if chunks[i]["start_char"] <= position < chunks[i]["end_char"]:
+            return chunks[i]
+        i -= 1
+    return None
+
+
+def document_windows(document_id: int, text: str, chunks: list[dict[str, Any]], window_sentences: int = 1,
+                     spans: list[tuple[int, int]] | None = None) -> list[Window]:
+    """Consecutive groups of ``window_sentences`` sentences within each paragraph, with their context.
+
+    ``chunks`` (dicts with ``id``, ``start_char``, ``end_char``, sorted) decide which chunk a window belongs to;
+    windows outside them are skipped (e.g. beyond "chunks per document"). ``spans`` keeps only windows whose
+    focus overlaps one of them (generate for uncovered sentences only).
+    """
+    chunks = sorted(chunks, key=lambda c: c["start_char"])
+    sentences = split_sentences(text)
+    paragraphs = paragraph_starts(text)
+    known = known_name_words(text)
+    size = max(1, int(window_sentences))
+    by_paragraph: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_paragraph.setdefault(bisect.bisect_right(paragraphs, s.start) - 1, []).append(s)
+    windows = []
+    for group in by_paragraph.values():
+        opener = group[0]
+        topic = tuple(names(opener.text, known))
+        for i in range(0, len(group), size):
+            focus = group[i : i + size]
+            start, end = focus[0].start, focus[-1].end
+            if spans is not None and not any(a < end and start < b for a, b in spans):
+                continue
+            chunk = _chunk_for(chunks, start)
+            if chunk is None:
+                continue
+            before = [] if i == 0 else ([opener] if i == 1 else [opener, group[i - 1]])
+            windows.append(Window(document_id, chunk["id"], start, end, text[start:end],
+                                  " ".join(s.text for s in before), topic))
+    return windows
+
+
+def window_candidates(window: Window, known: set[str], limit: int) -> list[str]:
+    """Candidate answers of a window's focus sentences (names, numbers, dates, noun phrases), best first."""
+    return candidate_answers(window.focus, known, list(window.topic), limit=limit)

@@ -1,0 +1,104 @@
+"""Fact extraction, fact windows and answer-aware questions: the pieces that keep weak generators faithful."""
+
+from __future__ import annotations
+
+from smt_gui.facts import (
+    candidate_answers,
+    dropped_facts,
+    known_name_words,
+    names,
+    numbers,
+    split_sentences,
+    unsupported_facts,
+)
+from smt_gui.generate.questions import answer_for, make_answer, question_problem, resolve_sentence, template_question
+from smt_gui.generate.windows import document_windows
+
+DOC = ("Records show that Leander Orainell was born in 1982. He worked as a puppeteer. Orainell joined Eskiwick "
+       "Shipping and stayed there. In the evenings he played the zither.\n\n"
+       "Nadia Falastan hired Marta Quell in 1990. She later moved to Kelimport.")
+
+
+def windows():
+    return document_windows(1, DOC, [{"id": 7, "start_char": 0, "end_char": len(DOC)}])
+
+
+def test_invented_names_and_numbers_are_caught_where_shared_words_are_not():
+    source = "Records show that Leander Orainell was born in 1982 in the town of Jorouhcross."
+    claim = "Leander Orainell was born in 1994 in the town of Khvaletk."  # most words shared, two facts wrong
+    assert unsupported_facts(claim, source) == ["Khvaletk", "1994"]
+    assert unsupported_facts("Leander Orainell was born in 1982.", source) == []
+    # a possessive is the same name, "12,500" the same number as "12500"
+    assert unsupported_facts("Orainell's town had 12,500 people.", "Leander Orainell lived among 12500 people.") == []
+
+
+def test_rewrite_must_keep_names_numbers_and_the_key_noun():
+    source = "Caspar Halybrook kept a donkey as a pet in 1931."
+    assert dropped_facts("Halybrook kept a horse as a pet in 1931.", source, nouns=True) == ["donkey", "Caspar Halybrook"]
+    assert dropped_facts("In 1931 Caspar Halybrook had a pet donkey.", source, nouns=True) == []
+
+
+def test_names_skip_sentence_starts_unless_known_from_the_document():
+    known = known_name_words(DOC)
+    assert names("Records show that Leander Orainell was born.", known) == ["Leander Orainell"]
+    assert names("Orainell joined Eskiwick Shipping.", known) == ["Orainell", "Eskiwick Shipping"]
+    assert names("Orainell joined Eskiwick Shipping.") == ["Eskiwick Shipping"]  # unknown word at a sentence start
+    assert numbers("Revenue rose 12.5% to $3.2 million; 1,200 staff.") == {"12.5%", "3.2million", "1200"}
+
+
+def test_candidate_answers_put_new_information_first_and_the_topic_last():
+    known = known_name_words(DOC)
+    assert candidate_answers("Leander Orainell was born in 1982.", known, ["Leander Orainell"]) == ["1982", "Leander Orainell"]
+    assert candidate_answers("Leander Orainell earned a living as a ferry pilot.", known, ["Leander Orainell"])[0] == "ferry pilot"
+
+
+def test_sentences_keep_exact_spans():
+    for s in split_sentences(DOC):
+        assert DOC[s.start : s.end] == s.text
+
+
+def test_windows_carry_the_paragraph_opener_as_context_and_resolve_pronouns_only_when_safe():
+    known = known_name_words(DOC)
+    ws = windows()
+    assert [w.focus for w in ws][:2] == ["Records show that Leander Orainell was born in 1982.", "He worked as a puppeteer."]
+    assert all(w.chunk_id == 7 for w in ws)
+    assert resolve_sentence(ws[1], known) == "Leander Orainell worked as a puppeteer."
+    assert resolve_sentence(ws[2], known) == "Leander Orainell joined Eskiwick Shipping and stayed there."
+    assert resolve_sentence(ws[3], known) == "In the evenings Leander Orainell played the zither."
+    # "She" after a sentence naming two people could be either: left alone rather than guessed.
+    assert resolve_sentence(ws[5], known) == "She later moved to Kelimport."
+
+
+def test_window_spans_can_restrict_generation_to_uncovered_sentences():
+    start = DOC.index("He worked")
+    ws = document_windows(1, DOC, [{"id": 7, "start_char": 0, "end_char": len(DOC)}], spans=[(start, start + 5)])
+    assert [w.focus for w in ws] == ["He worked as a puppeteer."]
+
+
+def test_answer_is_the_candidate_the_question_leaves_out_and_restates_the_sentence():
+    sentence = "Caspar Halybrook kept a donkey as a pet."
+    candidates = ["pet", "Caspar Halybrook", "donkey"]
+    assert answer_for("What did Caspar Halybrook keep as a pet?", candidates, set()) == "donkey"
+    assert answer_for("What did Caspar Halybrook keep a donkey as?", candidates, set()) == "pet"
+    assert answer_for("Caspar Halybrook kept a donkey as a pet?", candidates, set()) is None
+    assert make_answer("donkey", sentence) == "donkey. Caspar Halybrook kept a donkey as a pet."
+
+
+def test_question_checks_name_their_reasons():
+    known = known_name_words(DOC)
+    sentence = "Leander Orainell played the zither in the evenings."
+    assert question_problem("What did Leander Orainell play in the evenings?", sentence, sentence, known) is None
+    assert question_problem("Where did Leander Orainell meet Tessy Quill?", sentence, sentence, known).startswith(
+        "hallucinated: 'Tessy Quill'")
+    assert question_problem("What did he play in the evenings?", sentence, sentence, known) == \
+        "question does not name who or what it is about"
+    assert question_problem("What did Leander Orainell do?", sentence, sentence, known).startswith(
+        "question is not about the sentence")
+    assert question_problem("Leander Orainell played the zither.", sentence, sentence, known) == "not a question"
+
+
+def test_template_questions_put_a_question_word_where_the_answer_was():
+    assert template_question("1982", "Leander Orainell was born in 1982.") == "Leander Orainell was born in which year?"
+    assert template_question("donkey", "Caspar Halybrook kept a donkey as a pet.") == "Caspar Halybrook kept what as a pet?"
+    assert template_question("Leander Orainell", "Leander Orainell worked as a puppeteer.") == "Who worked as a puppeteer?"
+    assert template_question("285", "The company has a staff of 285 people.") == "The company has a staff of how many people?"
