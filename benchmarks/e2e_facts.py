@@ -135,7 +135,7 @@ def main() -> int:
         wanted = RECIPES[args.recipe]
         ids = [r[0] for r in conn.execute(
             f"SELECT id FROM samples WHERE status = 'accepted' AND kind IN ({','.join('?' * len(wanted))})", wanted)]
-    config = TrainConfig.recommended() if hasattr(TrainConfig, "recommended") else TrainConfig()
+    config = TrainConfig()  # the recommended defaults; the flags below override them
     config.name = f"facts-{args.recipe}"
     for key, value in (("method", args.method), ("epochs", args.epochs), ("learning_rate", args.lr),
                        ("batch_size", args.batch_size)):

@@ -47,8 +47,16 @@ def uses_adapter(arm: str) -> bool:
     return arm in ("tuned", "tuned+rag")
 
 
+def check_arm(arm: str) -> str:
+    if arm not in ARMS:
+        raise ValueError(f"Unknown arm {arm!r}: choose from {', '.join(ARMS)}.")
+    return arm
+
+
 def build_messages(arm: str, question: str, hits: list[Hit], history: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
-    """The chat messages an arm sends: RAG arms put the retrieved passages in front of the question."""
+    """The chat messages an arm sends: RAG arms put the retrieved passages in front of the question. The one place
+    that decides what each arm sends, for Chat and for evaluation alike."""
+    check_arm(arm)
     messages = list(history or [])
     if uses_retrieval(arm):
         prompt = load_prompt("rag")
@@ -80,7 +88,7 @@ class ChatEngine:
         """The chosen run, or the newest one with a saved adapter/model."""
         from smt_gui.train import runner
 
-        runs = [r for r in runner.list_runs(self.project) if runner.output_dir(r).exists()]
+        runs = runner.finished_runs(self.project)
         if self.run_name:
             runs = [r for r in runs if r.name == self.run_name]
         if not runs:

@@ -26,11 +26,11 @@ def _cmd_project_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_project_sample(args: argparse.Namespace) -> int:
-    from smt_gui.sample import DEMO_DEFAULTS, create_sample_project
+    from smt_gui.sample import SAMPLES, create_sample_project, tab_settings
 
-    project = create_sample_project(Path(args.dir))
-    print(f"Sample project ready at {project.root}: one QuALITY article with its questions "
-          f"(see assets/sample/ATTRIBUTION.md). Quick CPU settings: {json.dumps(DEMO_DEFAULTS)}")
+    project = create_sample_project(Path(args.dir), args.which)
+    print(f"Sample project ready at {project.root}: {SAMPLES[args.which].title}. "
+          f"Its settings (the app's tabs show them): {json.dumps(tab_settings(project))}")
     return 0
 
 
@@ -64,6 +64,21 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     for r in rows:
         print(f"{r.id:>4}  {r.n_words:>7}  {r.n_tokens:>7}  {r.n_chunks:>6}  {r.n_questions:>5}  {r.title} ({r.source_name})")
     print(f"{len(rows)} document(s)")
+    return 0
+
+
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from smt_gui.coverage import coverage_summary, document_coverage
+
+    project = Project.open(args.dir)
+    rows = [r for r in coverage_summary(project) if not args.doc or r["document_id"] in args.doc]
+    print(f"{'id':>4}  {'covered':>9}  {'share':>5}  title")
+    for r in rows:
+        print(f"{r['document_id']:>4}  {r['covered']:>4}/{r['sentences']:<4}  {r['share']:>5.0%}  {r['title']}")
+        if args.uncovered:
+            for s in document_coverage(project, r["document_id"]).uncovered():
+                print(f"        - [{s.start}:{s.end}] {s.text[:120]}")
+    print("Generate for the uncovered sentences only: smt generate DIR --uncovered")
     return 0
 
 
@@ -176,6 +191,11 @@ def _cmd_train(args: argparse.Namespace) -> int:
         resume = False
         mix = run.summary
         print(f"run {run.name}: {mix['examples']} examples, {mix['tokens_total']:,} tokens {mix['tokens_by_kind']}")
+        from smt_gui.train.advice import learning_advice
+
+        advice = learning_advice(project, config, mix).text()
+        if advice:
+            print(advice)
     if args.prepare_only:
         print("prepared; launch it with:\n  " + " ".join(runner.worker_command(run, resume, args.nproc)))
         return 0
@@ -203,11 +223,15 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
-    from smt_gui.chat import ChatEngine
+    from smt_gui.chat import ChatEngine, check_arm
     from smt_gui.retrieve import RagIndex
 
     project = Project.open(args.dir)
-    arms = args.arm.split(",")
+    try:
+        arms = [check_arm(a.strip()) for a in args.arm.split(",")]
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if any(a in ("rag", "tuned+rag") for a in arms):
         RagIndex(project).sync()
     engine = ChatEngine(project, args.run)
@@ -278,8 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument("dir")
     init.add_argument("--name")
     init.set_defaults(func=_cmd_project_init)
-    sample = project.add_parser("sample", help="create a demo project from the bundled QuALITY article")
+    sample = project.add_parser("sample", help="create a demo project: invented facts (default) or a QuALITY article")
     sample.add_argument("dir")
+    sample.add_argument("--which", choices=["facts", "quality"], default="facts",
+                        help="facts: 4 invented people, 20 questions no model can know (shows learning on a CPU); "
+                             "quality: one QuALITY article with 16 questions")
     sample.set_defaults(func=_cmd_project_sample)
 
     ingest = sub.add_parser("ingest", help="add .txt .md .pdf .html .docx .jsonl files to a project")
@@ -294,6 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
     docs.add_argument("dir")
     docs.add_argument("--json", action="store_true", help="machine-readable output")
     docs.set_defaults(func=_cmd_docs)
+
+    cov = sub.add_parser("coverage", help="which sentences of each document accepted samples cover")
+    cov.add_argument("dir")
+    cov.add_argument("--doc", type=int, action="append", help="document id (repeat; default all)")
+    cov.add_argument("--uncovered", action="store_true", help="list the sentences no accepted sample covers")
+    cov.set_defaults(func=_cmd_coverage)
 
     gen = sub.add_parser("generate", help="generate synthetic QAs, focal rewrites and rewrites (a resumable job)")
     gen.add_argument("dir")

@@ -1,4 +1,7 @@
-"""Documents, their chunks and their held-out eval questions in the project store."""
+"""Documents, their chunks and their held-out eval questions in the project store.
+
+Imports go one way: ``smt_gui.ingest`` (parsing, chunking) writes through this module, which never imports it.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,23 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from smt_gui.ingest.base import ParsedDocument
-from smt_gui.ingest.chunking import Chunk
 from smt_gui.project import Project, utc_now
+
+if TYPE_CHECKING:
+    from smt_gui.ingest.base import ParsedDocument
+
+
+@dataclass
+class Chunk:
+    """A chunk of a document: an exact character span of its text, with its token count."""
+
+    idx: int
+    text: str
+    start_char: int
+    end_char: int
+    n_tokens: int
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ DATE_RE = re.compile(
 )
 NUMBER_RE = re.compile(r"(?<![\w.])(?:[$£€]\s?)?\d+(?:[,.]\d+)*(?:\s?(?:%|percent|million|billion|thousand|bn))?(?![\w])")
 NUMBER_WORDS = {"two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-                "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20"}
+                "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30",
+                "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90"}
 # Capitalised words that start sentences or name calendar things, not entities.
 FUNCTION_CAPS = {
     "a", "an", "the", "in", "on", "at", "by", "for", "from", "to", "of", "and", "or", "but", "as", "with", "after",

@@ -24,6 +24,10 @@ class JobCancelled(Exception):
     """Raised inside a job when the user pressed Cancel; the job stops between units."""
 
 
+class JobBusy(ValueError):
+    """A job of the same kind is still running in this project: one at a time (the message names it)."""
+
+
 @dataclass
 class JobContext:
     project: Project
@@ -152,6 +156,25 @@ def get_job(project: Project, job_id: int) -> dict[str, Any]:
         if pid == os.getpid() or not pid_alive(pid):
             job["status"] = "interrupted"
     return job
+
+
+def active_job(project: Project, kind: str) -> dict[str, Any] | None:
+    """The job of this kind still queued or running (in this process or another live one), if any."""
+    with project.connect() as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM jobs WHERE kind = ? AND status IN ('queued', 'running') "
+                                          "ORDER BY id DESC", (kind,))]
+    for job_id in ids:
+        job = get_job(project, job_id)
+        if job["status"] in ACTIVE:
+            return job
+    return None
+
+
+def refuse_if_busy(project: Project, kind: str, what: str) -> None:
+    """Raise ``JobBusy`` when a job of ``kind`` is running: the UI and the CLI get the same rule and message."""
+    job = active_job(project, kind)
+    if job is not None:
+        raise JobBusy(f"{what} job {job['id']} is still running; cancel it (or wait for it) first.")
 
 
 def latest_job(project: Project, kind: str) -> dict[str, Any] | None:

@@ -1,36 +1,108 @@
-"""The bundled sample project: one QuALITY article with its questions, and small settings that finish on a CPU.
+"""The bundled samples, and the settings every project starts from.
 
-"Try the sample" (and ``smt project sample DIR``) creates a project from ``assets/sample`` (QuALITY dev article
-30029, CC BY 4.0; a public-domain Gutenberg story: see ``assets/sample/ATTRIBUTION.md``) so a newcomer can walk the
-six tabs without finding documents first. The defaults keep every step to a minute or two on 2 CPU cores; they are
-stored in the project so the tabs can offer them.
+*Try the sample* (and ``smt project sample DIR``) creates a ready project so a newcomer can walk the six tabs
+without finding documents first:
+
+* ``facts`` (the default): a short document about invented people (``smt_gui.factbench``, seed 11: 4 people x 5
+  facts, 20 multiple-choice questions). No model can know these facts, so the Evaluate tab shows the effect
+  plainly: base near chance, RAG reading the answer, and the tuned model learning it closed-book. Its settings
+  finish on 2 CPU cores in about a quarter of an hour (``benchmarks/README.md`` has the timing).
+* ``quality``: QuALITY dev article 30029 "Lost in Translation" with its 16 questions (CC BY 4.0; a public-domain
+  Gutenberg story; ``smt_gui/samples/ATTRIBUTION.md``): real prose, where a 135M model stays near chance.
+
+Each project stores its own tab settings (``tab_settings``); a new project starts from ``DEFAULT_SETTINGS``.
 """
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from smt_gui.project import Project
 
-SAMPLE_FILE = Path(__file__).resolve().parents[1] / "assets" / "sample" / "quality_30029_lost_in_translation.jsonl"
-SAMPLE_NAME = "sample-lost-in-translation"
-DEMO_DEFAULTS: dict[str, Any] = {
-    "generate": {"max_chunks": 2, "qa_per_chunk": 2, "focal_questions_per_chunk": 1},
-    "train": {"max_steps": 6, "batch_size": 2, "seq_len": 256},
-    "evaluate": {"arms": ["base", "tuned"], "limit": 4},
+# What the tabs show for a new project. Training defaults are the recommended recipe measured on the
+# fictional-facts benchmark (benchmarks/README.md): full fine-tuning, 8 epochs, lr 1e-4, with the documents.
+DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
+    "generate": {"max_chunks": 0, "qa_per_window": 2, "qa_per_chunk": 3, "focal_questions_per_source": 2,
+                 "focal_per_question": 1, "window_sentences": 1},
+    "train": {"method": "full", "epochs": 8, "learning_rate": 1e-4, "max_steps": 0, "batch_size": 4, "seq_len": 512,
+              "include_originals": True},
+    "evaluate": {"arms": ["base", "rag"], "limit": 0, "k": 4, "letters": True},
 }
 
 
-def create_sample_project(root: Path) -> Project:
-    """Create (or reopen) the sample project at ``root``; the article is ingested once."""
-    from smt_gui.documents import list_documents
-    from smt_gui.ingest import ingest_paths
+@dataclass(frozen=True)
+class Sample:
+    key: str
+    folder: str  # project folder name under the projects root
+    title: str
+    chunk_tokens: int
+    chunk_overlap: int
+    settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # overrides of DEFAULT_SETTINGS
 
-    if not SAMPLE_FILE.exists():
-        raise FileNotFoundError(f"The bundled sample is missing ({SAMPLE_FILE}); reinstall from the repository.")
+    def next_steps(self) -> str:
+        return ("Next: **Generate** (Start) → **Curate** (*Accept all filtered*) → **Train** (Start) → "
+                "**Chat** (*Index*, ask) → **Evaluate** (Start).")
+
+
+FACTS_BENCH = {"seed": 11, "people": 4, "facts_per_person": 5}
+SAMPLES: dict[str, Sample] = {
+    "facts": Sample(
+        "facts", "sample-invented-facts", "invented facts about 4 people (20 questions no model can know)", 96, 16,
+        {"generate": {"qa_per_window": 3, "focal_questions_per_source": 2, "focal_per_question": 2},
+         "train": {"epochs": 6, "learning_rate": 1.5e-4},
+         "evaluate": {"arms": ["base", "rag", "tuned"], "k": 2, "letters": False}}),
+    "quality": Sample(
+        "quality", "sample-lost-in-translation", "one QuALITY article, 'Lost in Translation' (16 questions)", 512, 64,
+        {"generate": {"max_chunks": 2, "qa_per_window": 1, "focal_questions_per_source": 1},
+         "train": {"epochs": 1, "max_steps": 6, "batch_size": 2, "seq_len": 256},
+         "evaluate": {"arms": ["base", "rag", "tuned"], "limit": 4}}),
+}
+SAMPLE_NAME = SAMPLES["facts"].folder  # kept for callers that only know "the sample"
+QUALITY_FILE = "quality_30029_lost_in_translation.jsonl"
+
+
+def _merge(base: dict[str, dict[str, Any]], override: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out = copy.deepcopy(base)
+    for section, values in override.items():
+        out.setdefault(section, {}).update(values)
+    return out
+
+
+def tab_settings(project: Project | None) -> dict[str, dict[str, Any]]:
+    """The settings the tabs show for a project: its own (a sample's quick settings), else the defaults."""
+    stored = (project.get_setting("tab_settings") if project else None) or {}
+    return _merge(DEFAULT_SETTINGS, stored)
+
+
+def sample_source(sample: Sample, folder: Path) -> Path:
+    """The sample's JSONL: the bundled QuALITY line, or the fictional-facts document written from its seed."""
+    if sample.key == "quality":
+        source = resources.files("smt_gui.samples").joinpath(QUALITY_FILE)
+        if not source.is_file():
+            raise FileNotFoundError(f"The bundled sample {QUALITY_FILE} is missing; reinstall SMT Studio.")
+        return Path(str(source))
+    from smt_gui.factbench import BenchConfig, write_benchmark
+
+    path = folder / "sample_invented_facts.jsonl"
+    write_benchmark(path, BenchConfig(**FACTS_BENCH))
+    return path
+
+
+def create_sample_project(root: Path, key: str = "facts") -> Project:
+    """Create (or reopen) a sample project at ``root``; its document is ingested once, its settings stored."""
+    from smt_gui.documents import list_documents
+    from smt_gui.ingest import ChunkingConfig, ingest_paths
+
+    if key not in SAMPLES:
+        raise ValueError(f"Unknown sample {key!r}; choose {', '.join(SAMPLES)}.")
+    sample = SAMPLES[key]
     project = Project.create(root, name=Path(root).name)
     if not list_documents(project):
-        ingest_paths(project, [SAMPLE_FILE])
-    project.set_setting("demo_defaults", DEMO_DEFAULTS)
+        source = sample_source(sample, project.root)
+        ingest_paths(project, [source], config=ChunkingConfig(size=sample.chunk_tokens, overlap=sample.chunk_overlap))
+    project.set_setting("tab_settings", sample.settings)
     return project

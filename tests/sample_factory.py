@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from smt_gui.project import Project, utc_now
@@ -26,3 +27,14 @@ def first_chunk(project: Project, title: str) -> tuple[int, int, str]:
         row = conn.execute("""SELECT d.id, c.id, c.text FROM documents d JOIN chunks c ON c.document_id = d.id
                               WHERE d.title = ? ORDER BY c.idx LIMIT 1""", (title,)).fetchone()
     return row[0], row[1], row[2]
+
+
+def fingerprint(project: Project) -> str:
+    """A digest of everything a user made: documents, chunks, eval questions and samples with their curation."""
+    with project.connect() as conn:
+        rows = [list(map(tuple, conn.execute(q))) for q in (
+            "SELECT id, title, content_hash FROM documents ORDER BY id",
+            "SELECT id, document_id, text FROM chunks ORDER BY id",
+            "SELECT id, question, answer FROM eval_questions ORDER BY id",
+            "SELECT id, kind, question, answer, text, status, edited_at FROM samples ORDER BY id")]
+    return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()

@@ -10,6 +10,7 @@ from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
 
 from .conftest import REPO
+from .sample_factory import fingerprint
 from .test_browser_documents import open_project
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ GOOD = REPO / "tests" / "data" / "good"
 def test_broken_uploads_are_explained_and_the_project_is_untouched(app_server, browser):
     project = Project.create(app_server["root"] / "bad-demo")
     ingest_paths(project, [GOOD / "handbook.md"])
-    before = project.counts()
+    before = fingerprint(project)  # documents, chunks, eval questions and samples, with their content
 
     page = browser.new_page()
     open_project(page, app_server["url"], "bad-demo")
@@ -34,7 +35,7 @@ def test_broken_uploads_are_explained_and_the_project_is_untouched(app_server, b
     expect(report).to_contain_text("nothing already stored was changed")
     for line in ("empty.txt is empty", "binary", "could not be read as a PDF", "not a PDF", "no usable documents"):
         expect(report).to_contain_text(line)
-    assert project.counts() == before
+    assert fingerprint(project) == before
 
     # A file whose name tries to climb out of the upload folder is stored under its base name only.
     page.locator("#doc-upload input[type=file]").set_input_files(

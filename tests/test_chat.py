@@ -34,7 +34,7 @@ def test_each_arm_answers_and_the_tuned_arms_load_the_adapter(project):
     doc, chunk, _ = first_chunk(project, "CAPTAIN CHAOS")
     insert_sample(project, "qa", doc, chunk, QUESTION, "They picked up the new cook on Phobos, Mars' inner moon.",
                   status="accepted")
-    run = runner.prepare_run(project, TrainConfig(max_steps=1, batch_size=1, mixture=MixtureConfig(seq_len=64)))
+    run = runner.prepare_run(project, TrainConfig(method="lora", max_steps=1, batch_size=1, mixture=MixtureConfig(seq_len=64)))
     assert runner.wait(runner.launch(project, run), run, poll_s=0.5) == 0
     RagIndex(project).sync()
 

@@ -64,4 +64,35 @@ def test_llm_judge_grades_text_answers_and_never_overrules_numbers():
     assert not judge_freeform(ScriptedBackend(lambda r, n: "I think so"), "q", "a", "b").correct
     outage = judge_freeform(ScriptedBackend(lambda r, n: BackendError("server down")), "q", "a", "b")
     assert not outage.correct and "judge failed: server down" in outage.reason
-    assert grade_freeform("about 1600", "$1,577.00").numeric  # numbers are graded by tolerance, not by the judge
+
+
+
+class FixedAnswers:
+    """An engine whose arms answer with fixed text (the judge rule is what is under test, not the model)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def model(self, which: str):
+        return None, None
+
+    def ask(self, arm: str, question: str, **kwargs):
+        from smt_gui.chat import Answer
+
+        return Answer(arm=arm, text=self.text, done=True)
+
+
+def test_the_judge_is_asked_only_about_text_answers_and_never_overrules_a_number():
+    from smt_gui.evaluate.arms import score_question
+
+    from .fakes import ScriptedBackend
+
+    judge = ScriptedBackend(lambda request, n: '{"correct": true, "reason": "looks right to me"}')
+    numeric = {"id": 1, "question": "What was 3M's 2018 capex?", "answer": "$1,577.00", "options": None}
+    wrong_number = score_question(FixedAnswers("about $1,600 million"), "base", numeric, [], "3M", judge=judge)
+    assert not wrong_number["correct"] and judge.requests == []  # a wrong number stays wrong; the judge is not asked
+    text = {"id": 2, "question": "Which drug was stopped?", "answer": "metformin was stopped", "options": None}
+    paraphrase = score_question(FixedAnswers("They discontinued the metformin."), "base", text, [], "p1", judge=judge)
+    assert paraphrase["correct"] and paraphrase["reason"] == "LLM judge: looks right to me" and len(judge.requests) == 1
+    no_judge = score_question(FixedAnswers("They discontinued the metformin."), "base", text, [], "p1")
+    assert not no_judge["correct"]  # the string match alone rejects it: the judge made the difference

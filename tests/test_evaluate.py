@@ -15,6 +15,7 @@ from smt_gui.evaluate.job import EvalConfig, create_evaluation, evaluate, list_e
 from smt_gui.evaluate.leakage import leakage_message
 from smt_gui.evaluate.multiple_choice import mc_prompt, option_logliks, score_options_loglik
 from smt_gui.evaluate.scaling import recipe_of, scaling_points
+from smt_gui.evaluate.stats import mcnemar_exact, wilson_interval
 from smt_gui.ingest import ingest_paths
 from smt_gui.jobs import JobContext, run_job
 from smt_gui.retrieve import Hit
@@ -88,15 +89,22 @@ def test_base_and_rag_arms_on_one_article_report_accuracy_with_ci(quality, tmp_p
     project, doc = quality
     report = evaluate(project, EvalConfig(arms=["base", "rag"], document_ids=[doc], limit=4, k=2))
     for arm in ("base", "rag"):
-        summary = report["summary"][arm]
-        assert summary["n"] == 4 and 0 <= summary["ci95"][0] <= summary["accuracy"] <= summary["ci95"][1] <= 1
-        assert 1 <= summary["mean_gold_rank"] <= 4 and 0 <= summary["gen_accuracy"] <= 1
+        summary, records = report["summary"][arm], report["records"][arm]
+        correct = [bool(r["correct"]) for r in records]
+        assert summary["n"] == 4 and summary["correct"] == sum(correct) and summary["accuracy"] == sum(correct) / 4
+        assert summary["ci95"] == list(wilson_interval(sum(correct), 4))
+        assert summary["mean_gold_rank"] == sum(r["gold_rank"] for r in records) / 4
+        assert summary["gen_accuracy"] == sum(bool(r["gen_correct"]) for r in records) / 4
+        # a record's verdict is its best-scoring option
+        assert all(r["correct"] == (r["gold_rank"] == 1) for r in records)
     rag = report["records"]["rag"]
     from_article = sum(any(h["title"] == TITLE for h in r["retrieved"]) for r in rag)
     assert from_article >= 3  # the RAG arm retrieves from the question's own article
     assert all(r["retrieved"] == [] for r in report["records"]["base"])
     [comparison] = report["comparisons"]
-    assert 0 <= comparison["mcnemar"]["p_value"] <= 1
+    base_right = [bool(r["correct"]) for r in report["records"]["base"]]
+    rag_right = [bool(r["correct"]) for r in report["records"]["rag"]]
+    assert comparison["mcnemar"] == mcnemar_exact(base_right, rag_right)
     assert {(r["document"], r["arm"], r["n"]) for r in report["by_document"]} == {(TITLE, "base", 4), (TITLE, "rag", 4)}
     out = save_report(project, report, tmp_path / "report.json")
     assert out.exists() and out.with_suffix(".csv").read_text().count("\n") == 9
@@ -140,7 +148,7 @@ def test_tuned_arm_warns_about_leaked_eval_questions_and_feeds_the_scaling_curve
     insert_sample(project, "qa", doc, chunk, leaked, "Because humans can treat anyone as kin.", status="accepted")
     insert_sample(project, "focal_rewrite", doc, chunk, "Why do families love?", text="Family love is odd. " * 20,
                   status="accepted")
-    run = runner.prepare_run(project, TrainConfig(max_steps=1, batch_size=1, mixture=MixtureConfig(seq_len=64)))
+    run = runner.prepare_run(project, TrainConfig(method="lora", max_steps=1, batch_size=1, mixture=MixtureConfig(seq_len=64)))
     assert runner.wait(runner.launch(project, run), run, poll_s=0.5) == 0
 
     report = evaluate(project, EvalConfig(arms=["base", "tuned"], document_ids=[doc], limit=2, generate_choice=False))

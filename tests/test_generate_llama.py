@@ -9,6 +9,8 @@ import time
 import pytest
 
 from smt_gui import generate as gen
+from smt_gui.factbench import BenchConfig, write_benchmark
+from smt_gui.factcheck import grade_samples
 from smt_gui.generate.job import GenerateConfig, plan_units
 from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.jobs import cancel_job, get_job, wait_job
@@ -39,35 +41,56 @@ def content_words(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z]{4,}", text)}
 
 
-def test_qas_parse_and_reference_the_document(passage_project):
-    project, text = passage_project
-    job = gen.generate(project, GenerateConfig(kinds=["qa"], max_chunks=2, qa_per_chunk=3, qa_max_tokens=256))
+@pytest.fixture
+def facts_project(project, tmp_path):
+    """A fictional-facts document (2 invented people x 6 facts) whose every fact is known."""
+    [row] = write_benchmark(tmp_path / "facts.jsonl", BenchConfig(people=2, seed=5))
+    ingest_paths(project, [tmp_path / "facts.jsonl"])
+    return project, row
+
+
+def test_window_generation_with_the_bundled_model_states_only_true_facts_and_gives_what_was_asked(facts_project):
+    project, row = facts_project
+    job = gen.generate(project, GenerateConfig(kinds=["qa", "focal_rewrite"], qa_per_window=2))
     assert job["status"] == "done", job["error"]
-    qas = rows(project, "qa")
-    assert qas, gen.failures(project)
-    for qa in qas:
-        assert qa["question"].strip() and qa["answer"].strip() and qa["n_tokens"] > 0
-        provenance = json.loads(qa["generator"])
-        assert provenance["kind"] == "llama_cpp" and provenance["prompt_version"] == "qa-v1"
-    overlap = set().union(*(content_words(q["question"] + " " + q["answer"]) for q in qas)) & content_words(text)
-    assert overlap, "the QAs should mention something from the passage"
+    result = job["progress"]["result"]
+    assert result["made"] >= 0.8 * result["requested"], gen.failures(project)  # asking for N gives >= 0.8 N
+    samples = rows(project)
+    with project.connect() as conn:
+        text = conn.execute("SELECT text FROM documents").fetchone()[0]
+    grades = grade_samples(samples, {samples[0]["document_id"]: row["facts"]}, {samples[0]["document_id"]: text})
+    # Every stored QA and rewrite states a true fact of the document: invented ones were caught and not stored.
+    assert grades["correct"]["qa"]["share"] == 1.0, grades["wrong_examples"]
+    assert grades["correct"]["focal_rewrite"]["share"] == 1.0, grades["wrong_examples"]
+    assert grades["covered"] == grades["facts"]  # every fact is stated by at least one sample
+    by_model = [q for q in samples if q["kind"] == "qa" and json.loads(q["generator"])["question_source"] == "model"]
+    assert by_model, "the model should write some of the questions itself"
+    assert json.loads(by_model[0]["generator"])["prompt_version"] == "qa-window-v1"
+    failures = gen.failures(project)
+    assert all(f["error"] for f in failures)  # each shortfall says why
 
 
-def test_focal_rewrites_differ_by_question(passage_project):
+def test_focal_rewrites_follow_their_question(passage_project):
     project, _ = passage_project
-    questions = ["Why did the skipper send Mister Dugan to find a cook?",
-                 "What was wrong with the cook they left on Phobos?"]
-    job = gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], user_questions=questions, doc_max_tokens=160))
+    questions = {"cook": "Why did the skipper send Mister Dugan to find a cook on Phobos?",
+                 "engine": "What went wrong with the ship's engines and the fuel?"}
+    job = gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], strategy="chunk", focal_per_question=2,
+                                               user_questions=list(questions.values()), doc_max_tokens=160))
     assert job["status"] == "done", job["error"]
     focal = rows(project, "focal_rewrite")
-    by_question = {r["question"]: r["text"] for r in focal}
-    assert set(by_question) == set(questions), gen.failures(project)
-    assert by_question[questions[0]] != by_question[questions[1]]
+    assert {r["question"] for r in focal} == set(questions.values()), gen.failures(project)
+    # A rewrite shares more words with the question it was written for than with the other question.
+    for key, question in questions.items():
+        other = next(q for k, q in questions.items() if k != key)
+        mine = [r["text"] for r in focal if r["question"] == question]
+        own = sum(len(content_words(t) & content_words(question)) for t in mine)
+        foreign = sum(len(content_words(t) & content_words(other)) for t in mine)
+        assert own > foreign, (key, mine)
 
 
 def test_resume_after_cancel_finishes_without_duplicates(passage_project):
     project, _ = passage_project
-    config = GenerateConfig(kinds=["qa"], qa_per_chunk=2, qa_max_tokens=160)
+    config = GenerateConfig(kinds=["qa"], strategy="chunk", qa_per_chunk=2, qa_max_tokens=160)
     total_units = len(plan_units(project, config, "qa"))
     assert total_units >= 3
     context = gen.start_generation(project, config)

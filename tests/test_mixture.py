@@ -20,20 +20,21 @@ def tokenizer():
 @pytest.fixture
 def curated(project):
     ingest_paths(project, [QUALITY_SMALL])
-    ids = []
+    ids = {"accepted": [], "rejected": []}
     for title in ("CAPTAIN CHAOS", "The Absurdity of Family Love"):
         doc, chunk, text = first_chunk(project, title)
         for i in range(6):
-            ids.append(insert_sample(project, "qa", doc, chunk, f"Question {i} about {title}?",
-                                     f"Answer {i}: a fact stated fully about {title}.", status="accepted"))
-        ids.append(insert_sample(project, "focal_rewrite", doc, chunk, "Q?", text=text, status="accepted"))
-        ids.append(insert_sample(project, "rewrite", doc, chunk, text=text[::-1], status="rejected"))
+            ids["accepted"].append(insert_sample(project, "qa", doc, chunk, f"Question {i} about {title}?",
+                                                 f"Answer {i}: a fact stated fully about {title}.", status="accepted"))
+        ids["accepted"].append(insert_sample(project, "focal_rewrite", doc, chunk, "Q?", text=text, status="accepted"))
+        ids["rejected"].append(insert_sample(project, "rewrite", doc, chunk, text=text[::-1], status="rejected"))
     return project, ids
 
 
 def test_token_shares_follow_the_recipe(curated, tokenizer):
     project, _ = curated
-    mix = build_mixture(project, MixtureConfig(qa_share=0.5, replay_share=0.1, token_budget=4000, seq_len=256), tokenizer)
+    mix = build_mixture(project, MixtureConfig(qa_share=0.5, replay_share=0.1, token_budget=4000, seq_len=256,
+                                               include_originals=False), tokenizer)
     by_kind = mix.summary["tokens_by_kind"]
     total = sum(by_kind.values())
     qa, docs, replay = by_kind["qa"], by_kind["focal_rewrite"], by_kind["replay"]
@@ -46,7 +47,7 @@ def test_token_shares_follow_the_recipe(curated, tokenizer):
 
 def test_documents_are_packed_into_full_blocks(curated, tokenizer):
     project, _ = curated
-    config = MixtureConfig(qa_share=0.0, replay_share=0.1, seq_len=128)
+    config = MixtureConfig(qa_share=0.0, replay_share=0.1, seq_len=128, include_originals=False)
     mix = build_mixture(project, config, tokenizer)
     lengths = sorted(len(e["input_ids"]) for e in mix.examples)
     assert lengths[-1] == 128 and sum(1 for n in lengths if n < 128) <= 1  # only the tail block is short
@@ -68,7 +69,16 @@ def test_the_run_records_sample_ids_and_seed_and_is_reproducible(curated, tokeni
     again = build_mixture(project, config, tokenizer)
     assert first.examples == again.examples and first.summary["seed"] == 7
     used = {int(k) for k in first.summary["sample_ids"]}
-    assert used and used <= set(ids)
+    # Without a budget every accepted sample trains at least once (none dropped to hit a share); rejected never.
+    assert used == set(ids["accepted"])
+    assert first.summary["tokens_by_kind"]["document"] > 0  # the original documents are in by default
+
+
+def test_a_recipe_can_restrict_the_samples(curated, tokenizer):
+    project, ids = curated
+    qas = ids["accepted"][:6]
+    mix = build_mixture(project, MixtureConfig(sample_ids=qas, include_originals=False, replay_share=0.0), tokenizer)
+    assert {int(k) for k in mix.summary["sample_ids"]} == set(qas) and set(mix.summary["tokens_by_kind"]) == {"qa"}
 
 
 def test_nothing_accepted_is_a_clear_error(project, tokenizer):

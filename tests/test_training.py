@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -86,13 +87,33 @@ def test_lora_learns_the_training_text_and_the_adapter_reloads_and_generates(cur
 
 def test_qlora_4bit_path_trains_on_cpu(curated):
     run = train(curated, method="qlora", max_steps=3)
-    assert runner.run_state(run)["status"] == "done"
+    state = runner.run_state(run)
+    assert state["status"] == "done"
+    assert state["linear_4bit_layers"] >= 30 * 7  # every attention and MLP projection of the 30 layers is NF4
+    assert state["params_trainable"] < 0.05 * state["params_total"]  # only the adapters train
     assert (runner.output_dir(run) / "adapter_config.json").exists()
+    lora = runner.run_state(train(curated, method="lora", max_steps=1))
+    assert lora["linear_4bit_layers"] == 0
 
 
-def test_merge_works_although_the_base_came_from_a_gguf(curated):
-    run = train(curated, max_steps=2)
+def test_merge_gives_the_same_model_as_base_plus_adapter_although_the_base_came_from_a_gguf(curated):
+    import torch
+
+    run = train(curated, max_steps=2, learning_rate=1e-3)
     merged = runner.merge(curated, run)
+    base_dir = Path(run.summary["base_model_dir"])
+    prompt = "Where did the crew of the Leo pick up their new cook?"
+
+    def logits(model, tokenizer):
+        ids = tokenizer(prompt, return_tensors="pt")["input_ids"]
+        with torch.inference_mode():
+            return model(input_ids=ids).logits[0, -1]
+
+    with_adapter = logits(*load_for_inference(base_dir, runner.output_dir(run)))
+    merged_logits = logits(*load_for_inference(merged))
+    base_logits = logits(*load_for_inference(base_dir))
+    assert torch.allclose(merged_logits, with_adapter, atol=1e-3)  # merging changes nothing the adapter did
+    assert not torch.allclose(merged_logits, base_logits, atol=1e-3)  # ...and the adapter did change the model
     model, tokenizer = load_for_inference(merged)
     assert generate(model, tokenizer, "Hello!", max_new_tokens=5).strip()
 

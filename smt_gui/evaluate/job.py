@@ -24,7 +24,7 @@ from typing import Any
 from smt_gui.chat import ARMS, ChatEngine, uses_adapter, uses_retrieval
 from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.arms import by_document, compare, score_question, summarise
-from smt_gui.jobs import JobContext, create_job, get_job, run_job, start_job
+from smt_gui.jobs import JobContext, create_job, get_job, refuse_if_busy, run_job, start_job
 from smt_gui.llm import BackendConfig, get_backend
 from smt_gui.project import Project, utc_now
 
@@ -124,7 +124,20 @@ def resolve_run(project: Project, config: EvalConfig) -> EvalConfig:
 
 
 def create_evaluation(project: Project, config: EvalConfig) -> int:
-    return create_job(project, KIND, asdict(resolve_run(project, config.validate())))
+    """Check what the evaluation needs before creating its job: not busy, questions to ask, a run for tuned arms."""
+    refuse_if_busy(project, KIND, "Evaluation")
+    config.validate()
+    if not eval_questions(project, config):
+        raise ValueError("The project has no eval questions: import a QuALITY, FinanceBench or generic JSONL with "
+                         "questions in the Documents tab.")
+    return create_job(project, KIND, asdict(resolve_run(project, config)))
+
+
+def saved_judge(project: Project) -> dict[str, Any]:
+    """The backend last used in the Generate tab (without secrets): the LLM judge the tabs offer."""
+    saved = project.get_setting("generator_backend") or {}
+    model = "" if str(saved.get("model", "")).startswith("bundled:") else saved.get("model", "")
+    return {"kind": saved.get("kind", "llama_cpp"), "model": model, "base_url": saved.get("base_url", "")}
 
 
 def start_evaluation(project: Project, config: EvalConfig) -> int:
@@ -138,6 +151,9 @@ def resume_evaluation(project: Project, job_id: int, background: bool = True) ->
     job = get_job(project, job_id)
     if job["kind"] != KIND:
         raise ValueError(f"Job {job_id} is a {job['kind']} job, not an evaluation.")
+    if job["status"] == "done":
+        raise ValueError(f"Evaluation {job_id} already finished: nothing to resume.")
+    refuse_if_busy(project, KIND, "Evaluation")
     if background:
         start_job(project, job_id, run_evaluation)
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from smt_gui.generate.job import KINDS, GenerateConfig, generation_target
-from smt_gui.jobs import JobContext, create_job, get_job, run_job, start_job
+from smt_gui.jobs import JobContext, create_job, get_job, refuse_if_busy, run_job, start_job
 from smt_gui.llm import Backend
 from smt_gui.project import Project
 
@@ -19,7 +19,8 @@ __all__ = ["KINDS", "GenerateConfig", "failures", "generate", "newest_samples", 
 
 
 def start_generation(project: Project, config: GenerateConfig, backend: Backend | None = None) -> JobContext:
-    """Create a generation job and run it in a background thread (the app's path)."""
+    """Create a generation job and run it in a background thread (the app's path); one at a time per project."""
+    refuse_if_busy(project, "generate", "Generation")
     job_id = create_job(project, "generate", config.validate().to_dict())
     return start_job(project, job_id, generation_target(backend))
 
@@ -30,6 +31,9 @@ def resume_generation(project: Project, job_id: int, background: bool = True,
     job = get_job(project, job_id)
     if job["kind"] != "generate":
         raise ValueError(f"Job {job_id} is a {job['kind']} job, not a generation job.")
+    if job["status"] == "done":
+        raise ValueError(f"Generation job {job_id} already finished: nothing to resume (start a new round instead).")
+    refuse_if_busy(project, "generate", "Generation")
     if background:
         return start_job(project, job_id, generation_target(backend))
     return run_job(project, job_id, generation_target(backend))
@@ -38,6 +42,7 @@ def resume_generation(project: Project, job_id: int, background: bool = True,
 def generate(project: Project, config: GenerateConfig, backend: Backend | None = None) -> dict[str, Any]:
     """Run a generation job in this thread (the CLI's path); returns the job record. ``backend``: use this one
     instead of building the config's (tests and benchmarks pass a loaded or scripted backend)."""
+    refuse_if_busy(project, "generate", "Generation")
     job_id = create_job(project, "generate", config.validate().to_dict())
     run_job(project, job_id, generation_target(backend))
     return get_job(project, job_id)

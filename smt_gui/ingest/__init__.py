@@ -168,7 +168,13 @@ def ingest_paths(
 
     paths = [Path(p) for p in paths]
     names = list(display_names) if display_names is not None else [p.name for p in paths]
-    config = (config or chunking_config(project)).validate()
+    current = chunking_config(project)
+    config = (config or current).validate()
+    changed = config != current and bool(store.list_documents(project))
+    if changed:
+        # One chunking per project: a new setting re-cuts the documents already there, so retrieval and generation
+        # never see a mix of chunk sizes.
+        rechunk(project, config)
     save_chunking(project, config)
     tokenizer = load_tokenizer(config.tokenizer)
     reports = []
@@ -178,6 +184,10 @@ def ingest_paths(
         reports.append(ingest_file(project, path, name, tokenizer, config))
     if progress:
         progress(len(paths), len(paths), "done")
+    if changed and reports:
+        reports[0].warnings.insert(0, f"Chunk settings changed from {current.size}/{current.overlap} to "
+                                      f"{config.size}/{config.overlap} tokens: the documents already in the project "
+                                      "were re-chunked too.")
     return reports
 
 

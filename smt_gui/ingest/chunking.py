@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from smt_gui.documents import Chunk  # the store owns the record; chunking produces it
+
 DEFAULT_CHUNK_TOKENS = 512
 DEFAULT_CHUNK_OVERLAP = 64
 
@@ -20,15 +22,6 @@ class ChunkingConfig:
         if not 0 <= self.overlap < self.size:
             raise ValueError(f"Overlap must be between 0 and the chunk size - 1 (got {self.overlap}).")
         return self
-
-
-@dataclass(frozen=True)
-class Chunk:
-    idx: int
-    text: str
-    start_char: int
-    end_char: int
-    n_tokens: int
 
 
 def token_offsets(text: str, tokenizer) -> list[tuple[int, int]]:

@@ -30,7 +30,7 @@ class MixtureConfig:
     qa_share: float = 0.5  # QA tokens / (QA + document tokens)
     replay_share: float = 0.1  # replay tokens / all tokens
     token_budget: int | None = None  # all tokens; None = every accepted sample's tokens once, plus replay
-    include_originals: bool = False  # also train on the source documents themselves
+    include_originals: bool = True  # also train on the source documents themselves (cheap, and states every fact)
     answer_only_loss: bool = True
     seq_len: int = 512
     pack_documents: bool = True

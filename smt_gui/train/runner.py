@@ -59,8 +59,22 @@ def preview_mixture(project: Project, config: TrainConfig) -> dict[str, Any]:
     return build_mixture(project, config.mixture, AutoTokenizer.from_pretrained(base_dir)).summary
 
 
+def active_runs(project: Project) -> list[Run]:
+    return [r for r in list_runs(project) if run_state(r).get("status") in ACTIVE]
+
+
+def finished_runs(project: Project) -> list[Run]:
+    """Runs with a saved adapter or model, newest first: what the tuned arms, Chat and Evaluate can use."""
+    return [r for r in list_runs(project) if output_dir(r).exists()]
+
+
 def prepare_run(project: Project, config: TrainConfig) -> Run:
-    """Build and save the exact training data and config in ``runs/NAME`` and record the run."""
+    """Build and save the exact training data and config in ``runs/NAME`` and record the run (one at a time)."""
+    from smt_gui.jobs import JobBusy
+
+    busy = active_runs(project)
+    if busy:
+        raise JobBusy(f"Run {busy[0].name} is still training; cancel it (or wait for it) first.")
     from datasets import Dataset
     from datasets.utils.logging import disable_progress_bar
     from transformers import AutoTokenizer

@@ -71,6 +71,20 @@ def load_model(config, base_dir: Path, cuda: bool):
     return model
 
 
+def describe_model(model) -> dict:
+    """What is being trained: parameter counts and how many linear layers hold 4-bit weights (QLoRA)."""
+    total = sum(p.numel() for p in model.parameters())
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    four_bit = 0
+    try:
+        import bitsandbytes as bnb
+
+        four_bit = sum(isinstance(m, bnb.nn.Linear4bit) for m in model.modules())
+    except ImportError:
+        pass
+    return {"params_total": total, "params_trainable": trainable, "linear_4bit_layers": four_bit}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="SMT Studio training worker")
     parser.add_argument("--run-dir", required=True)
@@ -100,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             tokenizer.pad_token = tokenizer.eos_token
         dataset = load_from_disk(str(run_dir / "data"))
         model = load_model(config, base_dir, cuda)
+        if is_main:
+            write_status(run_dir, **describe_model(model))
         checkpointing = config.gradient_checkpointing if config.gradient_checkpointing is not None else config.method == "qlora"
         training_args = TrainingArguments(
             output_dir=str(run_dir / "checkpoints"), num_train_epochs=config.epochs, max_steps=config.max_steps,

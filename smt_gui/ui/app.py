@@ -7,11 +7,11 @@ from pathlib import Path
 import gradio as gr
 
 from smt_gui.project import Project, ProjectError
-from smt_gui.sample import DEMO_DEFAULTS, SAMPLE_NAME, create_sample_project
+from smt_gui.sample import SAMPLES, create_sample_project, tab_settings
 from smt_gui.ui import chat, curate, documents, evaluate, generate, train
 from smt_gui.ui.common import project_dir_for
 
-CSS_PATH = Path(__file__).resolve().parents[2] / "assets" / "style.css"
+CSS_PATH = Path(__file__).resolve().parent / "style.css"  # package data: present in wheels too
 INTRO = (
     "# SMT Studio\nTeach a language model the contents of your documents with **Synthetic Mixed Training** "
     "(synthetic QAs + focal rewrites), then see whether it beats retrieval (RAG)."
@@ -35,16 +35,16 @@ def build_app(projects_root: Path) -> gr.Blocks:
         status = f"**Project:** {project.name} · `{project.root}`"
         return str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name)
 
-    def open_sample() -> tuple:
+    def open_sample(key: str) -> tuple:
+        sample = SAMPLES[key]
         try:
-            project = create_sample_project(project_dir_for(projects_root, SAMPLE_NAME))
-        except (ProjectError, FileNotFoundError) as exc:
+            project = create_sample_project(project_dir_for(projects_root, sample.folder), key)
+        except (ProjectError, FileNotFoundError, ValueError) as exc:
             raise gr.Error(str(exc)) from exc
-        gr.Info("Sample opened: go through the tabs left to right. Small CPU settings were filled in.")
-        status = (f"**Project:** {project.name} · `{project.root}` — the bundled sample (one QuALITY article with 16 "
-                  "questions). Next: **Generate** → **Curate** (accept) → **Train** → **Chat** → **Evaluate**.")
+        gr.Info("Sample opened: go through the tabs left to right; its settings are filled in.")
+        status = f"**Project:** {project.name} · `{project.root}` — the bundled sample: {sample.title}. {sample.next_steps()}"
         return (str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name),
-                SAMPLE_NAME)
+                sample.folder)
 
     with gr.Blocks(title="SMT Studio") as demo:
         gr.Markdown(INTRO)
@@ -55,7 +55,10 @@ def build_app(projects_root: Path) -> gr.Blocks:
             name = gr.Textbox(label="Project name", placeholder="e.g. my-handbook", scale=2, elem_id="project-name")
             open_btn = gr.Button("Open / create project", variant="primary", scale=1, elem_id="project-open")
             sample_btn = gr.Button("Try the sample", scale=1, elem_id="project-sample")
-        status = gr.Markdown("No project open. Type a name and press *Open / create project*.",
+            quality_btn = gr.Button("Try the QuALITY sample", scale=1, size="sm", elem_id="project-sample-quality")
+        status = gr.Markdown("No project open. Type a name and press *Open / create project* — or press **Try the "
+                             "sample** to walk all six tabs on a short document about invented people: about a "
+                             "quarter of an hour on a laptop CPU, and the tuned model visibly learns it.",
                              elem_id="project-status")
         with gr.Tabs():
             with gr.Tab("Documents", id="documents"):
@@ -84,12 +87,26 @@ def build_app(projects_root: Path) -> gr.Blocks:
         train_tab_item.select(train_tab.refresh, project_state, train_tab.refresh_outputs)
         chat_tab_item.select(chat_tab.refresh, project_state, chat_tab.refresh_outputs)
         eval_tab_item.select(eval_tab.refresh, project_state, eval_tab.refresh_outputs)
-        for trigger in (open_btn.click, name.submit):
-            refresh_tabs(trigger(open_project, name, opened))
-        refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened))
         targets = [(section, key, component) for section, tab in (("generate", gen_tab), ("train", train_tab),
                                                                    ("evaluate", eval_tab))
                    for key, component in tab.defaults.items()]
-        refresh_tabs(sample_btn.click(open_sample, None, [*opened, name]).then(
-            lambda: [DEMO_DEFAULTS[s][k] for s, k, _ in targets], None, [c for _, _, c in targets]))
+        converters = {**{("train", k): f for k, f in train.TO_UI.items()}}
+
+        def fill_settings(project_path: str | None) -> list:
+            """Every tab shows the open project's own settings (a sample's quick ones, else the defaults)."""
+            settings = tab_settings(Project.open(project_path) if project_path else None)
+            values = []
+            for section, key, _ in targets:
+                value = settings.get(section, {}).get(key)
+                values.append(converters.get((section, key), lambda v: v)(value))
+            return values
+
+        components = [c for _, _, c in targets]
+        for trigger in (open_btn.click, name.submit):
+            refresh_tabs(trigger(open_project, name, opened).then(fill_settings, project_state, components))
+        refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened).then(
+            fill_settings, project_state, components))
+        for button, key in ((sample_btn, "facts"), (quality_btn, "quality")):
+            refresh_tabs(button.click(lambda k=key: open_sample(k), None, [*opened, name]).then(
+                fill_settings, project_state, components))
     return demo

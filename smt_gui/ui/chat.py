@@ -6,12 +6,14 @@ import html
 import queue
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import gradio as gr
 
 from smt_gui.chat import Answer, ChatEngine
 from smt_gui.documents import list_eval_questions
+from smt_gui.evaluate.arms import LETTERS
+from smt_gui.ingest import chunking_config
 from smt_gui.retrieve import RagIndex
 from smt_gui.train import runner
 from smt_gui.ui.common import require_project
@@ -112,7 +114,7 @@ def pick_eval(project_path: str | None, choice: str | None) -> tuple[str, str]:
         return "", ""
     gold = question["answer"] or ""
     if question["options"]:
-        options = "\n".join(f"{'ABCD'[i] if i < 4 else i}. {o}" for i, o in enumerate(question["options"]))
+        options = "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(question["options"]))
         return question["question"] + "\n" + options, f"**Gold answer:** {gold}"
     return question["question"], f"**Gold answer:** {gold}"
 
@@ -131,7 +133,7 @@ def build(project_state: gr.State) -> ChatTab:
         index_btn = gr.Button("Index / re-index documents", size="sm", elem_id="chat-index")
         index_status = gr.Markdown(elem_id="chat-index-status")
     with gr.Row():
-        eval_pick = gr.Dropdown([], label="Ask an eval-set question", scale=2)
+        eval_pick = gr.Dropdown([], label="Ask an eval-set question", scale=2, elem_id="chat-eval-pick")
         gold = gr.Markdown(elem_id="chat-gold")
     with gr.Row():
         question = gr.Textbox(label="Question", lines=2, scale=4, elem_id="chat-question")
@@ -159,10 +161,10 @@ def build(project_state: gr.State) -> ChatTab:
         if not project_path:
             return gr.update(choices=[], value=None), gr.update(choices=[], value=None), ""
         project = require_project(project_path)
-        runs = [r.name for r in runner.list_runs(project) if runner.output_dir(r).exists()]
+        runs = [r.name for r in runner.finished_runs(project)]
         evals = [(q["question"][:90], str(q["id"])) for q in list_eval_questions(project)[:300]]
         count = RagIndex(project).count()
-        chunking = project.get_setting("chunking") or {"size": 512, "overlap": 64}
+        chunking = asdict(chunking_config(project))
         status = (f"Index: {count} chunks of {chunking['size']} tokens." if count
                   else "Not indexed yet: press *Index / re-index documents*.")
         return (gr.update(choices=runs, value=runs[0] if runs else None), gr.update(choices=evals, value=None), status)

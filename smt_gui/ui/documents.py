@@ -11,6 +11,7 @@ import pandas as pd
 from smt_gui import documents as store
 from smt_gui.coverage import coverage_summary, document_coverage
 from smt_gui.ingest import SUPPORTED, ChunkingConfig, chunking_config, ingest_paths, rechunk
+from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
 from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.ui.common import coverage_html, require_project
 from smt_gui.ui.plots import corpus_token_histogram
@@ -42,7 +43,7 @@ def documents_frame(rows: list[store.DocumentRow], coverage: dict[int, dict] | N
 def refresh(project_path: str | None) -> tuple:
     """Table, chart and chunk settings for the session's project (empty when none is open)."""
     if not project_path:
-        return documents_frame([]), corpus_token_histogram([]), 512, 64
+        return documents_frame([]), corpus_token_histogram([]), DEFAULT_CHUNK_TOKENS, DEFAULT_CHUNK_OVERLAP
     project = require_project(project_path)
     rows = store.list_documents(project)
     config = chunking_config(project)
@@ -117,8 +118,9 @@ def build(project_state: gr.State) -> DocumentsTab:
             files = gr.File(label="Files", file_count="multiple", elem_id="doc-upload",
                             file_types=[".txt", ".md", ".pdf", ".html", ".htm", ".docx", ".jsonl"])
         with gr.Column(scale=1):
-            size = gr.Number(label="Chunk size (tokens)", value=512, precision=0, minimum=16)
-            overlap = gr.Number(label="Chunk overlap (tokens)", value=64, precision=0, minimum=0)
+            size = gr.Number(label="Chunk size (tokens)", value=DEFAULT_CHUNK_TOKENS, precision=0, minimum=16,
+                             info="one setting per project: changing it re-chunks the documents already there")
+            overlap = gr.Number(label="Chunk overlap (tokens)", value=DEFAULT_CHUNK_OVERLAP, precision=0, minimum=0)
             add = gr.Button("Add to project", variant="primary", elem_id="doc-add")
             rechunk_btn = gr.Button("Re-chunk all documents", size="sm")
     report = gr.Markdown(elem_id="doc-report")

@@ -13,7 +13,15 @@ import pandas as pd
 from smt_gui.chat import ARMS, uses_adapter
 from smt_gui.documents import list_documents
 from smt_gui.evaluate.arms import LETTERS, by_document, compare, summarise
-from smt_gui.evaluate.job import EvalConfig, job_records, list_evaluations, per_question, resume_evaluation, start_evaluation
+from smt_gui.evaluate.job import (
+    EvalConfig,
+    job_records,
+    list_evaluations,
+    per_question,
+    resume_evaluation,
+    saved_judge,
+    start_evaluation,
+)
 from smt_gui.evaluate.leakage import leakage_message, run_leakage
 from smt_gui.evaluate.scaling import scaling_points
 from smt_gui.jobs import cancel_job, get_job
@@ -23,9 +31,10 @@ from smt_gui.ui.plots import accuracy_chart, scaling_chart
 
 NOTE = (
     "Scores each arm on the project's eval questions (imported QuALITY / FinanceBench / generic JSONL). Multiple "
-    "choice is scored by **log-likelihood** (lm-eval `acc_norm`) and, optionally, by the model's own **letter "
-    "answer**; gold rank and margin show learning that accuracy near chance hides. The bundled 135M model sits near "
-    "chance (25%) on QuALITY with or without RAG: use a stronger base model for real comparisons."
+    "choice is scored by **log-likelihood** of each option as the arm's chat reply (lm-eval `acc_norm`, on exactly "
+    "the prompt the Chat tab sends) and, optionally, by the model's own **letter answer**; gold rank and margin "
+    "show learning that accuracy near chance hides. On the invented-facts sample the tuned 135M model learns the "
+    "facts; on real QuALITY stories it stays near chance (25%): use a stronger base model for real comparisons."
 )
 SUMMARY_COLUMNS = ["arm", "n", "accuracy", "95% CI", "letter answers", "gold rank (1=best)", "margin"]
 COMPARE_COLUMNS = ["comparison", "n", "difference", "bootstrap 95% CI", "McNemar p", "right only in A / only in B"]
@@ -155,24 +164,12 @@ def detail(project_path: str | None, job_id: int | None, frame: pd.DataFrame, ev
     return "\n\n---\n\n".join(parts)
 
 
-def _generator_backend(project) -> dict | None:
-    """The backend last used in the Generate tab (without secrets), as the free-form judge."""
-    saved = project.get_setting("generator_backend")
-    if not saved:
-        return None
-    model = "" if str(saved.get("model", "")).startswith("bundled:") else saved.get("model", "")
-    return {"kind": saved.get("kind", "llama_cpp"), "model": model, "base_url": saved.get("base_url", "")}
-
-
 def start(project_path: str | None, arms: list[str], run: str | None, docs: list[int], limit: float, k: float,
           letters: bool, judge: bool) -> tuple:
     project = require_project(project_path)
-    busy = [j for j in list_evaluations(project) if j["status"] in ("queued", "running")]
-    if busy:
-        raise gr.Error(f"Evaluation {busy[0]['id']} is still running; cancel it first.")
     config = EvalConfig(arms=list(arms or []), run=run or None, document_ids=[int(d) for d in docs] or None,
                         limit=int(limit) or None, k=int(k or 4), generate_choice=bool(letters),
-                        judge=(_generator_backend(project) or {"kind": "llama_cpp"}) if judge else None)
+                        judge=saved_judge(project) if judge else None)
     try:
         config.validate()
         job_id = start_evaluation(project, config)
@@ -207,7 +204,7 @@ def refresh(project_path: str | None) -> tuple:
     if not project_path:
         return (gr.update(choices=[]), gr.update(choices=[]), *view(project_path, None))
     project = require_project(project_path)
-    runs = [r.name for r in runner.list_runs(project) if runner.output_dir(r).exists()]
+    runs = [r.name for r in runner.finished_runs(project)]
     with project.connect() as conn:
         with_questions = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM eval_questions")}
     docs = [(f"{d.id}: {d.title}", d.id) for d in list_documents(project) if d.id in with_questions]
@@ -258,4 +255,5 @@ def build(project_state: gr.State) -> EvaluateTab:
     job_pick.input(view, [project_state, job_pick], shown)
     questions.select(detail, [project_state, current, questions], drill)
     timer.tick(view, [project_state, current], shown)
-    return EvaluateTab(refresh=refresh, refresh_outputs=[run, docs, *shown], defaults={"arms": arms, "limit": limit})
+    return EvaluateTab(refresh=refresh, refresh_outputs=[run, docs, *shown],
+                       defaults={"arms": arms, "limit": limit, "k": k, "letters": letters})

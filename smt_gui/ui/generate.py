@@ -132,9 +132,6 @@ def start(project_path: str | None, kinds: list[str], docs: list[int], strategy:
         raise gr.Error("Add documents in the Documents tab first.")
     if not kinds:
         raise gr.Error("Choose at least one kind of sample to generate.")
-    running = latest_job(project, "generate")
-    if running and running["status"] in ("queued", "running"):
-        raise gr.Error(f"Generation job {running['id']} is still running; cancel it first.")
     spans = None
     if uncovered:
         spans = uncovered_spans(project, [int(d) for d in docs] or None)
@@ -151,10 +148,10 @@ def start(project_path: str | None, kinds: list[str], docs: list[int], strategy:
             qa_temperature=qa_t, qa_top_p=qa_p, doc_temperature=doc_t, doc_top_p=doc_p, seed=int(seed),
             token_budget=int(budget) or None, user_questions=[q for q in (questions or "").splitlines() if q.strip()],
         ).validate()
+        gen.start_generation(project, config)  # refuses (JobBusy) while another generation job runs
     except ValueError as exc:
         raise gr.Error(str(exc)) from exc
     project.set_setting("generator_backend", config.backend.public())
-    gen.start_generation(project, config)
     return poll(project_path)
 
 
@@ -170,9 +167,15 @@ def cancel(project_path: str | None) -> tuple:
 def resume(project_path: str | None) -> tuple:
     project = require_project(project_path)
     job = latest_job(project, "generate")
-    if not job or job["status"] not in ("cancelled", "interrupted", "failed"):
-        raise gr.Error("There is no cancelled, interrupted or failed generation job to resume.")
-    gen.resume_generation(project, job["id"])
+    if not job:
+        raise gr.Error("There is no generation job to resume.")
+    if job["status"] not in ("cancelled", "interrupted", "failed"):
+        raise gr.Error(f"Generation job {job['id']} is {job['status']}: only a cancelled, interrupted or failed job "
+                       "can be resumed (start a new round with another seed instead).")
+    try:
+        gen.resume_generation(project, job["id"])
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
     return poll(project_path)
 
 
@@ -253,4 +256,5 @@ def build(project_state: gr.State) -> GenerateTab:
     timer.tick(poll, project_state, view)
     return GenerateTab(refresh_outputs=[docs, *view],
                        defaults={"max_chunks": max_chunks, "qa_per_window": qa_window, "qa_per_chunk": qa_n,
-                                 "focal_questions_per_source": focal_q, "window_sentences": window_n})
+                                 "focal_questions_per_source": focal_q, "focal_per_question": focal_n,
+                                 "window_sentences": window_n})

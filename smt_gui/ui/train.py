@@ -13,13 +13,17 @@ import gradio as gr
 import pandas as pd
 
 from smt_gui.llm.bundled import ModelNotFoundError
+from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
+from smt_gui.train.advice import learning_advice
 from smt_gui.train.config import TrainConfig, estimate_memory_gb
 from smt_gui.train.mixture import MixtureConfig
 from smt_gui.ui.common import require_project
 from smt_gui.ui.plots import loss_chart, mixture_chart
 
-METHOD_LABELS = {"LoRA": "lora", "QLoRA (4-bit base)": "qlora", "Full fine-tuning": "full"}
+METHOD_LABELS = {"Full fine-tuning": "full", "LoRA": "lora", "QLoRA (4-bit base)": "qlora"}
+TO_UI = {"method": lambda code: next(label for label, c in METHOD_LABELS.items() if c == code)}
+START = DEFAULT_SETTINGS["train"]
 RUN_COLUMNS = ["run", "status", "method", "steps", "final loss", "tokens", "created"]
 _procs: dict[str, subprocess.Popen] = {}  # workers started by this app, polled so they are reaped
 
@@ -82,9 +86,10 @@ def preview(project_path: str | None, *values: object) -> tuple:
     except (ValueError, ModelNotFoundError) as exc:
         raise gr.Error(str(exc)) from exc
     command = f"smt train {shlex.quote(str(project.root))} --config run.json   # run.json = {json.dumps(config.to_dict())}"
+    advice = learning_advice(project, config, summary).text().replace("\n", "\n\n")
     text = (f"**{summary['tokens_total']:,} tokens** in {summary['examples']} training sequences · repeats: QA ×"
-            f"{summary['repeats']['qa']}, documents ×{summary['repeats']['documents']}\n\nSame run from a shell:\n"
-            f"```\n{command}\n```")
+            f"{summary['repeats']['qa']}, documents ×{summary['repeats']['documents']}\n\n{advice}\n\n"
+            f"Same run from a shell:\n```\n{command}\n```")
     return mixture_chart(summary), text
 
 
@@ -128,11 +133,8 @@ def poll(project_path: str | None, run_name: str | None) -> tuple:
 
 def start(project_path: str | None, *values: object) -> tuple:
     project = require_project(project_path)
-    busy = [r for r in runner.list_runs(project) if runner.run_state(r).get("status") in runner.ACTIVE]
-    if busy:
-        raise gr.Error(f"Run {busy[0].name} is still training; cancel it first.")
     try:
-        run = runner.prepare_run(project, _config(*values))
+        run = runner.prepare_run(project, _config(*values))  # refuses (JobBusy) while another run trains
     except (ValueError, ModelNotFoundError) as exc:
         raise gr.Error(str(exc)) from exc
     _procs[str(run.path)] = runner.launch(project, run)
@@ -183,7 +185,8 @@ def build(project_state: gr.State) -> TrainTab:
     with gr.Row():
         with gr.Column(scale=2):
             base_model = gr.Textbox(label="Base model", placeholder="empty = bundled SmolLM2-135M · a .gguf · an HF folder")
-            method = gr.Radio(list(METHOD_LABELS), value="LoRA", label="Method")
+            method = gr.Radio(list(METHOD_LABELS), value=TO_UI["method"](START["method"]), label="Method",
+                              info="full learns new facts best (measured); LoRA/QLoRA save memory", elem_id="train-method")
             memory = gr.Markdown()
         with gr.Column(scale=3):
             with gr.Row():
@@ -193,17 +196,20 @@ def build(project_state: gr.State) -> TrainTab:
                                          info="paper recipe: ~10%")
             with gr.Row():
                 budget = gr.Number(label="Token budget (0 = all accepted samples once)", value=0, precision=0, minimum=0)
-                seq_len = gr.Number(label="Sequence length", value=512, precision=0, minimum=32, elem_id="train-seq")
+                seq_len = gr.Number(label="Sequence length", value=START["seq_len"], precision=0, minimum=32,
+                                    elem_id="train-seq")
                 seed = gr.Number(label="Seed", value=0, precision=0)
             with gr.Row():
-                originals = gr.Checkbox(label="Also train on the original documents", value=False)
+                originals = gr.Checkbox(label="Also train on the original documents", value=START["include_originals"],
+                                        elem_id="train-originals")
                 answer_only = gr.Checkbox(label="Loss on QA answers only", value=True)
                 replay_path = gr.Textbox(label="Replay corpus (empty = bundled public-domain texts)", scale=2)
     with gr.Row():
-        epochs = gr.Number(label="Epochs", value=1, minimum=0.01)
-        max_steps = gr.Number(label="Max steps (0 = by epochs)", value=0, precision=0, minimum=0, elem_id="train-steps")
-        lr = gr.Number(label="Learning rate (0 = default)", value=0)
-        batch = gr.Number(label="Batch size", value=4, precision=0, minimum=1, elem_id="train-batch")
+        epochs = gr.Number(label="Epochs", value=START["epochs"], minimum=0.01, elem_id="train-epochs")
+        max_steps = gr.Number(label="Max steps (0 = by epochs)", value=START["max_steps"], precision=0, minimum=0,
+                              elem_id="train-steps")
+        lr = gr.Number(label="Learning rate (0 = default for the method)", value=START["learning_rate"], elem_id="train-lr")
+        batch = gr.Number(label="Batch size", value=START["batch_size"], precision=0, minimum=1, elem_id="train-batch")
         accum = gr.Number(label="Grad. accumulation", value=1, precision=0, minimum=1)
         lora_r = gr.Number(label="LoRA rank", value=16, precision=0, minimum=1)
         save_steps = gr.Number(label="Checkpoint every N steps", value=25, precision=0, minimum=1, elem_id="train-save")
@@ -215,7 +221,7 @@ def build(project_state: gr.State) -> TrainTab:
         resume_btn = gr.Button("Resume", elem_id="train-resume")
     with gr.Row():
         mix_plot = gr.Plot(label="Training mixture", elem_id="train-mix")
-        mix_text = gr.Markdown()
+        mix_text = gr.Markdown(elem_id="train-advice")
     status = gr.HTML(_status_html(None))
     loss_plot = gr.Plot(label="Loss", elem_id="train-loss")
     runs = gr.Dataframe(headers=RUN_COLUMNS, interactive=False, label="Runs (click to view)", elem_id="train-runs")
@@ -241,7 +247,8 @@ def build(project_state: gr.State) -> TrainTab:
     timer.tick(poll, [project_state, current], view)
 
     def refresh(project_path: str | None) -> tuple:
-        return (None, memory_note("", "LoRA", 16), *poll(project_path, None))
+        return (None, memory_note("", TO_UI["method"](START["method"]), 16), *poll(project_path, None))
 
     return TrainTab(refresh=refresh, refresh_outputs=[current, memory, *view],
-                    defaults={"max_steps": max_steps, "batch_size": batch, "seq_len": seq_len})
+                    defaults={"method": method, "epochs": epochs, "learning_rate": lr, "max_steps": max_steps,
+                              "batch_size": batch, "seq_len": seq_len, "include_originals": originals})

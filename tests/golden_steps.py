@@ -1,0 +1,133 @@
+"""The newcomer's path through the app, in a real browser: shared by the golden-path test (quick settings) and
+``benchmarks/sample_path.py`` (the sample's own settings, timed, with the README's screenshots).
+
+Try the sample -> Documents -> Generate -> Curate (accept) -> Train -> Chat (index, ask) -> Evaluate.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+SAMPLE_TITLE = "Fictional records 11-0"
+LONG = 1_800_000  # ms: generation and training on 2 shared cores
+
+
+def shot(page: Page, shots: Path | None, name: str) -> None:
+    if shots is not None:
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / name), full_page=True)
+
+
+def walk_sample(page: Page, url: str, shots: Path | None = None, epochs: float | None = None) -> dict[str, float]:
+    """Walk every tab on the invented-facts sample; returns the seconds each stage took.
+
+    ``epochs``: type this into the Train tab instead of the sample's own setting (the test's quick run).
+    """
+    times: dict[str, float] = {}
+    t = time.perf_counter()
+    page.goto(url)
+    expect(page.locator("#project-status")).to_contain_text("Try the sample", timeout=60_000)
+    page.locator("#project-sample").click()
+    expect(page.locator("#project-status")).to_contain_text("sample-invented-facts", timeout=120_000)
+
+    # Documents: the sample document with its 20 eval questions, nothing covered yet.
+    table = page.locator("#doc-table")
+    expect(table).to_contain_text(SAMPLE_TITLE, timeout=60_000)
+    expect(table.get_by_text("20", exact=True).filter(visible=True).first).to_be_visible()
+    expect(table).to_contain_text("0/20 (0%)")
+    times["open sample"] = time.perf_counter() - t
+
+    # Generate with the sample's settings (filled in): answer-aware QAs, then focal rewrites on their questions.
+    t = time.perf_counter()
+    page.get_by_role("tab", name="Generate").click()
+    expect(page.locator("#gen-qa-window input")).to_have_value("3")
+    page.locator("#gen-start").click()
+    status = page.locator("#gen-status")
+    expect(status).to_contain_text("running", timeout=60_000)
+    expect(status).to_contain_text("done", timeout=LONG)
+    expect(status).to_contain_text("asked")  # made N of M asked: a shortfall would show here
+    expect(page.locator("#gen-preview")).to_contain_text("focal_rewrite")
+    times["generate"] = time.perf_counter() - t
+    shot(page, shots, "generate_tab.png")
+
+    # Curate: every stored sample already passed the fact checks; accept them all.
+    t = time.perf_counter()
+    page.get_by_role("tab", name="Curate").click()
+    expect(page.locator("#cur-info")).to_contain_text("matching", timeout=60_000)
+    expect(page.locator("#cur-table")).to_contain_text("pending")
+    page.locator("#cur-accept-all").click()
+    expect(page.locator("#cur-table")).to_contain_text("accepted", timeout=60_000)
+    expect(page.locator("#cur-table")).not_to_contain_text("pending")
+    page.locator("#cur-table").get_by_text("focal_rewrite").first.click()  # inspect one beside its source
+    expect(page.locator("#cur-header")).to_contain_text("Made from", timeout=30_000)
+    shot(page, shots, "curate_tab.png")
+    times["curate"] = time.perf_counter() - t
+
+    # Documents again: the accepted samples now cover the document.
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#doc-table").get_by_text(SAMPLE_TITLE).click()
+    expect(page.locator("#doc-coverage")).to_contain_text("Coverage:", timeout=60_000)
+    expect(page.locator("#doc-coverage")).to_contain_text("(100%)")
+    shot(page, shots, "documents_tab.png")
+
+    # Train with the recommended recipe (full fine-tuning), the loss chart live.
+    t = time.perf_counter()
+    page.get_by_role("tab", name="Train").click()
+    expect(page.locator("#train-epochs input")).to_have_value("6", timeout=60_000)
+    if epochs is not None:
+        page.locator("#train-epochs input").fill(str(epochs))
+    page.locator("#train-start").click()
+    expect(page.locator("#train-mix")).to_contain_text("Training mixture", timeout=180_000)
+    expect(page.locator("#train-advice")).to_contain_text("each covered sentence is stated")
+    train_status = page.locator("#train-status")
+    expect(train_status).to_contain_text("running", timeout=180_000)
+    expect(train_status).to_contain_text("done", timeout=LONG)
+    expect(page.locator("#train-loss")).to_contain_text("step")
+    times["train"] = time.perf_counter() - t
+    shot(page, shots, "train_tab.png")
+
+    # Chat: index, ask one of the eval questions; the tuned and RAG columns answer.
+    t = time.perf_counter()
+    page.get_by_role("tab", name="Chat").click()
+    expect(page.locator("#chat-index-status")).to_contain_text("Not indexed yet", timeout=60_000)
+    page.locator("#chat-index").click()
+    expect(page.locator("#chat-index-status")).to_contain_text("added", timeout=180_000)
+    page.locator("#chat-eval-pick input").click()
+    page.get_by_role("option").first.click()
+    expect(page.locator("#chat-gold")).to_contain_text("Gold answer", timeout=30_000)
+    page.locator("#chat-ask").click()
+    tuned, rag = page.locator("#chat-col-tuned"), page.locator("#chat-col-rag")
+    expect(rag.locator("details").first).to_contain_text(SAMPLE_TITLE, timeout=180_000)
+    for column in (tuned, rag):
+        expect(column).to_contain_text("tokens/s", timeout=300_000)
+        expect(column).not_to_contain_text("generating", timeout=300_000)
+        expect(column).not_to_contain_text("⚠")
+    times["chat"] = time.perf_counter() - t
+    shot(page, shots, "chat_tab.png")
+
+    # Evaluate base, RAG and tuned on the 20 questions: table, comparison, chart.
+    t = time.perf_counter()
+    page.get_by_role("tab", name="Evaluate").click()
+    expect(page.locator("#eval-arms")).to_be_visible()
+    page.locator("#eval-start").click()
+    eval_status = page.locator("#eval-status")
+    expect(eval_status).to_contain_text("done", timeout=LONG)
+    expect(eval_status).to_contain_text("60/60 answers scored")
+    expect(page.locator("#eval-chart")).to_contain_text("Accuracy by arm")
+    expect(page.locator("#eval-compare")).to_contain_text("tuned vs base")
+    times["evaluate"] = time.perf_counter() - t
+    shot(page, shots, "evaluate_tab.png")
+    return times
+
+
+def accuracy_cells(page: Page) -> dict[str, float]:
+    """The Evaluate table's accuracy per arm, as shown to the user."""
+    rows = page.locator("#eval-table tbody tr")
+    out = {}
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        out[cells.nth(0).inner_text().strip()] = float(cells.nth(2).inner_text().strip().rstrip("%")) / 100
+    return out
