@@ -81,6 +81,8 @@ def main() -> int:
     parser.add_argument("--originals", action=argparse.BooleanOptionalAction, default=None,
                         help="also train on the original document")
     parser.add_argument("--token-budget", type=int, default=None, help="synthetic + replay tokens per epoch")
+    parser.add_argument("--holdout", type=float, default=0.0,
+                        help="also hold out this share of the accepted QAs as the project's own eval set (e.g. 0.2)")
     parser.add_argument("--arms", default="base,rag,tuned,tuned+rag")
     parser.add_argument("--out", type=Path, help="write the summary JSON here")
     args = parser.parse_args()
@@ -120,8 +122,9 @@ def main() -> int:
                     "hallucinated": curate.reject_hallucinated(project)}
         pending = curate.matching_ids(project, curate.SampleFilter(status="pending"))
         accepted = curate.set_status(project, pending, "accepted")
+        held = curate.hold_out(project, args.holdout, seed=0) if args.holdout else 0
         times["curate"] = time.perf_counter() - t
-        print(f"curation: flagged {flagged}, rejected {rejected}, accepted {accepted}", flush=True)
+        print(f"curation: flagged {flagged}, rejected {rejected}, accepted {accepted}, held out {held} QAs", flush=True)
 
     quality = generation_quality(project)
     print(f"generation quality: correct {quality['correct_all']:.1%} of all samples ({quality['correct']}), "
@@ -134,7 +137,8 @@ def main() -> int:
     with project.connect() as conn:  # the recipe: which accepted kinds this run trains on
         wanted = RECIPES[args.recipe]
         ids = [r[0] for r in conn.execute(
-            f"SELECT id FROM samples WHERE status = 'accepted' AND kind IN ({','.join('?' * len(wanted))})", wanted)]
+            f"SELECT id FROM samples WHERE status = 'accepted' AND split = 'train' AND kind IN ({','.join('?' * len(wanted))})",
+            wanted)]
     config = TrainConfig()  # the recommended defaults; the flags below override them
     config.name = f"facts-{args.recipe}"
     for key, value in (("method", args.method), ("epochs", args.epochs), ("learning_rate", args.lr),
@@ -173,10 +177,18 @@ def main() -> int:
         print(f"- {c['b']} vs {c['a']}: {c['bootstrap']['difference']:+.3f} (95% CI {c['bootstrap']['low']:+.3f}.."
               f"{c['bootstrap']['high']:+.3f}); McNemar p = {c['mcnemar']['p_value']:.2g} "
               f"({c['mcnemar']['only_a']} right only for {c['a']}, {c['mcnemar']['only_b']} only for {c['b']})")
+    if len({r["set"] for r in report["by_set"]}) > 1:
+        print("\n| eval set | arm | accuracy | reference answer log-lik/token |\n|---|---|---|---|")
+        for r in report["by_set"]:
+            ref = "" if r["mean_ref_loglik"] is None else f"{r['mean_ref_loglik']:+.3f}"
+            print(f"| {r['set']} | {r['arm']} | {r['accuracy']:.3f} ({r['correct']}/{r['n']}) | {ref} |")
+    for name, v in (report.get("retention") or {}).items():
+        print(f"- retention, perplexity on {name}: base {v['base']:.2f} -> tuned {v['tuned']:.2f} ({v['change']:+.1%})")
     print("- wall time: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()) + f" (total {sum(times.values()):.0f} s)")
     summary = {"seed": args.seed, "recipe": args.recipe, "quality": quality, "summary": report["summary"],
                "comparisons": report["comparisons"], "times_s": times, "losses": [losses[0], losses[-1]],
-               "train": config.to_dict(), "tokens": run.summary["tokens_by_kind"]}
+               "train": config.to_dict(), "tokens": run.summary["tokens_by_kind"], "by_set": report["by_set"],
+               "retention": report.get("retention")}
     if args.out:
         args.out.write_text(json.dumps(summary, indent=2, default=float))
     return 0

@@ -36,7 +36,7 @@ from smt_gui.train import runner  # noqa: E402
 from smt_gui.train.config import TrainConfig  # noqa: E402
 from smt_gui.train.mixture import MixtureConfig  # noqa: E402
 
-QUALITY = Path(os.environ.get("SMT_SHARED_DATA", REPO.parent / "shared" / "data")) / "quality" / "dev_small.jsonl"
+QUALITY = REPO / "tests" / "data" / "quality" / "dev_small.jsonl"  # the 5 QuALITY dev articles bundled for the tests
 
 
 def article_file(data: Path, article_id: str, out_dir: Path) -> tuple[Path, dict]:
@@ -88,7 +88,7 @@ def main() -> int:
     for seed in range(args.rounds):
         job = generate(project, GenerateConfig(backend=backend, kinds=["qa", "focal_rewrite"], seed=seed,
                                                qa_per_chunk=args.qa_per_chunk, max_chunks=args.max_chunks or None,
-                                               focal_questions_per_chunk=args.focal_questions))
+                                               focal_questions_per_source=args.focal_questions, strategy="chunk"))
         print(f"generation round {seed}: {job['status']} {job['progress'].get('result')}", flush=True)
     times["generate"] = time.perf_counter() - t
 

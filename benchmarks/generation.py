@@ -23,12 +23,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from smt_gui import generate as gen  # noqa: E402
-from smt_gui.generate.job import GenerateConfig, build_request, plan_units  # noqa: E402
+from smt_gui.generate.job import GenerateConfig, plan_units, unit_seed  # noqa: E402
+from smt_gui.generate.kinds import kinds_for  # noqa: E402
 from smt_gui.ingest import ChunkingConfig, ingest_paths  # noqa: E402
 from smt_gui.llm import BackendConfig, get_backend  # noqa: E402
 from smt_gui.project import Project  # noqa: E402
 
-QUALITY = REPO.parent / "shared" / "data" / "quality" / "dev_small.jsonl"
+QUALITY = REPO / "tests" / "data" / "quality" / "dev_small.jsonl"
 
 
 def main() -> None:
@@ -54,11 +55,12 @@ def main() -> None:
         samples = failed = n_requests = 0
         ratios: list[float] = []
         for round_no in range(args.rounds):  # alternate sides so drift and noise hit both equally
-            config = GenerateConfig(backend=backend_config, kinds=["qa", "rewrite"], max_chunks=args.chunks,
-                                    qa_per_chunk=2, max_retries=0, seed=round_no,
+            config = GenerateConfig(backend=backend_config, kinds=["qa", "rewrite"], strategy="chunk",
+                                    max_chunks=args.chunks, qa_per_chunk=2, max_retries=0, seed=round_no,
                                     qa_max_tokens=args.max_tokens, doc_max_tokens=args.max_tokens)
+            kinds = kinds_for(config)
             units = plan_units(project, config, "qa") + plan_units(project, config, "rewrite")
-            requests = [build_request(config, unit, 0) for unit in units]
+            requests = [kinds[u.kind].request(config, u, unit_seed(config, u, 0), []) for u in units]
             n_requests += len(requests)
             if round_no == 0:
                 backend.complete(requests[0])  # warm-up

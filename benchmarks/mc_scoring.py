@@ -28,7 +28,7 @@ from smt_gui.retrieve import Hit  # noqa: E402
 from smt_gui.train.base_model import resolve_base_model  # noqa: E402
 from smt_gui.train.probe import load_for_inference  # noqa: E402
 
-QUALITY = Path(os.environ.get("SMT_SHARED_DATA", REPO.parent / "shared" / "data")) / "quality" / "dev_small.jsonl"
+QUALITY = REPO / "tests" / "data" / "quality" / "dev_small.jsonl"  # the 5 QuALITY dev articles bundled for the tests
 
 
 def naive_logliks(model, tokenizer, prompt: str, options: list[str]) -> list[float]:

@@ -2,7 +2,7 @@
 side with its two parts measured alone (MiniLM embedding of the question; a raw Chroma query with a precomputed
 embedding). Target: p50 < 30 ms for the app's query on this machine.
 
-The corpus is real text: the QuALITY articles of ../shared/data, cut into 28-token chunks by the app's own
+The corpus is real text: the QuALITY articles bundled in tests/data, cut into 28-token chunks by the app's own
 ingestion so that it reaches ~10k chunks; the queries are the QuALITY questions.
 
     python benchmarks/retrieval.py [--chunks 10000] [--queries 200]
@@ -27,7 +27,9 @@ from smt_gui.ingest import ChunkingConfig, ingest_paths  # noqa: E402
 from smt_gui.project import Project  # noqa: E402
 from smt_gui.retrieve import RagIndex  # noqa: E402
 
-DATA = REPO.parent / "shared" / "data" / "quality"
+# The 5 bundled QuALITY articles, plus the workplace's 46 single-question articles when that folder is there.
+CORPORA = [p for p in (REPO / "tests" / "data" / "quality" / "dev_small.jsonl",
+                       REPO.parent / "shared" / "data" / "quality" / "dev_single_question.jsonl") if p.exists()]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -44,7 +46,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         project = Project.create(Path(tmp) / "bench")
-        ingest_paths(project, [DATA / "dev_single_question.jsonl", DATA / "dev_small.jsonl"],
+        ingest_paths(project, CORPORA,
                      config=ChunkingConfig(size=28, overlap=0))
         with project.connect() as conn:
             extra = conn.execute("SELECT id FROM chunks ORDER BY id LIMIT -1 OFFSET ?", (args.chunks,)).fetchall()

@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 from smt_gui.train.base_model import resolve_base_model  # noqa: E402
 from smt_gui.train.mixture import Item, pack, unpacked  # noqa: E402
 
-QUALITY = REPO.parent / "shared" / "data" / "quality" / "dev_small.jsonl"
+QUALITY = REPO / "tests" / "data" / "quality" / "dev_small.jsonl"
 
 
 def batches(examples: list[dict], batch: int, pad_id: int):

@@ -19,6 +19,8 @@ from smt_gui.project import Project
 from smt_gui.retrieve import Hit, RagIndex
 
 ARMS = ("base", "rag", "tuned", "tuned+rag")
+REPETITION_PENALTY = 1.15
+NO_REPEAT_NGRAM = 4
 # transformers builds models under a process-wide "meta device" context while loading, so two threads loading at
 # once corrupt each other's weights ("Cannot copy out of meta tensor"): loads are serialised.
 _LOAD_LOCK = threading.Lock()
@@ -134,7 +136,10 @@ class ChatEngine:
             inputs = tokenizer.apply_chat_template(build_messages(arm, question, answer.hits, history),
                                                    add_generation_prompt=True, return_tensors="pt", return_dict=True)
             streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
+            # A small greedy model loops ("The answer is Korvin." seven times): the same mild repetition penalty for
+            # every arm, so the arms still differ only in what is being compared.
             kwargs = dict(**inputs, max_new_tokens=max_new_tokens, streamer=streamer, do_sample=temperature > 0,
+                          repetition_penalty=REPETITION_PENALTY, no_repeat_ngram_size=NO_REPEAT_NGRAM,
                           pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
             if temperature > 0:
                 kwargs["temperature"] = temperature

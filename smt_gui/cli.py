@@ -157,6 +157,14 @@ def _cmd_curate(args: argparse.Namespace) -> int:
     if args.accept_rest:
         pending = curate.matching_ids(project, curate.SampleFilter(status="pending"))
         print(f"accepted {curate.set_status(project, pending, 'accepted')} pending sample(s)")
+    if args.holdout is not None:
+        try:
+            held = curate.hold_out(project, args.holdout, seed=args.seed)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"held out {held} accepted QA(s) for evaluation ({args.holdout:.0%} per document, seed {args.seed}); "
+              "they are never trained on")
     for row in curate.status_counts(project):
         print(f"  {row['kind']:<14} {row['status']:<9} {row['n']:>6} samples {row['tokens'] or 0:>9} tokens")
     return 0
@@ -208,7 +216,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
     state = runner.run_state(run)
     print(f"run {run.name}: {state.get('status')}" + (f" ({state['error']})" if state.get("error") else ""))
     if state.get("status") == "done":
-        print(f"  final loss {state.get('last_loss')}, {state.get('tokens_per_s')} tokens/s -> {runner.output_dir(run)}")
+        loss = state.get("last_loss")
+        loss_text = f"{loss:.4f}" if isinstance(loss, float) else loss
+        print(f"  final loss {loss_text}, {state.get('tokens_per_s')} tokens/s -> {runner.output_dir(run)}")
     return 0 if rc == 0 and state.get("status") == "done" else 1
 
 
@@ -256,9 +266,18 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         os.environ["SMT_API_KEY"] = args.api_key  # read by the evaluation job; never stored with it
     if args.judge:
         judge = {"kind": args.backend, "model": args.model or "", "base_url": args.base_url or "", "timeout_s": args.timeout}
+    if args.add_questions:
+        from smt_gui.evaluate.own_split import add_typed_questions, parse_typed
+
+        try:
+            added = add_typed_questions(project, parse_typed(Path(args.add_questions).read_text(encoding="utf-8")))
+        except (ValueError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"added {added} eval question(s) from {args.add_questions}")
     config = EvalConfig(arms=[a.strip() for a in args.arms.split(",") if a.strip()], run=args.run,
                         document_ids=args.doc or None, limit=args.limit, k=args.k, generate_choice=not args.no_generate,
-                        judge=judge)
+                        judge=judge, own_split=not args.no_own_split)
 
     def progress(done: int, total: int, arm: str) -> None:
         print(f"\r{arm}: {done}/{total}", end="", flush=True)
@@ -272,11 +291,18 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     out = save_report(project, report, Path(args.out) if args.out else None)
     for arm, s in report["summary"].items():
         extra = f", gold rank {s['mean_gold_rank']:.2f}, margin {s['mean_margin']:+.3f}" if "mean_gold_rank" in s else ""
-        extra += f", letter answers {s['gen_accuracy']:.3f}" if "gen_accuracy" in s else ""
+        extra += f", letter/generated answers {s['gen_accuracy']:.3f}" if "gen_accuracy" in s else ""
+        extra += f", reference answer log-lik/token {s['mean_ref_loglik']:+.3f}" if "mean_ref_loglik" in s else ""
         print(f"{arm:<10} accuracy {s['accuracy']:.3f} ({s['correct']}/{s['n']}, 95% CI {s['ci95'][0]:.3f}-{s['ci95'][1]:.3f}){extra}")
     for c in report["comparisons"]:
         print(f"{c['b']} vs {c['a']}: difference {c['bootstrap']['difference']:+.3f} "
               f"(95% CI {c['bootstrap']['low']:+.3f}..{c['bootstrap']['high']:+.3f}), McNemar p={c['mcnemar']['p_value']:.3f}")
+    for row in report.get("by_set") or []:
+        if len({r["set"] for r in report["by_set"]}) > 1:
+            print(f"  {row['set']:<14} {row['arm']:<10} accuracy {row['accuracy']:.3f} ({row['correct']}/{row['n']})")
+    for name, values in (report.get("retention") or {}).items():
+        print(f"retention, perplexity on {name}: base {values['base']:.2f} -> tuned {values['tuned']:.2f} "
+              f"({values['change']:+.1%})")
     warning = leakage_message(report.get("leakage"))
     if warning:
         print(warning)
@@ -362,6 +388,9 @@ def build_parser() -> argparse.ArgumentParser:
     cur.add_argument("--dup-threshold", type=float, default=0.9, help="near-duplicate similarity to reject (default 0.9)")
     cur.add_argument("--reject-ungrounded", type=float, metavar="SCORE", help="also reject grounding below SCORE")
     cur.add_argument("--accept-rest", action="store_true", help="accept every sample still pending")
+    cur.add_argument("--holdout", type=float, metavar="SHARE",
+                     help="hold out this share of each document's accepted QAs as the project's own eval set (e.g. 0.2)")
+    cur.add_argument("--seed", type=int, default=0, help="which QAs --holdout picks (default 0)")
     cur.add_argument("--import", dest="import_file", metavar="JSONL", help="apply a JSONL edited elsewhere (by id)")
     cur.add_argument("--judge", action="store_true", help="with --auto: also ask the backend if answers are supported")
     _add_backend_args(cur)
@@ -415,6 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="report path (.json; a .csv is written beside it)")
     ev.add_argument("--resume", type=int, metavar="JOB", help="continue an interrupted evaluation job")
     ev.add_argument("--no-generate", action="store_true", help="multiple choice by log-likelihood only (faster)")
+    ev.add_argument("--no-own-split", action="store_true", help="leave out the QAs held out in Curate")
+    ev.add_argument("--add-questions", metavar="FILE",
+                    help="first add your own eval questions: lines 'question | answer' or JSONL {question, answer[, document]}")
     ev.add_argument("--judge", action="store_true", help="grade free-form text answers with an LLM (the backend args)")
     _add_backend_args(ev)
     ev.set_defaults(func=_cmd_eval)

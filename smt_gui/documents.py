@@ -41,6 +41,15 @@ class DocumentRow:
     created_at: str
 
 
+# A CJK character is a word of its own (Chinese and Japanese do not put spaces between words).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
 def content_hash(text: str) -> str:
     """Hash of the text with whitespace collapsed, so the same content re-saved or re-wrapped is a duplicate."""
     return hashlib.sha256(re.sub(r"\s+", " ", text).strip().lower().encode("utf-8")).hexdigest()
@@ -71,7 +80,7 @@ def add_document(
                                      n_chars, n_words, n_tokens, meta, created_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(content_hash) DO NOTHING""",
             (doc.title, source_name, doc.source_kind, doc.external_id, digest, doc.text, len(doc.text),
-             len(doc.text.split()), n_tokens, json.dumps(doc.meta, default=str), now),
+             count_words(doc.text), n_tokens, json.dumps(doc.meta, default=str), now),
         )
         if cursor.rowcount == 0:
             return None

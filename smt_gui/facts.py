@@ -186,17 +186,16 @@ def _words(text: str) -> set[str]:
     return set(re.findall(r"[a-z0-9]+", (text or "").lower()))
 
 
+def _missing(text: str, reference: str, known: set[str] | None) -> list[str]:
+    """Names and numbers of ``text`` that ``reference`` does not contain."""
+    reference_words, reference_numbers = _words(reference), numbers(reference)
+    missing = [name for name in dict.fromkeys(names(text, known)) if not (_words(name) - CONNECTORS) <= reference_words]
+    return missing + [n for n in sorted(numbers(text)) if n not in reference_numbers]
+
+
 def unsupported_facts(claim: str, source: str, known: set[str] | None = None) -> list[str]:
     """Names and numbers stated in ``claim`` that ``source`` does not contain ("Khvaletk", "1994")."""
-    source_words, source_numbers = _words(source), numbers(source)
-    missing = []
-    for name in names(claim, known):
-        if not (_words(name) - CONNECTORS) <= source_words:
-            missing.append(name)
-    for number in sorted(numbers(claim)):
-        if number not in source_numbers:
-            missing.append(number)
-    return missing
+    return _missing(claim, source, known)
 
 
 def dropped_facts(rewrite: str, source: str, known: set[str] | None = None, nouns: bool = False) -> list[str]:
@@ -205,20 +204,12 @@ def dropped_facts(rewrite: str, source: str, known: set[str] | None = None, noun
     ``nouns``: also the head word of each noun phrase ("a *donkey*"): for one-sentence sources, where a small
     model swapping "donkey" for "horse" is the typical invented fact.
     """
-    rewrite_words, rewrite_numbers = _words(rewrite), numbers(rewrite)
     missing = []
     if nouns:
-        for phrase in dict.fromkeys(noun_phrases(source)):
-            head = phrase.split()[-1]
-            if head not in rewrite_words and head.rstrip("s") not in {w.rstrip("s") for w in rewrite_words}:
-                missing.append(head)
-    for name in dict.fromkeys(names(source, known)):
-        if not (_words(name) - CONNECTORS) <= rewrite_words:
-            missing.append(name)
-    for number in sorted(numbers(source)):
-        if number not in rewrite_numbers:
-            missing.append(number)
-    return missing
+        stems = {w.rstrip("s") for w in _words(rewrite)}
+        missing = [head for head in dict.fromkeys(p.split()[-1] for p in noun_phrases(source))
+                   if head.rstrip("s") not in stems]
+    return missing + _missing(source, rewrite, known)
 
 
 def candidate_answers(sentence: str, known: set[str] | None = None, topic: list[str] | None = None,

@@ -1,5 +1,9 @@
 """Background jobs with progress, cancel and resume, recorded in the project's ``jobs`` table.
 
+Generation and evaluation jobs run in a thread of the app (or the CLI); a training job runs in the worker
+subprocess, which writes its own status and progress into the same table (``update_job``). One kind of record, one
+"interrupted" rule (the recorded process is gone), one "one at a time" rule (``refuse_if_busy``).
+
 A job's *work* must be idempotent per unit (see ``generation_log``), so resuming simply runs the same config again
 under the same job id and skips finished units. A job row left ``running`` by a process that died (kill -9, power
 cut) is reported as ``interrupted`` and can be resumed the same way.
@@ -175,6 +179,22 @@ def refuse_if_busy(project: Project, kind: str, what: str) -> None:
     job = active_job(project, kind)
     if job is not None:
         raise JobBusy(f"{what} job {job['id']} is still running; cancel it (or wait for it) first.")
+
+
+def update_job(project: Project, job_id: int, status: str | None = None, **progress: Any) -> None:
+    """Merge ``progress`` into a job's record and set its status: how a job running in another process (the
+    training worker) reports, through the same table as the in-process jobs."""
+    with project.connect() as conn:
+        row = conn.execute("SELECT progress FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            return
+        merged = {**json.loads(row["progress"] or "{}"), **progress}
+        if status is None:
+            conn.execute("UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?",
+                         (json.dumps(merged, default=str), utc_now(), job_id))
+        else:
+            conn.execute("UPDATE jobs SET progress = ?, status = ?, error = ?, updated_at = ? WHERE id = ?",
+                         (json.dumps(merged, default=str), status, progress.get("error"), utc_now(), job_id))
 
 
 def latest_job(project: Project, kind: str) -> dict[str, Any] | None:

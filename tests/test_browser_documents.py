@@ -36,7 +36,7 @@ def test_create_project_upload_and_see_the_document_listed(app_server, browser, 
     page.locator("#doc-add").click()
 
     report = page.locator("#doc-report")
-    report.get_by_text("6 document(s) added from 2 file(s); 1 file(s) could not be read").wait_for(timeout=120_000)
+    report.get_by_text("6 document(s) added from 2 file(s) — 1 file(s) could not be read").wait_for(timeout=120_000)
     assert "empty.txt is empty" in report.inner_text()
     table = page.locator("#doc-table")
     expect(table).to_contain_text("pump station notes.txt", timeout=30_000)

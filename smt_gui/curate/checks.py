@@ -180,11 +180,17 @@ def copy_score(a: str, b: str) -> float:
 
 
 def check_leakage(project: Project, samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
-    """Flag samples whose question copies (or nearly copies, word for word) an eval question of the project."""
+    """Flag samples whose question copies (or nearly copies, word for word) an eval question of the project: an
+    imported or typed one, or a QA held out as the project's own eval set (held-out QAs themselves are not flagged)."""
     with project.connect() as conn:
         evals = [dict(r) for r in conn.execute("SELECT id, question, document_id FROM eval_questions ORDER BY id")]
-    with_question = [s for s in samples if (s["question"] or "").strip()]
+        evals += [{"id": f"s{r['id']}", "question": r["question"], "document_id": r["document_id"]} for r in conn.execute(
+            "SELECT id, question, document_id FROM samples WHERE split = 'eval' AND question IS NOT NULL ORDER BY id")]
+    held_out = {int(e["id"][1:]) for e in evals if isinstance(e["id"], str)}
+    with_question = [s for s in samples if (s["question"] or "").strip() and s["id"] not in held_out]
     results = {s["id"]: {"leakage": {"score": 0.0, "reason": "no question"}} for s in samples}
+    for sid in held_out & set(results):
+        results[sid] = {"leakage": {"score": 0.0, "reason": "held out for evaluation (not trained on)"}}
     if not evals:
         for s in with_question:
             results[s["id"]] = {"leakage": {"score": 0.0, "reason": "project has no eval set"}}
@@ -197,8 +203,9 @@ def check_leakage(project: Project, samples: list[dict[str, Any]]) -> dict[int, 
         scored = [(copy_score(s["question"], e["question"]), e) for e in candidates]
         score, best = max(scored, key=lambda x: x[0])
         verdict = "copies" if score >= LEAK_THRESHOLD else "closest to"
+        label = f"held-out QA #{best['id'][1:]}" if isinstance(best["id"], str) else f"eval question #{best['id']}"
         results[s["id"]] = {"leakage": {"score": round(score, 3),
-                                        "reason": f"{verdict} eval question #{best['id']} ({score:.2f}): {best['question'][:80]}"}}
+                                        "reason": f"{verdict} {label} ({score:.2f}): {best['question'][:80]}"}}
     return results
 
 

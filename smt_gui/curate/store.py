@@ -10,6 +10,7 @@ from typing import Any
 from smt_gui.project import Project, utc_now
 
 STATUSES = ("pending", "accepted", "rejected")
+SPLITS = ("train", "eval")  # eval = held out: asked in the Evaluate tab, never trained on
 SORTS = {
     "newest": "s.id DESC",
     "oldest": "s.id ASC",
@@ -26,6 +27,7 @@ class SampleFilter:
     kind: str | None = None
     document_id: int | None = None
     status: str | None = None
+    split: str | None = None  # train | eval
     search: str = ""
     score_name: str | None = None  # near_duplicate | grounding | leakage | format
     score_min: float | None = None
@@ -42,6 +44,9 @@ class SampleFilter:
         if self.status:
             clauses.append("s.status = ?")
             args.append(self.status)
+        if self.split:
+            clauses.append("s.split = ?")
+            args.append(self.split)
         if self.search.strip():
             like = f"%{self.search.strip()}%"
             clauses.append("(s.question LIKE ? OR s.answer LIKE ? OR s.text LIKE ?)")
@@ -69,7 +74,7 @@ def query_samples(project: Project, flt: SampleFilter | None = None, page: int =
         total = conn.execute(f"SELECT COUNT(*) FROM samples s{where}", args).fetchone()[0]
         rows = conn.execute(
             f"""SELECT s.id, s.kind, s.status, s.document_id, d.title, s.question, s.answer, substr(s.text, 1, 400) AS text,
-                       s.n_tokens, s.scores, s.edited_at
+                       s.n_tokens, s.scores, s.edited_at, s.split
                 FROM samples s LEFT JOIN documents d ON d.id = s.document_id{where}
                 ORDER BY {order}, s.id DESC LIMIT ? OFFSET ?""",
             [*args, page_size, (page - 1) * page_size],
@@ -103,23 +108,57 @@ def _record(conn, sample_id: int, action: str, before: dict[str, Any], batch: st
                  (sample_id, action, json.dumps(before), now, batch))
 
 
-def set_status(project: Project, sample_ids: list[int], status: str) -> int:
-    """Accept/reject/reset many samples as one undoable change; returns how many changed."""
-    if status not in STATUSES:
-        raise ValueError(f"Status must be one of {', '.join(STATUSES)}.")
+def _set_column(project: Project, sample_ids: list[int], column: str, value: str, action: str,
+                only_qas: bool = False) -> int:
+    """Set ``column`` (status or split) of many samples as one undoable change; returns how many changed."""
     batch, now, changed = uuid.uuid4().hex, utc_now(), 0
+    kind = " AND kind = 'qa'" if only_qas else ""
     with project.connect() as conn:
         for start in range(0, len(sample_ids), 500):
             chunk = sample_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows = conn.execute(f"SELECT id, status FROM samples WHERE id IN ({marks}) AND status != ?",
-                                [*chunk, status]).fetchall()
+            rows = conn.execute(f"SELECT id, {column} AS old FROM samples WHERE id IN ({marks}) AND {column} != ?{kind}",
+                                [*chunk, value]).fetchall()
             conn.executemany("INSERT INTO sample_events(sample_id, action, before, at, batch) VALUES (?, ?, ?, ?, ?)",
-                             [(r["id"], status, json.dumps({"status": r["status"]}), now, batch) for r in rows])
-            conn.executemany("UPDATE samples SET status = ?, updated_at = ? WHERE id = ?",
-                             [(status, now, r["id"]) for r in rows])
+                             [(r["id"], action, json.dumps({column: r["old"]}), now, batch) for r in rows])
+            conn.executemany(f"UPDATE samples SET {column} = ?, updated_at = ? WHERE id = ?",
+                             [(value, now, r["id"]) for r in rows])
             changed += len(rows)
     return changed
+
+
+def set_status(project: Project, sample_ids: list[int], status: str) -> int:
+    """Accept/reject/reset many samples as one undoable change; returns how many changed."""
+    if status not in STATUSES:
+        raise ValueError(f"Status must be one of {', '.join(STATUSES)}.")
+    return _set_column(project, sample_ids, "status", status, status)
+
+
+def set_split(project: Project, sample_ids: list[int], split: str) -> int:
+    """Hold samples out for evaluation (``eval``) or put them back into training (``train``): one undoable change.
+    Only QAs can be eval items (a question with its answer)."""
+    if split not in SPLITS:
+        raise ValueError(f"Split must be one of {', '.join(SPLITS)}.")
+    return _set_column(project, sample_ids, "split", split, f"split:{split}", only_qas=True)
+
+
+def hold_out(project: Project, share: float, seed: int = 0, document_ids: list[int] | None = None) -> int:
+    """Hold out ``share`` of each document's accepted training QAs (chosen with ``seed``) as the project's own eval
+    set; one undoable change. Returns how many were held out."""
+    import random
+
+    if not 0 < share < 1:
+        raise ValueError("The held-out share must be between 0 and 1 (e.g. 0.2 for 20%).")
+    with project.connect() as conn:
+        rows = conn.execute("SELECT id, document_id FROM samples WHERE kind = 'qa' AND status = 'accepted' "
+                            "AND split = 'train' ORDER BY id").fetchall()
+    by_doc: dict[int, list[int]] = {}
+    for r in rows:
+        if document_ids is None or r["document_id"] in document_ids:
+            by_doc.setdefault(r["document_id"], []).append(r["id"])
+    rng = random.Random(seed)
+    chosen = [i for ids in by_doc.values() for i in rng.sample(ids, round(share * len(ids)))]
+    return set_split(project, chosen, "eval")
 
 
 def edit_sample(project: Project, sample_id: int, **fields: str | None) -> None:
@@ -167,9 +206,10 @@ def undo_last(project: Project) -> int:
 
 
 def status_counts(project: Project) -> list[dict[str, Any]]:
+    """Samples and tokens per kind and status; held-out eval QAs are counted as their own status "eval"."""
     with project.connect() as conn:
-        rows = conn.execute("SELECT kind, status, COUNT(*) AS n, SUM(n_tokens) AS tokens FROM samples "
-                            "GROUP BY kind, status ORDER BY kind, status").fetchall()
+        rows = conn.execute("SELECT kind, CASE WHEN split = 'eval' THEN 'eval' ELSE status END AS status, COUNT(*) AS n, "
+                            "SUM(n_tokens) AS tokens FROM samples GROUP BY 1, 2 ORDER BY 1, 2").fetchall()
     return [dict(r) for r in rows]
 
 

@@ -14,8 +14,8 @@ import statistics
 from typing import Any
 
 from smt_gui.evaluate.freeform import grade_freeform, judge_freeform
-from smt_gui.evaluate.multiple_choice import score_options_loglik
-from smt_gui.evaluate.stats import mcnemar_exact, paired_bootstrap, wilson_interval
+from smt_gui.evaluate.multiple_choice import mc_prompt, option_logliks, score_options_loglik
+from smt_gui.evaluate.stats import mcnemar_exact, mean_interval, paired_bootstrap, wilson_interval
 
 LETTERS = "ABCDEFGH"
 
@@ -52,8 +52,16 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
         "retrieved": [{"title": h.title, "score": round(h.score, 3), "text": h.text[:400]} for h in hits],
     }
     options = question["options"]
+    messages = build_messages(arm, question["question"], hits)  # exactly what the Chat tab sends for this arm
+    reference = question.get("reference") or (question["answer"] if not options else None)
+    if reference:
+        # How likely the arm finds the reference answer, per token: needs no judge, and moves before accuracy does.
+        [total] = option_logliks(model, tokenizer, mc_prompt(tokenizer, messages), [reference])
+        n_tokens = max(1, len(tokenizer(reference.strip(), add_special_tokens=False)["input_ids"]))
+        record["ref_loglik"] = total / n_tokens
+    if question.get("set"):
+        record["set"] = question["set"]
     if options:
-        messages = build_messages(arm, question["question"], hits)  # exactly what the Chat tab sends for this arm
         result = score_options_loglik(model, tokenizer, messages, options, question["answer_index"])
         record.update(correct=result.correct, predicted=options[result.predicted], gold_rank=result.gold_rank,
                       margin=result.margin, scores=result.scores,
@@ -64,12 +72,15 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
                                      max_new_tokens=12)
             picked = extract_choice(text, options)
             record.update(generated=text.strip(), gen_choice=picked, gen_correct=picked == question["answer_index"])
-    else:
+    if not options or question.get("set") == "held-out QA":
         answer = engine.ask(arm, question["question"], k=len(hits) or 4, max_new_tokens=max_new_tokens)
         grade = grade_freeform(answer.text, question["answer"] or "")
         if not grade.correct and judge is not None and not grade.numeric:
             grade = judge_freeform(judge, question["question"], answer.text, question["answer"] or "")
-        record.update(correct=grade.correct, predicted=answer.text.strip(), reason=grade.reason)
+        if options:  # a held-out QA: multiple choice is the headline, the generated answer is graded beside it
+            record.update(generated=answer.text.strip(), gen_correct=grade.correct, gen_reason=grade.reason)
+        else:
+            record.update(correct=grade.correct, predicted=answer.text.strip(), reason=grade.reason)
     return record
 
 
@@ -87,7 +98,24 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     if generated:
         summary["gen_accuracy"] = sum(generated) / len(generated)
         summary["gen_ci95"] = list(wilson_interval(sum(generated), len(generated)))
+    refs = [r["ref_loglik"] for r in records if r.get("ref_loglik") is not None]
+    if refs:
+        summary["mean_ref_loglik"] = statistics.mean(refs)
+        summary["ref_loglik_ci95"] = list(mean_interval(refs))
+        summary["n_ref"] = len(refs)
     return summary
+
+
+def by_set(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Accuracy per (eval set, arm): imported benchmark questions, typed questions, held-out QAs."""
+    rows = []
+    for arm, recs in records.items():
+        for name in sorted({r.get("set") or "imported" for r in recs}):
+            mine = [r for r in recs if (r.get("set") or "imported") == name]
+            s = summarise(mine)
+            rows.append({"set": name, "arm": arm, "n": s["n"], "correct": s["correct"], "accuracy": s["accuracy"],
+                         "ci95": s["ci95"], "mean_ref_loglik": s.get("mean_ref_loglik")})
+    return rows
 
 
 def by_document(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -111,6 +139,13 @@ def compare(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         if not pairs:
             continue
         right_a, right_b = [p[0] for p in pairs], [p[1] for p in pairs]
-        comparisons.append({"a": a, "b": b, "n": len(pairs), "mcnemar": mcnemar_exact(right_a, right_b),
-                            "bootstrap": paired_bootstrap(right_a, right_b, rounds=2000)})
+        comparison = {"a": a, "b": b, "n": len(pairs), "mcnemar": mcnemar_exact(right_a, right_b),
+                      "bootstrap": paired_bootstrap(right_a, right_b, rounds=2000)}
+        ref_b = {r["question_id"]: r.get("ref_loglik") for r in records[b]}
+        ref_pairs = [(r["ref_loglik"], ref_b[r["question_id"]]) for r in records[a]
+                     if r.get("ref_loglik") is not None and ref_b.get(r["question_id"]) is not None]
+        if ref_pairs:  # the reference answer's log-likelihood per token, paired the same way
+            comparison["ref_loglik"] = paired_bootstrap([p[0] for p in ref_pairs], [p[1] for p in ref_pairs], rounds=2000)
+            comparison["ref_loglik"]["n"] = len(ref_pairs)
+        comparisons.append(comparison)
     return comparisons

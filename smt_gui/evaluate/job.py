@@ -23,12 +23,15 @@ from typing import Any
 
 from smt_gui.chat import ARMS, ChatEngine, uses_adapter, uses_retrieval
 from smt_gui.documents import list_eval_questions
-from smt_gui.evaluate.arms import by_document, compare, score_question, summarise
+from smt_gui.evaluate.arms import by_document, by_set, compare, score_question, summarise
+from smt_gui.evaluate.own_split import own_items, retention
 from smt_gui.jobs import JobContext, create_job, get_job, refuse_if_busy, run_job, start_job
 from smt_gui.llm import BackendConfig, get_backend
 from smt_gui.project import Project, utc_now
 
 KIND = "evaluate"
+NO_QUESTIONS = ("The project has no eval questions: hold out some accepted QAs in the Curate tab, type questions with "
+                "their answers in the Evaluate tab, or import a QuALITY, FinanceBench or generic JSONL with questions.")
 
 
 @dataclass
@@ -41,6 +44,8 @@ class EvalConfig:
     max_new_tokens: int = 64  # free-form answers
     generate_choice: bool = True  # also let the model answer MC questions with a letter
     judge: dict[str, Any] | None = None  # kind/model/base_url of an LLM judge for free-form text (key: SMT_API_KEY)
+    own_split: bool = True  # also ask the QAs held out in the Curate tab (the project's own eval set)
+    retention: bool = True  # with a tuned arm: base vs tuned perplexity on held-out generic text and the documents
 
     def validate(self) -> EvalConfig:
         unknown = set(self.arms) - set(ARMS)
@@ -56,8 +61,11 @@ class EvalConfig:
 
 
 def eval_questions(project: Project, config: EvalConfig) -> list[dict[str, Any]]:
+    """Imported and typed eval questions, then the held-out QAs (ids < 0), optionally of some documents only."""
     questions = [q for q in list_eval_questions(project)
                  if config.document_ids is None or q["document_id"] in config.document_ids]
+    if config.own_split:
+        questions += own_items(project, config.document_ids)
     return questions[: config.limit] if config.limit else questions
 
 
@@ -81,8 +89,7 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
     config = EvalConfig.from_dict(raw_config)
     questions = eval_questions(project, config)
     if not questions:
-        raise ValueError("The project has no eval questions: import a QuALITY, FinanceBench or generic JSONL with "
-                         "questions in the Documents tab.")
+        raise ValueError(NO_QUESTIONS)
     engine = ChatEngine(project, config.run)
     if any(uses_retrieval(a) for a in config.arms):
         engine.index.sync()
@@ -108,12 +115,19 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
                            eta_s=round(elapsed / scored * (total - finished), 1))
             if progress:
                 progress(finished, total, arm)
+    if config.retention and any(uses_adapter(a) for a in config.arms) and not _retention(project, job_id):
+        context.report(phase="retention")
+        context.report(retention=retention(engine, project))
     report = build_report(project, job_id)
     path = save_report(project, report)
     leakage = report["leakage"]
     return {"report": str(path.relative_to(project.root)),
             "accuracy": {arm: round(s["accuracy"], 4) for arm, s in report["summary"].items()},
             "leakage": {**leakage, "flagged": leakage["flagged"][:20]} if leakage else None}
+
+
+def _retention(project: Project, job_id: int) -> dict[str, Any] | None:
+    return get_job(project, job_id)["progress"].get("retention")
 
 
 def resolve_run(project: Project, config: EvalConfig) -> EvalConfig:
@@ -128,8 +142,7 @@ def create_evaluation(project: Project, config: EvalConfig) -> int:
     refuse_if_busy(project, KIND, "Evaluation")
     config.validate()
     if not eval_questions(project, config):
-        raise ValueError("The project has no eval questions: import a QuALITY, FinanceBench or generic JSONL with "
-                         "questions in the Documents tab.")
+        raise ValueError(NO_QUESTIONS)
     return create_job(project, KIND, asdict(resolve_run(project, config)))
 
 
@@ -192,7 +205,7 @@ def build_report(project: Project, job_id: int) -> dict[str, Any]:
     return {"job_id": job_id, "status": job["status"], "arms": config.arms, "run": config.run,
             "questions": max((len(rs) for rs in records.values()), default=0),
             "summary": {arm: summarise(rs) for arm, rs in scored.items()}, "comparisons": compare(scored),
-            "by_document": by_document(scored),
+            "by_document": by_document(scored), "by_set": by_set(scored), "retention": job["progress"].get("retention"),
             "leakage": leakage, "records": records, "seconds": job["progress"].get("elapsed_s"),
             "config": asdict(config)}
 

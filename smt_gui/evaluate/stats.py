@@ -21,6 +21,18 @@ def wilson_interval(correct: int, n: int, z: float = 1.96) -> tuple[float, float
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def mean_interval(values: Sequence[float], z: float = 1.96) -> tuple[float, float]:
+    """Normal-approximation 95% interval of a mean (for per-question log-likelihoods)."""
+    n = len(values)
+    if n == 0:
+        return (0.0, 0.0)
+    mean = sum(values) / n
+    if n == 1:
+        return (mean, mean)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    return (mean - z * sd / math.sqrt(n), mean + z * sd / math.sqrt(n))
+
+
 def mcnemar_exact(a_right: Sequence[bool], b_right: Sequence[bool]) -> dict[str, float]:
     """Exact two-sided McNemar test: only questions where exactly one arm is right count."""
     if len(a_right) != len(b_right):
@@ -35,9 +47,10 @@ def mcnemar_exact(a_right: Sequence[bool], b_right: Sequence[bool]) -> dict[str,
     return {"only_a": only_a, "only_b": only_b, "p_value": min(1.0, 2 * tail)}
 
 
-def paired_bootstrap(a_right: Sequence[bool], b_right: Sequence[bool], rounds: int = 10_000,
+def paired_bootstrap(a_right: Sequence[float], b_right: Sequence[float], rounds: int = 10_000,
                      seed: int = 0) -> dict[str, float]:
-    """Accuracy difference (b - a) with a 95% bootstrap interval over questions, resampled in pairs."""
+    """Mean difference (b - a) with a 95% bootstrap interval over questions, resampled in pairs: of right/wrong
+    (accuracy) or of any per-question score (a log-likelihood)."""
     n = len(a_right)
     if n == 0 or n != len(b_right):
         raise ValueError("Both arms must be scored on the same, non-empty set of questions.")

@@ -7,6 +7,19 @@ import logging
 
 from smt_gui.ingest.base import IngestError, ParsedDocument, ParseResult, stem_title
 
+# Titles that PDF producers write when they know none: a browser's print-to-PDF of a blank tab, office defaults...
+JUNK_TITLES = {"about:blank", "untitled", "untitled document", "document", "microsoft word", "slide 1", "title", "pdf"}
+
+
+def useful_title(title: str | None) -> str | None:
+    """A PDF's metadata title when it names the document; None for junk, so the file name is used instead."""
+    title = (title or "").strip()
+    lowered = title.lower()
+    if not title or lowered in JUNK_TITLES or lowered.startswith(("microsoft word - ", "http://", "https://", "file:")) \
+            or lowered.endswith((".doc", ".docx", ".pdf", ".tmp")):
+        return None
+    return title
+
 
 def parse_pdf(data: bytes, name: str) -> ParseResult:
     from pypdf import PdfReader
@@ -20,7 +33,7 @@ def parse_pdf(data: bytes, name: str) -> ParseResult:
         if reader.is_encrypted and not reader.decrypt(""):
             raise IngestError(f"{name} is password-protected; remove the password and upload it again.")
         pages = [page.extract_text() or "" for page in reader.pages]
-        title = (reader.metadata.title if reader.metadata else None) or stem_title(name)
+        title = useful_title(reader.metadata.title if reader.metadata else None) or stem_title(name)
     except IngestError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as exc:

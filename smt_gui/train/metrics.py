@@ -13,8 +13,10 @@ from transformers import TrainerCallback
 class MetricsCallback(TrainerCallback):
     """Appends ``{step, loss, learning_rate, tokens_per_s, eta_s, ...}`` per logging step; honours a stop request."""
 
-    def __init__(self, run_dir: Path, tokens_per_example: float, stop: dict, is_main: bool) -> None:
+    def __init__(self, run_dir: Path, tokens_per_example: float, stop: dict, is_main: bool,
+                 on_metrics: Any = None) -> None:
         self.path = run_dir / "metrics.jsonl"
+        self.on_metrics = on_metrics  # e.g. the worker's job report: live progress for the app and the CLI
         self.tokens_per_example = tokens_per_example
         self.stop = stop
         self.is_main = is_main
@@ -48,6 +50,8 @@ class MetricsCallback(TrainerCallback):
                 "elapsed_s": round(elapsed, 1), "time": time.time()}
         with self.path.open("a") as fh:
             fh.write(json.dumps(line) + "\n")
+        if self.on_metrics is not None:
+            self.on_metrics(line)
 
 
 def read_metrics(run_dir: Path) -> list[dict[str, Any]]:

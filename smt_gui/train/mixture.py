@@ -82,7 +82,7 @@ def replay_texts(path: str | None) -> list[str]:
 
 
 def _accepted(project: Project, config: MixtureConfig) -> tuple[list[dict], list[dict]]:
-    where, args = "s.status = 'accepted'", []
+    where, args = "s.status = 'accepted' AND s.split = 'train'", []  # held-out eval QAs never train
     if config.document_ids:
         where += f" AND s.document_id IN ({','.join('?' * len(config.document_ids))})"
         args = list(config.document_ids)

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smt_gui.jobs import pid_alive
+from smt_gui.jobs import ACTIVE, create_job, get_job, pid_alive, update_job
 from smt_gui.project import Project, utc_now
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.metrics import read_metrics
 
-ACTIVE = ("queued", "running")
+JOB_KIND = "train"
 
 
 @dataclass
@@ -59,10 +59,6 @@ def preview_mixture(project: Project, config: TrainConfig) -> dict[str, Any]:
     return build_mixture(project, config.mixture, AutoTokenizer.from_pretrained(base_dir)).summary
 
 
-def active_runs(project: Project) -> list[Run]:
-    return [r for r in list_runs(project) if run_state(r).get("status") in ACTIVE]
-
-
 def finished_runs(project: Project) -> list[Run]:
     """Runs with a saved adapter or model, newest first: what the tuned arms, Chat and Evaluate can use."""
     return [r for r in list_runs(project) if output_dir(r).exists()]
@@ -70,11 +66,9 @@ def finished_runs(project: Project) -> list[Run]:
 
 def prepare_run(project: Project, config: TrainConfig) -> Run:
     """Build and save the exact training data and config in ``runs/NAME`` and record the run (one at a time)."""
-    from smt_gui.jobs import JobBusy
+    from smt_gui.jobs import refuse_if_busy
 
-    busy = active_runs(project)
-    if busy:
-        raise JobBusy(f"Run {busy[0].name} is still training; cancel it (or wait for it) first.")
+    refuse_if_busy(project, JOB_KIND, "Training")  # the same one-at-a-time rule as generation and evaluation
     from datasets import Dataset
     from datasets.utils.logging import disable_progress_bar
     from transformers import AutoTokenizer
@@ -115,23 +109,47 @@ def worker_command(run: Run, resume: bool = False, nproc: int = 1) -> list[str]:
     return cmd + (["--resume"] if resume else [])
 
 
+def run_job(project: Project, run_name: str) -> dict[str, Any] | None:
+    """The training job (in the ``jobs`` table, like generation and evaluation) that last ran ``run_name``."""
+    with project.connect() as conn:
+        row = conn.execute("SELECT id FROM jobs WHERE kind = 'train' AND json_extract(config, '$.run') = ? "
+                           "ORDER BY id DESC LIMIT 1", (run_name,)).fetchone()
+    return get_job(project, row["id"]) if row else None
+
+
 def launch(project: Project, run: Run, resume: bool = False, nproc: int = 1) -> subprocess.Popen:
-    """Start the worker in its own process group; output goes to ``train.log`` in the run folder."""
+    """Start the worker in its own process group as a training job; output goes to ``train.log`` in the run folder.
+
+    The job row is created here (or reused on resume) and marked running with the worker's pid, so a worker that
+    dies is "interrupted" by the same rule as any job; the worker itself reports progress and how it ended.
+    """
     if resume and not (run.path / "checkpoints").is_dir():
         resume = False  # killed before the first checkpoint: start over, nothing to lose
+    job = run_job(project, run.name)
+    job_id = job["id"] if job and resume else create_job(project, JOB_KIND, {"run": run.name, "nproc": nproc})
     log = (run.path / "train.log").open("a")
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "PYTHONUNBUFFERED": "1",
+           "SMT_JOB_ID": str(job_id)}
     proc = subprocess.Popen(worker_command(run, resume, nproc), stdout=log, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True, cwd=str(project.root))
     (run.path / "launcher.json").write_text(json.dumps({"pid": proc.pid, "pgid": proc.pid, "resume": resume,
-                                                        "started": time.time()}))
+                                                        "started": time.time(), "job_id": job_id}))
+    update_job(project, job_id, status="running", pid=proc.pid, resumed=resume)
     with project.connect() as conn:
         conn.execute("UPDATE runs SET status = 'running', updated_at = ? WHERE id = ?", (utc_now(), run.id))
     return proc
 
 
 def run_state(run: Run) -> dict[str, Any]:
-    """Status from the worker's status file, with 'interrupted' for a worker that died without saying so."""
+    """The run's training job: its status ("interrupted" when the worker died without saying so) and progress.
+
+    Runs made before training became a job (no job row) fall back to the worker's ``status.json``.
+    """
+    project = Project(run.path.parent.parent)
+    job = run_job(project, run.name)
+    if job is not None:
+        return {**job["progress"], "status": job["status"], "error": job.get("error") or job["progress"].get("error"),
+                "job_id": job["id"]}
     status_file = run.path / "status.json"
     state = json.loads(status_file.read_text()) if status_file.exists() else {"status": run.status}
     launcher = run.path / "launcher.json"

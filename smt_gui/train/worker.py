@@ -30,12 +30,45 @@ def _on_sigterm(signum, frame) -> None:
 
 
 def write_status(run_dir: Path, **fields) -> None:
+    """Report to the run's training job in the project's ``jobs`` table (what the app, the CLI and the crash rule
+    read), and keep a copy in the run folder's ``status.json`` (readable without the project)."""
     path = run_dir / "status.json"
     current = json.loads(path.read_text()) if path.exists() else {}
     current.update(fields, updated=time.time())
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(current))
     tmp.replace(path)
+    job = _job(run_dir)
+    if job is not None:
+        from smt_gui.jobs import update_job
+
+        project, job_id = job
+        status = fields.pop("status", None)
+        update_job(project, job_id, status=status, **fields)
+
+
+def _job(run_dir: Path):
+    """(project, job id) of this worker's training job: the launcher passes SMT_JOB_ID; a worker started by hand
+    (the command the Train tab shows) creates its own job."""
+    from smt_gui.project import Project
+
+    if "job" in _JOB:
+        return _JOB["job"]
+    root = run_dir.parent.parent
+    if not (root / "smt.sqlite").exists():
+        _JOB["job"] = None
+        return None
+    project = Project(root)
+    job_id = int(os.environ["SMT_JOB_ID"]) if os.environ.get("SMT_JOB_ID", "").isdigit() else None
+    if job_id is None:
+        from smt_gui.jobs import create_job
+
+        job_id = create_job(project, "train", {"run": run_dir.name})
+    _JOB["job"] = (project, job_id)
+    return _JOB["job"]
+
+
+_JOB: dict[str, object] = {}
 
 
 def last_checkpoint(run_dir: Path) -> str | None:
@@ -128,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
             remove_unused_columns=False, train_sampling_strategy="group_by_length", ddp_find_unused_parameters=False,
         )
         tokens_per_example = sum(len(x) for x in dataset["input_ids"]) / max(len(dataset), 1)
-        callback = MetricsCallback(run_dir, tokens_per_example, STOP, is_main)
+        callback = MetricsCallback(run_dir, tokens_per_example, STOP, is_main, on_metrics=lambda line: write_status(
+            run_dir, **{k: line[k] for k in ("step", "max_steps", "loss", "eta_s", "tokens_per_s")}))
         trainer = Trainer(model=model, args=training_args, train_dataset=dataset,
                           data_collator=DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=-100, padding=True),
                           callbacks=[callback])

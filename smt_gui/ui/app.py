@@ -9,7 +9,7 @@ import gradio as gr
 from smt_gui.project import Project, ProjectError
 from smt_gui.sample import SAMPLES, create_sample_project, tab_settings
 from smt_gui.ui import chat, curate, documents, evaluate, generate, train
-from smt_gui.ui.common import project_dir_for
+from smt_gui.ui.common import guard, project_dir_for
 
 CSS_PATH = Path(__file__).resolve().parent / "style.css"  # package data: present in wheels too
 INTRO = (
@@ -77,9 +77,13 @@ def build_app(projects_root: Path) -> gr.Blocks:
         opened = [project_state, status, known]
 
         def refresh_tabs(event):
+            """Opening a project reloads or resets every tab: nothing of the previous project stays on screen."""
             return event.then(documents.refresh, project_state, docs_tab.refresh_outputs).then(
                 generate.refresh, project_state, gen_tab.refresh_outputs).then(
                 cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs, **curate.SERIAL).then(
+                train_tab.refresh, project_state, train_tab.refresh_outputs).then(
+                chat_tab.reset, None, chat_tab.reset_outputs).then(
+                chat_tab.refresh, project_state, chat_tab.refresh_outputs).then(
                 eval_tab.refresh, project_state, eval_tab.refresh_outputs)
 
         gen_tab_item.select(generate.refresh, project_state, gen_tab.refresh_outputs)
@@ -103,10 +107,10 @@ def build_app(projects_root: Path) -> gr.Blocks:
 
         components = [c for _, _, c in targets]
         for trigger in (open_btn.click, name.submit):
-            refresh_tabs(trigger(open_project, name, opened).then(fill_settings, project_state, components))
-        refresh_tabs(known.input(lambda v: v, known, name).then(open_project, name, opened).then(
+            refresh_tabs(trigger(guard(open_project, opened), name, opened).then(fill_settings, project_state, components))
+        refresh_tabs(known.input(lambda v: v, known, name).then(guard(open_project, opened), name, opened).then(
             fill_settings, project_state, components))
         for button, key in ((sample_btn, "facts"), (quality_btn, "quality")):
-            refresh_tabs(button.click(lambda k=key: open_sample(k), None, [*opened, name]).then(
+            refresh_tabs(button.click(guard(lambda k=key: open_sample(k), [*opened, name]), None, [*opened, name]).then(
                 fill_settings, project_state, components))
     return demo

@@ -16,10 +16,10 @@ from smt_gui.evaluate.arms import LETTERS
 from smt_gui.ingest import chunking_config
 from smt_gui.retrieve import RagIndex
 from smt_gui.train import runner
-from smt_gui.ui.common import require_project
+from smt_gui.ui.common import guard, require_project
 
-NOTE = ("The bundled 135M model answers weakly with or without retrieval; the point here is the comparison. "
-        "Train on a stronger base model for real use.")
+NOTE = ("The same question goes to every column at once; all columns run the same base model, so the only "
+        "differences are retrieved passages and what training taught. Pick an eval question to see its gold answer.")
 COLUMNS = ("tuned", "rag", "tuned+rag")
 TITLES = {"tuned": "Tuned (closed-book)", "rag": "RAG (base + retrieved chunks)", "tuned+rag": "Tuned + RAG"}
 _engines: dict[tuple[str, str | None], ChatEngine] = {}
@@ -30,6 +30,8 @@ _engines_lock = threading.Lock()
 class ChatTab:
     refresh: Callable[[str | None], tuple]
     refresh_outputs: list
+    reset: Callable[[], tuple]  # an empty conversation (a project was opened)
+    reset_outputs: list
 
 
 def engine_for(project_path: str, run_name: str | None) -> ChatEngine:
@@ -51,11 +53,12 @@ def hits_html(answer: Answer) -> str:
     return f"<div class='chat-hits'>{items}</div>"
 
 
-def stats_line(answer: Answer) -> str:
+def stats_line(answer: Answer, note: str = "") -> str:
     if answer.error:
         return f"⚠ {answer.error}"
     state = "" if answer.done else " · generating…"
-    return f"{answer.seconds:.1f} s · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s{state}"
+    empty = " · ⚠ the model answered with nothing" if answer.done and not answer.text.strip() else ""
+    return f"{answer.seconds:.1f} s · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s{state}{empty}{note}"
 
 
 def ask(project_path: str | None, run_name: str | None, question: str, k: float, mmr: bool, max_tokens: float,
@@ -67,6 +70,12 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
         raise gr.Error("Type a question first.")
     engine = engine_for(project_path, run_name)
     arms = [a for a in COLUMNS if a != "tuned+rag" or with_both]
+    notes: dict[str, str] = {}
+    if engine.index.count() == 0:  # RAG with an empty index would answer without passages: index first
+        counts = engine.index.sync()
+        if not counts["total"]:
+            raise gr.Error("The project has no documents to retrieve from: add some in the Documents tab.")
+        notes = dict.fromkeys(("rag", "tuned+rag"), f" · indexed {counts['total']} chunks first")
     histories = {"tuned": list(h_tuned or []), "rag": list(h_rag or []), "tuned+rag": list(h_both or [])}
     latest = {arm: Answer(arm=arm) for arm in arms}
     updates: queue.Queue = queue.Queue()
@@ -88,15 +97,18 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
             running.discard(arm)
         else:
             latest[arm] = state
-            histories[arm][-1] = {"role": "assistant", "content": (state.error and f"⚠ {state.error}") or state.text}
-        yield _view(histories, latest)
+            text = (state.error and f"⚠ {state.error}") or state.text
+            if state.done and not text.strip():
+                text = "(no answer: the model produced nothing)"
+            histories[arm][-1] = {"role": "assistant", "content": text}
+        yield _view(histories, latest, notes)
 
 
-def _view(histories: dict, latest: dict) -> tuple:
+def _view(histories: dict, latest: dict, notes: dict | None = None) -> tuple:
     out = []
     for arm in COLUMNS:
         answer = latest.get(arm, Answer(arm=arm))
-        out += [histories[arm], stats_line(answer) if arm in latest else "", hits_html(answer)]
+        out += [histories[arm], stats_line(answer, (notes or {}).get(arm, "")) if arm in latest else "", hits_html(answer)]
     return (*out, histories["tuned"], histories["rag"], histories["tuned+rag"])
 
 
@@ -145,16 +157,22 @@ def build(project_state: gr.State) -> ChatTab:
     with gr.Row():
         for arm in COLUMNS:
             with gr.Column(elem_id=f"chat-col-{arm.replace('+', '-')}"):
-                bot = gr.Chatbot(label=TITLES[arm], height=360, buttons=["copy", "copy_all"])
+                gr.Markdown(f"**{TITLES[arm]}**")  # a heading, not the chatbot's floating label that covers text
+                bot = gr.Chatbot(show_label=False, height=360, buttons=["copy", "copy_all"])
                 stats = gr.Markdown()
                 hits = gr.HTML()
                 outputs += [bot, stats, hits]
 
     inputs = [project_state, run, question, k, mmr, max_tokens, with_both, reranker, *histories]
-    ask_btn.click(ask, inputs, [*outputs, *histories])
-    question.submit(ask, inputs, [*outputs, *histories])
-    clear.click(lambda: ([], "", "") * 3 + ([], [], []), None, [*outputs, *histories])
-    index_btn.click(reindex, project_state, index_status)
+    answers = [*outputs, *histories]
+    ask_btn.click(guard(ask, answers), inputs, answers)
+    question.submit(guard(ask, answers), inputs, answers)
+    def reset() -> tuple:
+        """An empty conversation: columns, stats, passages, histories, the question and the gold answer."""
+        return (*([], "", "") * 3, [], [], [], "", "")
+
+    clear.click(reset, None, [*outputs, *histories, question, gold])
+    index_btn.click(guard(reindex, index_status), project_state, index_status)
     eval_pick.change(pick_eval, [project_state, eval_pick], [question, gold])
 
     def refresh(project_path: str | None) -> tuple:
@@ -162,11 +180,13 @@ def build(project_state: gr.State) -> ChatTab:
             return gr.update(choices=[], value=None), gr.update(choices=[], value=None), ""
         project = require_project(project_path)
         runs = [r.name for r in runner.finished_runs(project)]
-        evals = [(q["question"][:90], str(q["id"])) for q in list_eval_questions(project)[:300]]
+        evals = [(q["question"] if len(q["question"]) <= 120 else q["question"][:119] + "…", str(q["id"]))
+                 for q in list_eval_questions(project)[:300]]
         count = RagIndex(project).count()
         chunking = asdict(chunking_config(project))
         status = (f"Index: {count} chunks of {chunking['size']} tokens." if count
                   else "Not indexed yet: press *Index / re-index documents*.")
         return (gr.update(choices=runs, value=runs[0] if runs else None), gr.update(choices=evals, value=None), status)
 
-    return ChatTab(refresh=refresh, refresh_outputs=[run, eval_pick, index_status])
+    return ChatTab(refresh=refresh, refresh_outputs=[run, eval_pick, index_status], reset=reset,
+                   reset_outputs=[*outputs, *histories, question, gold])

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import gradio as gr
 
@@ -17,9 +21,39 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,99}$")
 def project_dir_for(root: Path, name: str) -> Path:
     """Map a typed project name to a folder under the projects root; names that try to escape are refused."""
     name = (name or "").strip()
+    if not name:
+        raise ProjectError("Type a project name first (e.g. my-handbook).")
     if not _NAME.fullmatch(name) or ".." in name:
         raise ProjectError("Project names use letters, digits, spaces, '.', '_' or '-' (up to 100 characters).")
     return root / name
+
+
+def guard(fn: Callable, outputs: Any) -> Callable:
+    """Wrap an event handler so that a refused action (``gr.Error``) shows **one** message and leaves every output as
+    it was: Gradio would otherwise put a red "Error" badge on each output component (nine over a results tab)."""
+    n = len(outputs) if isinstance(outputs, list | tuple) else (0 if outputs is None else 1)
+
+    def unchanged() -> Any:
+        return None if n == 0 else gr.skip() if n == 1 else tuple(gr.skip() for _ in range(n))
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def stream(*args: Any, **kwargs: Any) -> Iterator[Any]:
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error as exc:
+                gr.Warning(exc.message, title="Not done")
+                yield unchanged()
+        return stream
+
+    @functools.wraps(fn)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error as exc:
+            gr.Warning(exc.message, title="Not done")
+            return unchanged()
+    return call
 
 
 def progress_bar(done: int, total: int, finished: bool) -> str:

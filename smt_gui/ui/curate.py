@@ -15,7 +15,7 @@ from smt_gui import curate
 from smt_gui.coverage import coverage_summary, document_coverage
 from smt_gui.documents import list_documents
 from smt_gui.facts import content_words
-from smt_gui.ui.common import coverage_html, require_project
+from smt_gui.ui.common import coverage_html, guard, require_project
 from smt_gui.ui.plots import curation_charts
 
 ALL = "All"
@@ -34,9 +34,10 @@ class CurateTab:
 
 
 def _filter(kind: str, status: str, doc: str | int | None, search: str, score_name: str, score_min: float | None,
-            score_max: float | None) -> curate.SampleFilter:
+            score_max: float | None, split: str | None = ALL) -> curate.SampleFilter:
     return curate.SampleFilter(
         kind=None if kind in (ALL, None) else kind, status=None if status in (ALL, None) else status,
+        split=None if split in (ALL, None) else split,
         document_id=None if doc in (ALL, None, "") else int(doc), search=search or "",
         score_name=None if score_name in ("(none)", None) else score_name,
         score_min=None if score_min in (None, "") else float(score_min),
@@ -56,14 +57,15 @@ def _score(scores: dict, name: str) -> str:
 
 
 def table(project_path: str | None, kind: str, status: str, doc: str, search: str, score_name: str, score_min: float,
-          score_max: float, sort: str, page: float, page_size: str) -> tuple[pd.DataFrame, str]:
+          score_max: float, split: str, sort: str, page: float, page_size: str) -> tuple[pd.DataFrame, str]:
     if not project_path:
         return pd.DataFrame(columns=COLUMNS), "Open a project first."
     project = require_project(project_path)
-    flt = _filter(kind, status, doc, search, score_name, score_min, score_max)
+    flt = _filter(kind, status, doc, search, score_name, score_min, score_max, split)
     size = int(page_size)
     rows, total = curate.query_samples(project, flt, page=int(page or 1), page_size=size, sort=sort)
-    data = [[r["id"], r["kind"], r["status"] + (" ✎" if r["edited_at"] else ""), r["title"], r["question"] or "",
+    data = [[r["id"], r["kind"], r["status"] + (" · eval" if r.get("split") == "eval" else "") + (" ✎" if r["edited_at"] else ""),
+             r["title"], r["question"] or "",
              (r["answer"] if r["kind"] == "qa" else r["text"] or "")[:240], r["n_tokens"],
              _score(r["scores"], "near_duplicate"), _score(r["scores"], "grounding"), _score(r["scores"], "leakage")]
             for r in rows]
@@ -87,7 +89,8 @@ def show_sample(project_path: str | None, sample_id: int | None) -> tuple:
     if sample is None:
         return None, "", "", "", "", "<div id='cur-source'></div>", ""
     body = " ".join(x for x in (sample["question"] if sample["kind"] == "qa" else "", sample["answer"], sample["text"]) if x)
-    header = f"**#{sample['id']} · {sample['kind']} · {sample['status']}** · {sample['title']}"
+    held = " · held out for evaluation (never trained on)" if sample.get("split") == "eval" else ""
+    header = f"**#{sample['id']} · {sample['kind']} · {sample['status']}{held}** · {sample['title']}"
     if sample.get("source_text"):
         header += f"\n\n**Made from:** “{sample['source_text']}”"
     if sample["generator"].get("question_source") == "template":
@@ -144,6 +147,27 @@ def save_edit(project_path: str | None, sample_id: int | None, question: str, an
         fields["text"] = text or None
     curate.edit_sample(project, int(sample_id), **fields)
     gr.Info("Saved. The generated text is kept as the original.")
+
+
+def set_split_one(project_path: str | None, sample_id: int | None, split: str) -> None:
+    project = require_project(project_path)
+    if sample_id is None:
+        raise gr.Error("Select a sample in the table first.")
+    sample = curate.get_sample(project, int(sample_id))
+    if sample["kind"] != "qa":
+        raise gr.Error("Only QAs can be held out for evaluation (a question with its answer).")
+    curate.set_split(project, [int(sample_id)], split)
+    gr.Info("Held out: the Evaluate tab asks it, training never sees it." if split == "eval" else "Back in training.")
+
+
+def hold_out_share(project_path: str | None, percent: float, seed: float) -> str:
+    project = require_project(project_path)
+    try:
+        held = curate.hold_out(project, float(percent or 0) / 100, seed=int(seed or 0))
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
+    return (f"Held out {held} accepted QA(s) ({percent:g}% per document, seed {int(seed or 0)}) as this project's "
+            "own eval set. Undo reverts it.")
 
 
 def bulk(project_path: str | None, status: str, *filters: object) -> None:
@@ -230,11 +254,13 @@ def build(project_state: gr.State) -> CurateTab:
         score_name = gr.Dropdown(SCORE_CHOICES, value="(none)", label="Score filter")
         score_min = gr.Number(label="min", value=None)
         score_max = gr.Number(label="max", value=None)
+        split = gr.Dropdown([ALL, *curate.SPLITS], value=ALL, label="Split (eval = held out)", elem_id="cur-split")
         page = gr.Number(label="Page", value=1, precision=0, minimum=1, elem_id="cur-page")
         page_size = gr.Dropdown(["25", "50", "100"], value="50", label="Per page")
     info = gr.Markdown(elem_id="cur-info")
     grid = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="cur-table",
-                        label="Samples (click a row to inspect)")
+                        label="Samples (click a row to inspect)",  # the check columns stay on screen
+                        column_widths=["48px", "90px", "80px", "12%", "22%", "30%", "56px", "56px", "12%", "56px"])
     with gr.Row():
         accept_all = gr.Button("Accept all filtered", size="sm", elem_id="cur-accept-all")
         reject_all = gr.Button("Reject all filtered", size="sm", elem_id="cur-reject-all")
@@ -251,6 +277,9 @@ def build(project_state: gr.State) -> CurateTab:
                 reject = gr.Button("Reject", variant="stop", elem_id="cur-reject")
                 reset = gr.Button("Back to pending")
                 save = gr.Button("Save edit")
+            with gr.Row():
+                to_eval = gr.Button("Hold out for evaluation", size="sm", elem_id="cur-to-eval")
+                to_train = gr.Button("Back to training", size="sm", elem_id="cur-to-train")
             scores = gr.Markdown()
         with gr.Column(scale=1):
             gr.Markdown("**Source passage** — words shared with the sample are highlighted")
@@ -268,6 +297,16 @@ def build(project_state: gr.State) -> CurateTab:
             ground_threshold = gr.Number(label="Grounding below", value=curate.GROUNDING_THRESHOLD,
                                          info="a hallucinated name or number scores 0")
             ground_rule = gr.Button("Reject poorly grounded")
+    with gr.Accordion("Hold out an eval set (your own documents have no benchmark questions)", open=False):
+        gr.Markdown("Held-out QAs are never trained on (the mixture and the leakage check exclude them); the Evaluate "
+                    "tab asks them of every arm, as multiple choice against same-type answers from the document and "
+                    "by the reference answer's likelihood.")
+        with gr.Row():
+            holdout_pct = gr.Number(label="Hold out % of each document's accepted QAs", value=20, minimum=1, maximum=90,
+                                    elem_id="cur-holdout-pct")
+            holdout_seed = gr.Number(label="Seed", value=0, precision=0)
+            holdout_btn = gr.Button("Hold out", elem_id="cur-holdout")
+        holdout_out = gr.Markdown(elem_id="cur-holdout-out")
     with gr.Accordion("Coverage: which sentences accepted samples state", open=False):
         coverage_btn = gr.Button("Show coverage", size="sm", elem_id="cur-coverage-btn")
         coverage = gr.HTML(elem_id="cur-coverage")
@@ -283,32 +322,37 @@ def build(project_state: gr.State) -> CurateTab:
             import_btn = gr.Button("Import")
             import_out = gr.Markdown()
 
-    filters = [kind, status, doc, search, score_name, score_min, score_max]
+    filters = [kind, status, doc, search, score_name, score_min, score_max, split]
     table_inputs = [project_state, *filters, sort, page, page_size]
     detail = [selected, header, question, answer, text, source, scores]
 
     def reload(event):
         return event.then(table, table_inputs, [grid, info], **SERIAL).then(show_sample, [project_state, selected], detail)
 
-    for control in (kind, status, doc, sort, score_name, page_size):
+    for control in (kind, status, doc, sort, score_name, page_size, split):
         control.input(lambda: 1, None, page).then(table, table_inputs, [grid, info], **SERIAL)
     for control in (search, score_min, score_max, page):
         control.submit(table, table_inputs, [grid, info], **SERIAL)
-    grid.select(select_row, [project_state, grid], detail)
+    grid.select(guard(select_row, detail), [project_state, grid], detail)
     reload(accept.click(lambda p, s: set_one(p, s, "accepted"), [project_state, selected], None))
     reload(reject.click(lambda p, s: set_one(p, s, "rejected"), [project_state, selected], None))
     reload(reset.click(lambda p, s: set_one(p, s, "pending"), [project_state, selected], None))
     reload(save.click(save_edit, [project_state, selected, question, answer, text], None))
+    reload(to_eval.click(lambda p, s: set_split_one(p, s, "eval"), [project_state, selected], None))
+    reload(to_train.click(lambda p, s: set_split_one(p, s, "train"), [project_state, selected], None))
+    reload(holdout_btn.click(guard(hold_out_share, holdout_out), [project_state, holdout_pct, holdout_seed], holdout_out))
     reload(accept_all.click(lambda p, *f: bulk(p, "accepted", *f), [project_state, *filters], None))
     reload(reject_all.click(lambda p, *f: bulk(p, "rejected", *f), [project_state, *filters], None))
     reload(undo_btn.click(undo, project_state, None))
-    reload(run_btn.click(run_checks, [project_state, checks, judge], check_out))
-    reload(dup_rule.click(lambda p, t: rule(p, "near_duplicate", t), [project_state, dup_threshold], check_out))
+    reload(run_btn.click(guard(run_checks, check_out), [project_state, checks, judge], check_out))
+    reload(dup_rule.click(guard(lambda p, t: rule(p, "near_duplicate", t), check_out), [project_state, dup_threshold],
+                          check_out))
     reload(leak_rule.click(lambda p: rule(p, "leakage", None), [project_state], check_out))
-    reload(ground_rule.click(lambda p, t: rule(p, "grounding", t), [project_state, ground_threshold], check_out))
-    coverage_btn.click(coverage_view, [project_state, doc], coverage)
-    export_btn.click(export, [project_state, fmt], exported)
-    reload(import_btn.click(import_file, [project_state, upload], import_out))
+    reload(ground_rule.click(guard(lambda p, t: rule(p, "grounding", t), check_out), [project_state, ground_threshold],
+                             check_out))
+    coverage_btn.click(guard(coverage_view, coverage), [project_state, doc], coverage)
+    export_btn.click(guard(export, exported), [project_state, fmt], exported)
+    reload(import_btn.click(guard(import_file, import_out), [project_state, upload], import_out))
     run_btn.click(stats, project_state, [plot_status, plot_tokens, plot_scores])
 
     def on_select(project_path: str | None, *values: object) -> tuple:

@@ -13,7 +13,7 @@ from smt_gui.coverage import coverage_summary, document_coverage
 from smt_gui.ingest import SUPPORTED, ChunkingConfig, chunking_config, ingest_paths, rechunk
 from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
 from smt_gui.llm.bundled import ModelNotFoundError
-from smt_gui.ui.common import coverage_html, require_project
+from smt_gui.ui.common import coverage_html, guard, require_project
 from smt_gui.ui.plots import corpus_token_histogram
 
 COLUMNS = ["id", "title", "source", "kind", "words", "tokens", "chunks", "eval questions", "covered"]
@@ -67,8 +67,10 @@ def ingest_uploads(project_path: str | None, files: list | None, size: float, ov
         raise gr.Error(str(exc)) from exc
     failed = sum(not r.ok for r in reports)
     added = sum(len(r.added) for r in reports)
-    header = f"**{added} document(s) added from {len(reports) - failed} file(s)" + (
-        f"; {failed} file(s) could not be read** (nothing already stored was changed)" if failed else "**")
+    read = len(reports) - failed
+    header = f"**{added} document(s) added from {read} file(s)**" if read else "**No documents added**"
+    if failed:
+        header += (f" — **{failed} file(s) could not be read** (nothing already stored was changed)")
     body = "\n".join(r.summary() for r in reports)
     return (f"{header}\n\n```text\n{body}\n```", None, *refresh(project_path))
 
@@ -141,11 +143,14 @@ def build(project_state: gr.State) -> DocumentsTab:
                            "cover.</div>", elem_id="doc-coverage")
 
     refresh_outputs = [table, plot, size, overlap]
-    add.click(ingest_uploads, [project_state, files, size, overlap], [report, files, *refresh_outputs])
-    table.select(select_document, [project_state, table], [selected, preview, delete, coverage])
+    added = [report, files, *refresh_outputs]
+    add.click(guard(ingest_uploads, added), [project_state, files, size, overlap], added)
+    shown = [selected, preview, delete, coverage]
+    table.select(guard(select_document, shown), [project_state, table], shown)
     # Two steps, so one stray click never deletes a document.
     delete.click(lambda: gr.update(visible=True), None, confirm)
-    confirm.click(delete_selected, [project_state, selected], [selected, preview, delete, coverage, *refresh_outputs]).then(
+    deleted = [selected, preview, delete, coverage, *refresh_outputs]
+    confirm.click(guard(delete_selected, deleted), [project_state, selected], deleted).then(
         lambda: gr.update(visible=False), None, confirm)
-    rechunk_btn.click(rechunk_all, [project_state, size, overlap], refresh_outputs)
+    rechunk_btn.click(guard(rechunk_all, refresh_outputs), [project_state, size, overlap], refresh_outputs)
     return DocumentsTab(table=table, plot=plot, preview=preview, refresh_outputs=refresh_outputs)

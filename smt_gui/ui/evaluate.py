@@ -12,7 +12,7 @@ import pandas as pd
 
 from smt_gui.chat import ARMS, uses_adapter
 from smt_gui.documents import list_documents
-from smt_gui.evaluate.arms import LETTERS, by_document, compare, summarise
+from smt_gui.evaluate.arms import LETTERS, by_document, by_set, compare, summarise
 from smt_gui.evaluate.job import (
     EvalConfig,
     job_records,
@@ -23,10 +23,11 @@ from smt_gui.evaluate.job import (
     start_evaluation,
 )
 from smt_gui.evaluate.leakage import leakage_message, run_leakage
+from smt_gui.evaluate.own_split import add_typed_questions, parse_typed
 from smt_gui.evaluate.scaling import scaling_points
 from smt_gui.jobs import cancel_job, get_job
 from smt_gui.train import runner
-from smt_gui.ui.common import progress_bar, require_project
+from smt_gui.ui.common import guard, progress_bar, require_project
 from smt_gui.ui.plots import accuracy_chart, scaling_chart
 
 NOTE = (
@@ -36,8 +37,11 @@ NOTE = (
     "show learning that accuracy near chance hides. On the invented-facts sample the tuned 135M model learns the "
     "facts; on real QuALITY stories it stays near chance (25%): use a stronger base model for real comparisons."
 )
-SUMMARY_COLUMNS = ["arm", "n", "accuracy", "95% CI", "letter answers", "gold rank (1=best)", "margin"]
-COMPARE_COLUMNS = ["comparison", "n", "difference", "bootstrap 95% CI", "McNemar p", "right only in A / only in B"]
+DETAIL_HINT = "Click a question to see each arm's answer and the retrieved chunks."
+SUMMARY_COLUMNS = ["arm", "n", "accuracy", "95% CI", "letter / generated answers", "gold rank (1=best)", "margin",
+                   "reference answer log-lik/token (95% CI)"]
+COMPARE_COLUMNS = ["comparison", "n", "difference", "bootstrap 95% CI", "McNemar p", "right only in A / only in B",
+                   "reference log-lik/token: difference (95% CI)"]
 
 
 @dataclass
@@ -56,7 +60,8 @@ def _status_html(job: dict | None) -> str:
     error = f"<div style='color:#c0392b'>{job['error']}</div>" if job.get("error") else ""
     report = (p.get("result") or {}).get("report")
     saved = f" · report <code>{report}</code> (+ .csv)" if report else ""
-    return (f"<div id='eval-status'><b>Evaluation {job['id']}: {job['status']}</b> — {done}/{total} answers scored "
+    number = f"Evaluation {job['number']} (job {job['id']})" if job.get("number") else f"Evaluation job {job['id']}"
+    return (f"<div id='eval-status'><b>{number}: {job['status']}</b> — {done}/{total} answers scored "
             f"(arm <code>{p.get('arm', '-')}</code>){eta}{saved}"
             f"{progress_bar(done, total, job['status'] == 'done')}{error}</div>")
 
@@ -64,17 +69,23 @@ def _status_html(job: dict | None) -> str:
 def _summary_frame(summary: dict[str, dict]) -> pd.DataFrame:
     rows = []
     for arm, s in summary.items():
+        ref = (f"{s['mean_ref_loglik']:+.3f} ({s['ref_loglik_ci95'][0]:+.2f} … {s['ref_loglik_ci95'][1]:+.2f})"
+               if "mean_ref_loglik" in s else "")
         rows.append([arm, s["n"], f"{s['accuracy']:.1%}", f"{s['ci95'][0]:.0%}–{s['ci95'][1]:.0%}",
                      f"{s['gen_accuracy']:.1%}" if "gen_accuracy" in s else "",
                      f"{s['mean_gold_rank']:.2f}" if "mean_gold_rank" in s else "",
-                     f"{s['mean_margin']:+.4f}" if "mean_margin" in s else ""])
+                     f"{s['mean_margin']:+.4f}" if "mean_margin" in s else "", ref])
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
 def _compare_frame(comparisons: list[dict]) -> pd.DataFrame:
+    def ref(c: dict) -> str:
+        r = c.get("ref_loglik")
+        return f"{r['difference']:+.3f} ({r['low']:+.2f} … {r['high']:+.2f})" if r else ""
+
     rows = [[f"{c['b']} vs {c['a']}", c["n"], f"{c['bootstrap']['difference']:+.1%}",
              f"{c['bootstrap']['low']:+.0%} … {c['bootstrap']['high']:+.0%}", f"{c['mcnemar']['p_value']:.3f}",
-             f"{c['mcnemar']['only_a']} / {c['mcnemar']['only_b']}"] for c in comparisons]
+             f"{c['mcnemar']['only_a']} / {c['mcnemar']['only_b']}", ref(c)] for c in comparisons]
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
 
 
@@ -88,6 +99,28 @@ def _documents_frame(scored: dict[str, list[dict]]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=["document", *arms])
 
 
+def _extra_html(job: dict, scored: dict[str, list[dict]]) -> str:
+    """Accuracy per eval set (imported, typed, held-out QAs) and retention: what the tuned model gained and cost."""
+    parts = []
+    sets = by_set(scored)
+    if len({r["set"] for r in sets}) > 1 or any(r["set"] != "imported" for r in sets):
+        lines = []
+        for r in sets:
+            ref = "" if r["mean_ref_loglik"] is None else f"{r['mean_ref_loglik']:+.3f}"
+            lines.append(f"<tr><td>{r['set']}</td><td>{r['arm']}</td>"
+                         f"<td>{r['accuracy']:.0%} ({r['correct']}/{r['n']})</td><td>{ref}</td></tr>")
+        parts.append("<p><b>By eval set</b></p><table><tr><th>set</th><th>arm</th><th>accuracy</th>"
+                     "<th>ref. log-lik/token</th></tr>" + "".join(lines) + "</table>")
+    retention = job["progress"].get("retention")
+    if retention:
+        lines = [f"<tr><td>{name}</td><td>{v['base']:.2f}</td><td>{v['tuned']:.2f}</td><td>{v['change']:+.1%}</td></tr>"
+                 for name, v in retention.items()]
+        parts.append("<p><b>Retention</b>: perplexity (lower is better) of the base and the tuned model. On held-out "
+                     "generic text a rise is what training cost; on your documents a fall is what it learned.</p>"
+                     "<table><tr><th>text</th><th>base</th><th>tuned</th><th>change</th></tr>" + "".join(lines) + "</table>")
+    return "<div id='eval-extra'>" + "".join(parts) + "</div>"
+
+
 def _questions_frame(rows: list[dict], arms: list[str]) -> pd.DataFrame:
     def mark(r: dict | None) -> str:
         return "…" if r is None else ("✓" if r["correct"] else "✗")
@@ -97,8 +130,9 @@ def _questions_frame(rows: list[dict], arms: list[str]) -> pd.DataFrame:
 
 
 def _job_choices(project) -> list[tuple[str, int]]:
-    return [(f"#{j['id']} · {j['status']} · {', '.join(j['config'].get('arms', []))}"
-             + (f" · run {j['config']['run']}" if j["config"].get("run") else ""), j["id"]) for j in list_evaluations(project)]
+    jobs = list_evaluations(project)  # newest first; numbered per project from 1 (job ids are shared by all kinds)
+    return [(f"Evaluation {len(jobs) - i} · {j['status']} · {', '.join(j['config'].get('arms', []))}"
+             + (f" · run {j['config']['run']}" if j["config"].get("run") else ""), j["id"]) for i, j in enumerate(jobs)]
 
 
 def _scaling(project) -> Any:
@@ -115,8 +149,8 @@ def _scaling(project) -> Any:
 
 def view(project_path: str | None, job_id: int | None) -> tuple:
     """Everything the tab shows for one evaluation job (the newest when none is chosen)."""
-    empty = (None, _status_html(None), "", pd.DataFrame(columns=SUMMARY_COLUMNS), accuracy_chart({}),
-             pd.DataFrame(columns=COMPARE_COLUMNS), pd.DataFrame(columns=["document"]),
+    empty = (None, _status_html(None), "", "<div id='eval-extra'></div>", pd.DataFrame(columns=SUMMARY_COLUMNS),
+             accuracy_chart({}), pd.DataFrame(columns=COMPARE_COLUMNS), pd.DataFrame(columns=["document"]),
              pd.DataFrame(columns=["id", "question", "gold", "document"]),
              scaling_chart([]), gr.update(choices=[], value=None), gr.Timer(active=False))
     if not project_path:
@@ -124,17 +158,20 @@ def view(project_path: str | None, job_id: int | None) -> tuple:
     project = require_project(project_path)
     choices = _job_choices(project)
     if not choices:
-        return (*empty[:8], _scaling(project), *empty[9:])
+        return (*empty[:9], _scaling(project), *empty[10:])
     job_id = job_id if job_id in {c[1] for c in choices} else choices[0][1]
     job = get_job(project, job_id)
+    job["number"] = len(choices) - [c[1] for c in choices].index(job_id)
     arms = job["config"].get("arms", [])
     records = job_records(project, job_id)
     scored = {arm: rs for arm, rs in records.items() if rs}
     summary = {arm: summarise(rs) for arm, rs in scored.items()}
     leak = leakage_message((job["progress"].get("result") or {}).get("leakage")) or ""
     running = job["status"] in ("queued", "running")
-    return (job_id, _status_html(job), leak, _summary_frame(summary), accuracy_chart(summary), _compare_frame(compare(scored)),
-            _documents_frame(scored), _questions_frame(per_question(records), arms),
+    return (job_id, _status_html(job), leak, _extra_html(job, scored), _summary_frame(summary), accuracy_chart(summary),
+            _compare_frame(compare(scored)),
+            _documents_frame(scored), gr.update(value=_questions_frame(per_question(records), arms),
+                                                column_widths=["48px", *["64px"] * len(arms), "45%", "22%", "15%"]),
             gr.update() if running else _scaling(project),  # the curve changes only when a job finishes
             gr.update(choices=choices, value=job_id), gr.Timer(active=running))
 
@@ -164,12 +201,33 @@ def detail(project_path: str | None, job_id: int | None, frame: pd.DataFrame, ev
     return "\n\n---\n\n".join(parts)
 
 
+def eval_set_line(project) -> str:
+    """What the eval set holds: imported/typed questions and held-out QAs."""
+    with project.connect() as conn:
+        imported, typed = conn.execute(
+            "SELECT COALESCE(SUM(json_extract(meta, '$.set') IS NULL), 0), COALESCE(SUM(json_extract(meta, '$.set') = 'typed'), 0) "
+            "FROM eval_questions").fetchone()
+        held = conn.execute("SELECT COUNT(*) FROM samples WHERE split = 'eval' AND kind = 'qa'").fetchone()[0]
+    return (f"**Eval set:** {imported} imported benchmark question(s), {typed} typed question(s), {held} QA(s) held out "
+            "in Curate (never trained on).")
+
+
+def add_questions(project_path: str | None, text: str) -> tuple:
+    project = require_project(project_path)
+    try:
+        added = add_typed_questions(project, parse_typed(text))
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
+    gr.Info(f"Added {added} question(s) to the eval set.")
+    return "", eval_set_line(project)
+
+
 def start(project_path: str | None, arms: list[str], run: str | None, docs: list[int], limit: float, k: float,
-          letters: bool, judge: bool) -> tuple:
+          letters: bool, judge: bool, own: bool = True) -> tuple:
     project = require_project(project_path)
     config = EvalConfig(arms=list(arms or []), run=run or None, document_ids=[int(d) for d in docs] or None,
                         limit=int(limit) or None, k=int(k or 4), generate_choice=bool(letters),
-                        judge=saved_judge(project) if judge else None)
+                        judge=saved_judge(project) if judge else None, own_split=bool(own))
     try:
         config.validate()
         job_id = start_evaluation(project, config)
@@ -206,7 +264,8 @@ def refresh(project_path: str | None) -> tuple:
     project = require_project(project_path)
     runs = [r.name for r in runner.finished_runs(project)]
     with project.connect() as conn:
-        with_questions = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM eval_questions")}
+        with_questions = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM eval_questions UNION "
+                                                     "SELECT DISTINCT document_id FROM samples WHERE split = 'eval'")}
     docs = [(f"{d.id}: {d.title}", d.id) for d in list_documents(project) if d.id in with_questions]
     return (gr.update(choices=runs, value=runs[0] if runs else None), gr.update(choices=docs, value=[]),
             *view(project_path, None))
@@ -224,6 +283,13 @@ def build(project_state: gr.State) -> EvaluateTab:
         k = gr.Number(label="Retrieved chunks (RAG arms)", value=4, precision=0, minimum=1)
         letters = gr.Checkbox(label="Also let the model answer with a letter (slower)", value=True, elem_id="eval-letters")
         judge = gr.Checkbox(label="LLM judge for free-form text answers (the Generate tab's backend)", value=False)
+        own = gr.Checkbox(label="Include the QAs held out in Curate", value=True, elem_id="eval-own")
+    with gr.Accordion("Your own eval questions (no benchmark? type questions with their answers)", open=False):
+        eval_set = gr.Markdown(elem_id="eval-set")
+        with gr.Row():
+            typed = gr.Textbox(label="One per line: question | answer (or JSONL with question, answer, document)",
+                               lines=3, scale=4, elem_id="eval-typed")
+            add_btn = gr.Button("Add to the eval set", scale=1, elem_id="eval-add")
     with gr.Row():
         start_btn = gr.Button("Evaluate", variant="primary", elem_id="eval-start")
         cancel_btn = gr.Button("Cancel", variant="stop")
@@ -231,6 +297,7 @@ def build(project_state: gr.State) -> EvaluateTab:
         job_pick = gr.Dropdown(choices=[], label="Evaluation shown", elem_id="eval-job", scale=2)
     status = gr.HTML(_status_html(None))
     leak = gr.Markdown(elem_id="eval-leak")
+    extra = gr.HTML("<div id='eval-extra'></div>")
     with gr.Row():
         with gr.Column(scale=3):
             table = gr.Dataframe(headers=SUMMARY_COLUMNS, interactive=False, label="Results by arm", elem_id="eval-table")
@@ -244,16 +311,21 @@ def build(project_state: gr.State) -> EvaluateTab:
             questions = gr.Dataframe(interactive=False, wrap=True, label="Per question (click one for the answers)",
                                      elem_id="eval-questions")
         with gr.Column(scale=2):
-            drill = gr.Markdown("Click a question to see each arm's answer and the retrieved chunks.", elem_id="eval-detail")
+            drill = gr.Markdown(DETAIL_HINT, elem_id="eval-detail")
     scaling = gr.Plot(label="Scaling curve", elem_id="eval-scaling")
     timer = gr.Timer(2.0, active=False)
 
-    shown = [current, status, leak, table, chart, comparisons, documents, questions, scaling, job_pick, timer]
-    start_btn.click(start, [project_state, arms, run, docs, limit, k, letters, judge], shown)
-    cancel_btn.click(cancel, [project_state, current], shown)
-    resume_btn.click(resume, [project_state, current], shown)
+    shown = [current, status, leak, extra, table, chart, comparisons, documents, questions, scaling, job_pick, timer]
+    start_btn.click(guard(start, shown), [project_state, arms, run, docs, limit, k, letters, judge, own], shown)
+    add_btn.click(guard(add_questions, [typed, eval_set]), [project_state, typed], [typed, eval_set])
+    cancel_btn.click(guard(cancel, shown), [project_state, current], shown)
+    resume_btn.click(guard(resume, shown), [project_state, current], shown)
     job_pick.input(view, [project_state, job_pick], shown)
-    questions.select(detail, [project_state, current, questions], drill)
+    questions.select(guard(detail, drill), [project_state, current, questions], drill)
     timer.tick(view, [project_state, current], shown)
-    return EvaluateTab(refresh=refresh, refresh_outputs=[run, docs, *shown],
+    def refresh_all(project_path: str | None) -> tuple:
+        line = eval_set_line(require_project(project_path)) if project_path else ""
+        return (*refresh(project_path), DETAIL_HINT, line)  # and no drill-down of another project's question
+
+    return EvaluateTab(refresh=refresh_all, refresh_outputs=[run, docs, *shown, drill, eval_set],
                        defaults={"arms": arms, "limit": limit, "k": k, "letters": letters})

@@ -16,7 +16,7 @@ from smt_gui.generate.prompts import load_prompt
 from smt_gui.jobs import cancel_job, latest_job
 from smt_gui.llm import KINDS as BACKEND_KINDS
 from smt_gui.llm import BackendConfig, BackendError, GenerationRequest, get_backend
-from smt_gui.ui.common import progress_bar, require_project
+from smt_gui.ui.common import guard, progress_bar, require_project
 from smt_gui.ui.plots import synthetic_tokens_chart
 
 WEAK_MODEL_NOTE = (
@@ -248,11 +248,11 @@ def build(project_state: gr.State) -> GenerateTab:
         return gr.update(value=prompt.temperature), gr.update(value=prompt.top_p)
 
     strategy.change(qa_sampling, strategy, [qa_t, qa_p])
-    start_btn.click(start, [project_state, kinds, docs, strategy, window_n, qa_window, qa_n, focal_n, focal_q,
+    start_btn.click(guard(start, view), [project_state, kinds, docs, strategy, window_n, qa_window, qa_n, focal_n, focal_q,
                             rewrite_n, max_chunks, fallback, uncovered, qa_t, qa_p, doc_t, doc_p, seed, budget,
                             questions, *backend_inputs], view)
-    cancel_btn.click(cancel, project_state, view)
-    resume_btn.click(resume, project_state, view)
+    cancel_btn.click(guard(cancel, view), project_state, view)
+    resume_btn.click(guard(resume, view), project_state, view)
     timer.tick(poll, project_state, view)
     return GenerateTab(refresh_outputs=[docs, *view],
                        defaults={"max_chunks": max_chunks, "qa_per_window": qa_window, "qa_per_chunk": qa_n,

@@ -7,10 +7,23 @@ import plotly.graph_objects as go
 from smt_gui.documents import DocumentRow
 
 
+def _wrap(text: str, width: int = 40) -> str:
+    """Break a placeholder note into lines (plotly annotations do not wrap, and a long one is clipped)."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
 def _empty(title: str, note: str) -> go.Figure:
     fig = go.Figure()
     fig.update_layout(title=title, height=320, margin={"l": 40, "r": 20, "t": 50, "b": 40},
-                      annotations=[{"text": note, "showarrow": False, "font": {"size": 14}}],
+                      annotations=[{"text": _wrap(note), "showarrow": False, "font": {"size": 14},
+                                    "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}],
                       xaxis={"visible": False}, yaxis={"visible": False})
     return fig
 
@@ -20,14 +33,19 @@ def corpus_token_histogram(rows: list[DocumentRow]) -> go.Figure:
     if not rows:
         return _empty("Document length (tokens)", "No documents yet")
     tokens = [r.n_tokens for r in rows]
+    total = sum(tokens)
+    title = f"{len(rows)} docs · {total:,} tokens · {sum(r.n_chunks for r in rows):,} chunks"
+    if len(rows) <= 12:  # a histogram of one or a few values has a meaningless axis: show each document instead
+        fig = go.Figure(go.Bar(x=[r.title[:24] for r in rows], y=tokens, marker_color="#4f7cff",
+                               text=[f"{t:,}" for t in tokens], textposition="auto",
+                               hovertemplate="%{x}: %{y:,} tokens<extra></extra>"))
+        fig.update_layout(title=title, yaxis_title="tokens", height=320, margin={"l": 50, "r": 20, "t": 50, "b": 60},
+                          yaxis={"rangemode": "tozero", "tickformat": ","})
+        return fig
     fig = go.Figure(go.Histogram(x=tokens, nbinsx=min(30, max(5, len(rows))), marker_color="#4f7cff",
                                  hovertemplate="%{x} tokens: %{y} document(s)<extra></extra>"))
-    total = sum(tokens)
-    fig.update_layout(
-        title=f"{len(rows)} docs · {total:,} tokens · {sum(r.n_chunks for r in rows):,} chunks",
-        xaxis_title="tokens per document", yaxis_title="documents", height=320, bargap=0.05,
-        margin={"l": 40, "r": 20, "t": 50, "b": 40},
-    )
+    fig.update_layout(title=title, xaxis_title="tokens per document", yaxis_title="documents", height=320, bargap=0.05,
+                      margin={"l": 40, "r": 20, "t": 50, "b": 40}, xaxis={"tickformat": ","})
     return fig
 
 
@@ -58,9 +76,9 @@ def curation_charts(counts: list[dict], scored: list[dict]) -> tuple[go.Figure, 
     if not counts:
         return (_empty("Samples by status", "No samples yet"), _empty("Sample length", "No samples yet"),
                 _empty("Check scores", "No samples yet"))
-    status_colors = {"pending": "#bdc3c7", "accepted": "#2ecc71", "rejected": "#e74c3c"}
+    status_colors = {"pending": "#bdc3c7", "accepted": "#2ecc71", "rejected": "#e74c3c", "eval": "#8e44ad"}
     by_status = go.Figure()
-    for status in ("pending", "accepted", "rejected"):
+    for status in ("pending", "accepted", "rejected", "eval"):
         rows = [c for c in counts if c["status"] == status]
         by_status.add_bar(name=status, x=[c["kind"] for c in rows], y=[c["n"] for c in rows],
                           marker_color=status_colors[status])
@@ -112,7 +130,7 @@ def loss_chart(metrics: list[dict]) -> go.Figure:
     last = metrics[-1]
     fig.update_layout(title=f"Training loss — step {last['step']}/{last.get('max_steps', '?')}, loss {last['loss']:.3f}",
                       height=340, margin={"l": 40, "r": 40, "t": 50, "b": 40}, legend={"orientation": "h", "y": 1.12})
-    fig.update_xaxes(title_text="step")
+    fig.update_xaxes(title_text="step", tickformat="d", dtick=max(1, round(max(steps) / 10)) if steps else 1)
     fig.update_yaxes(title_text="loss", secondary_y=False)
     fig.update_yaxes(title_text="learning rate", secondary_y=True)
     return fig
@@ -132,13 +150,16 @@ def accuracy_chart(summary: dict[str, dict]) -> go.Figure:
         x=arms, y=acc, marker_color=[ARM_COLORS.get(a, "#4f7cff") for a in arms],
         error_y={"type": "data", "symmetric": False, "array": [summary[a]["ci95"][1] - v for a, v in zip(arms, acc, strict=True)],
                  "arrayminus": [v - summary[a]["ci95"][0] for a, v in zip(arms, acc, strict=True)]},
-        text=[f"{v:.0%} ({summary[a]['correct']}/{summary[a]['n']})" for a, v in zip(arms, acc, strict=True)],
-        textposition="outside", hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
+        text=[f"{v:.0%}<br>{summary[a]['correct']}/{summary[a]['n']}" for a, v in zip(arms, acc, strict=True)],
+        textposition="inside", insidetextanchor="start", textfont={"color": "white"},
+        hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
     if any("mean_gold_rank" in s for s in summary.values()):
-        fig.add_hline(y=0.25, line_dash="dot", line_color="#7f8c8d", annotation_text="chance (4 options)",
-                      annotation_position="bottom left")
-    fig.update_layout(title="Accuracy by arm (95% CI)", yaxis={"range": [0, 1.05], "tickformat": ".0%"}, height=340,
-                      margin={"l": 40, "r": 20, "t": 50, "b": 40})
+        # the chance line is labelled in the right margin, clear of the bars and their error bars
+        fig.add_hline(y=0.25, line_dash="dot", line_color="#7f8c8d")
+        fig.add_annotation(text="chance", x=1.0, xref="paper", xanchor="left", y=0.25, showarrow=False,
+                           font={"color": "#7f8c8d", "size": 11})
+    fig.update_layout(title="Accuracy by arm (95% CI)", yaxis={"range": [0, 1.1], "tickformat": ".0%"}, height=340,
+                      margin={"l": 45, "r": 60, "t": 50, "b": 40}, bargap=0.35)
     return fig
 
 
@@ -156,8 +177,23 @@ def scaling_chart(points: list[dict], baselines: dict[str, float] | None = None)
                      "arrayminus": [p["accuracy"] - p["ci95"][0] for p in pts]},
             hovertemplate="%{customdata[0]} (%{customdata[1]}, n=%{customdata[2]}): %{y:.1%} at %{x:,} tokens<extra></extra>"))
     for arm, value in (baselines or {}).items():
-        fig.add_hline(y=value, line_dash="dash", line_color=ARM_COLORS.get(arm, "#7f8c8d"), annotation_text=f"{arm} {value:.0%}")
-    fig.update_layout(title="Scaling: accuracy vs synthetic training tokens", xaxis={"type": "log", "title": "synthetic tokens"},
-                      yaxis={"range": [0, 1.05], "tickformat": ".0%", "title": "accuracy"}, height=360,
-                      margin={"l": 50, "r": 20, "t": 50, "b": 40})
+        fig.add_hline(y=value, line_dash="dash", line_color=ARM_COLORS.get(arm, "#7f8c8d"))
+        fig.add_annotation(text=f"{arm} {value:.0%}", x=1.0, xref="paper", xanchor="left", y=value, showarrow=False,
+                           font={"color": ARM_COLORS.get(arm, "#7f8c8d"), "size": 11})
+    xs = [p["synthetic_tokens"] for p in points if p["synthetic_tokens"] > 0] or [1]
+    low, high = min(xs), max(xs)
+    fig.update_layout(
+        title="Scaling: accuracy vs synthetic training tokens", showlegend=True,
+        legend={"orientation": "h", "y": -0.22, "x": 0},
+        # one decade-spanning tick format ("3k", "10k", "30k"), padded so a single point is not alone on a bare axis
+        xaxis={"type": "log", "title": "synthetic tokens (log scale)", "tickformat": "~s",
+               "range": [_log10(low) - 0.3, _log10(high) + 0.3], "dtick": "D2" if high / low < 30 else 1},
+        yaxis={"range": [0, 1.05], "tickformat": ".0%", "title": "accuracy"}, height=400,
+        margin={"l": 55, "r": 80, "t": 50, "b": 90})
     return fig
+
+
+def _log10(x: float) -> float:
+    import math
+
+    return math.log10(max(x, 1))

@@ -18,7 +18,7 @@ from smt_gui.train import runner
 from smt_gui.train.advice import learning_advice
 from smt_gui.train.config import TrainConfig, estimate_memory_gb
 from smt_gui.train.mixture import MixtureConfig
-from smt_gui.ui.common import require_project
+from smt_gui.ui.common import guard, require_project
 from smt_gui.ui.plots import loss_chart, mixture_chart
 
 METHOD_LABELS = {"Full fine-tuning": "full", "LoRA": "lora", "QLoRA (4-bit base)": "qlora"}
@@ -93,12 +93,16 @@ def preview(project_path: str | None, *values: object) -> tuple:
     return mixture_chart(summary), text
 
 
+def _round(value: object) -> object:
+    return f"{value:.4f}" if isinstance(value, float) else ("" if value is None else value)
+
+
 def _runs_frame(project) -> pd.DataFrame:
     rows = []
     for run in runner.list_runs(project)[:30]:
         state = runner.run_state(run)
         rows.append([run.name, state.get("status"), run.config.get("method"), state.get("step", ""),
-                     state.get("last_loss", ""), run.summary.get("tokens_total", ""), run.created_at])
+                     _round(state.get("last_loss")), run.summary.get("tokens_total", ""), run.created_at])
     return pd.DataFrame(rows, columns=RUN_COLUMNS)
 
 
@@ -139,6 +143,11 @@ def start(project_path: str | None, *values: object) -> tuple:
         raise gr.Error(str(exc)) from exc
     _procs[str(run.path)] = runner.launch(project, run)
     return (run.name, *poll(project_path, run.name))
+
+
+def preview_and_start(project_path: str | None, *values: object) -> tuple:
+    """Show the exact mixture (and the learning advice), then launch the worker: one click, one message on error."""
+    return (*preview(project_path, *values), *start(project_path, *values))
 
 
 def cancel(project_path: str | None, run_name: str | None) -> tuple:
@@ -236,19 +245,21 @@ def build(project_state: gr.State) -> TrainTab:
     view = [status, loss_plot, runs, timer]
     for control in (base_model, method, lora_r):
         control.change(memory_note, [base_model, method, lora_r], memory)
-    preview_btn.click(preview, [project_state, *values], [mix_plot, mix_text])
-    start_btn.click(preview, [project_state, *values], [mix_plot, mix_text]).then(
-        start, [project_state, *values], [current, *view])
-    cancel_btn.click(cancel, [project_state, current], view)
-    resume_btn.click(resume, [project_state, current], view)
+    preview_btn.click(guard(preview, [mix_plot, mix_text]), [project_state, *values], [mix_plot, mix_text])
+    started = [mix_plot, mix_text, current, *view]
+    start_btn.click(guard(preview_and_start, started), [project_state, *values], started)
+    cancel_btn.click(guard(cancel, view), [project_state, current], view)
+    resume_btn.click(guard(resume, view), [project_state, current], view)
     runs.select(select_run, [project_state, runs], [current, *view])
-    merge_btn.click(lambda p, r: merge(p, r, False), [project_state, current], merge_out)
-    gguf_btn.click(lambda p, r: merge(p, r, True), [project_state, current], merge_out)
+    merge_btn.click(guard(lambda p, r: merge(p, r, False), merge_out), [project_state, current], merge_out)
+    gguf_btn.click(guard(lambda p, r: merge(p, r, True), merge_out), [project_state, current], merge_out)
     timer.tick(poll, [project_state, current], view)
 
     def refresh(project_path: str | None) -> tuple:
-        return (None, memory_note("", TO_UI["method"](START["method"]), 16), *poll(project_path, None))
+        """The open project's newest run; the previous project's mixture preview and command are cleared."""
+        return (None, memory_note("", TO_UI["method"](START["method"]), 16), mixture_chart({}), "",
+                *poll(project_path, None))
 
-    return TrainTab(refresh=refresh, refresh_outputs=[current, memory, *view],
+    return TrainTab(refresh=refresh, refresh_outputs=[current, memory, mix_plot, mix_text, *view],
                     defaults={"method": method, "epochs": epochs, "learning_rate": lr, "max_steps": max_steps,
                               "batch_size": batch, "seq_len": seq_len, "include_originals": originals})
