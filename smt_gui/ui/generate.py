@@ -209,7 +209,7 @@ def build(project_state: gr.State) -> GenerateTab:
         qa_window = gr.Number(label="QAs per window", value=2, precision=0, minimum=1, elem_id="gen-qa-window")
         qa_n = gr.Number(label="QAs per chunk (chunk mode)", value=3, precision=0, minimum=1, elem_id="gen-qa-n")
         focal_q = gr.Number(label="Questions per window/chunk to focus on", value=2, precision=0, minimum=1)
-        focal_n = gr.Number(label="Focal rewrites per question", value=1, precision=0, minimum=1)
+        focal_n = gr.Number(label="Focal rewrites per question", value=1, precision=0, minimum=1, elem_id="gen-focal-n")
         rewrite_n = gr.Number(label="Plain rewrites per window/chunk", value=1, precision=0, minimum=1)
         max_chunks = gr.Number(label="Chunks per document (0 = all)", value=0, precision=0, minimum=0,
                                elem_id="gen-max-chunks")
