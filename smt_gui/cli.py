@@ -459,6 +459,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["ui"]:  # argparse's REMAINDER cannot pass on options such as --port: hand them over untouched
+        from smt_gui.ui.launch import main as launch_ui
+
+        return launch_ui(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -54,8 +54,9 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
     options = question["options"]
     messages = build_messages(arm, question["question"], hits)  # exactly what the Chat tab sends for this arm
     reference = question.get("reference") or (question["answer"] if not options else None)
-    if reference:
+    if reference and model is not None:
         # How likely the arm finds the reference answer, per token: needs no judge, and moves before accuracy does.
+        # (An engine with no local weights, such as an endpoint, has no likelihoods: the record simply lacks it.)
         [total] = option_logliks(model, tokenizer, mc_prompt(tokenizer, messages), [reference])
         n_tokens = max(1, len(tokenizer(reference.strip(), add_special_tokens=False)["input_ids"]))
         record["ref_loglik"] = total / n_tokens
