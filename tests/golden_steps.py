@@ -6,6 +6,7 @@ Try the sample -> Documents -> Generate -> Curate (accept) -> Train -> Chat (ind
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
     table = page.locator("#doc-table")
     expect(table).to_contain_text(SAMPLE_TITLE, timeout=60_000)
     expect(table.get_by_text("20", exact=True).filter(visible=True).first).to_be_visible()
-    expect(table).to_contain_text("0/20 (0%)")
+    expect(table).to_contain_text(re.compile(r"\b0/1\d \(0%\)"))  # its ~18 fact-bearing sentences, none covered
     times["open sample"] = time.perf_counter() - t
 
     # Generate with the sample's settings (filled in): answer-aware QAs, then focal rewrites on their questions.
@@ -65,14 +66,14 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
     page.locator("#cur-accept-all").click()
     expect(page.locator("#cur-table")).to_contain_text("accepted", timeout=60_000)
     expect(page.locator("#cur-table")).not_to_contain_text("pending")
-    page.locator("#cur-table").get_by_text("focal_rewrite").first.click()  # inspect one beside its source
+    page.locator("#cur-table").get_by_text("focal_rewrite", exact=True).filter(visible=True).first.click()  # beside its source
     expect(page.locator("#cur-header")).to_contain_text("Made from", timeout=30_000)
     shot(page, shots, "curate_tab.png")
     times["curate"] = time.perf_counter() - t
 
     # Documents again: the accepted samples now cover the document.
     page.get_by_role("tab", name="Documents").click()
-    page.locator("#doc-table").get_by_text(SAMPLE_TITLE).click()
+    page.locator("#doc-table").get_by_text(SAMPLE_TITLE, exact=True).filter(visible=True).first.click()
     expect(page.locator("#doc-coverage")).to_contain_text("Coverage:", timeout=60_000)
     expect(page.locator("#doc-coverage")).to_contain_text("(100%)")
     shot(page, shots, "documents_tab.png")
@@ -132,6 +133,7 @@ def accuracy_cells(page: Page) -> dict[str, float]:
     rows = page.locator("#eval-table tbody tr")
     out = {}
     for i in range(rows.count()):
-        cells = rows.nth(i).locator("td")
-        out[cells.nth(0).inner_text().strip()] = float(cells.nth(2).inner_text().strip().rstrip("%")) / 100
+        texts = [c.inner_text().strip() for c in rows.nth(i).locator("td").all()]
+        if len(texts) > 2 and texts[0] and texts[2].endswith("%"):  # Gradio also renders hidden, empty copies
+            out[texts[0]] = float(texts[2].rstrip("%")) / 100
     return out

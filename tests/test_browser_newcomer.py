@@ -79,7 +79,7 @@ def test_opening_another_project_leaves_nothing_of_the_previous_one_on_screen(ap
     expect(rag.locator("details").first).to_contain_text(row["title"], timeout=240_000)
     expect(page.locator("#chat-col-tuned")).to_contain_text("tokens/s", timeout=240_000)
     page.get_by_role("tab", name="Evaluate").click()
-    page.locator("#eval-questions").get_by_text(row["title"]).first.click()
+    page.locator("#eval-questions").get_by_text(row["title"]).filter(visible=True).first.click()
     expect(page.locator("#eval-detail")).to_contain_text("Gold:", timeout=60_000)
     page.get_by_role("tab", name="Train").click()
     page.get_by_role("button", name="Preview mixture").click()

@@ -63,7 +63,7 @@ def test_the_app_from_a_wheel_opens_the_sample_with_its_styles(wheel_site, tmp_p
         expect(page.locator("#project-status")).to_contain_text("sample-invented-facts", timeout=120_000)
         expect(page.locator("#doc-table")).to_contain_text("Fictional records 11-0", timeout=60_000)
         # the bundled CSS is served: the coverage highlight class has its colour
-        page.locator("#doc-table").get_by_text("Fictional records 11-0").click()
+        page.locator("#doc-table").get_by_text("Fictional records 11-0", exact=True).filter(visible=True).first.click()
         expect(page.locator("#doc-coverage .cov-no").first).to_have_css("background-color", "rgb(253, 236, 234)")
     finally:
         stop_app(proc)
