@@ -129,11 +129,7 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
 
 
 def accuracy_cells(page: Page) -> dict[str, float]:
-    """The Evaluate table's accuracy per arm, as shown to the user."""
-    rows = page.locator("#eval-table tbody tr")
-    out = {}
-    for i in range(rows.count()):
-        texts = [c.inner_text().strip() for c in rows.nth(i).locator("td").all()]
-        if len(texts) > 2 and texts[0] and texts[2].endswith("%"):  # Gradio also renders hidden, empty copies
-            out[texts[0]] = float(texts[2].rstrip("%")) / 100
-    return out
+    """The Evaluate table's accuracy per arm, as shown to the user (read from the rendered text: Gradio's grid
+    draws the visible cells outside the table's own, empty ``<td>`` elements)."""
+    text = page.locator("#eval-table").inner_text()
+    return {arm: float(pct) / 100 for arm, pct in re.findall(r"^(base|rag|tuned\+rag|tuned)\s+\d+\s+([\d.]+)%", text, re.M)}

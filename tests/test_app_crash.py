@@ -73,6 +73,7 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
     open_project(page, url, "crashy")
     page.get_by_role("tab", name="Generate").click()
     page.locator("#gen-kinds").get_by_text("Focal rewrites").click()  # QAs only: four quick units
+    page.locator("#gen-strategy").get_by_text("Whole chunks").click()  # four chunk units, one QA each
     page.locator("#gen-max-chunks input").fill("4")
     page.locator("#gen-qa-n input").fill("1")
     page.locator("#gen-start").click()

@@ -70,7 +70,7 @@ def test_opening_another_project_leaves_nothing_of_the_previous_one_on_screen(ap
 
     # Fill every tab with alpha's state: a conversation with passages, a drill-down, a mixture preview.
     page.get_by_role("tab", name="Chat").click()
-    expect(page.locator("#chat-run")).to_contain_text("alpha-run", timeout=60_000)
+    expect(page.locator("#chat-run input")).to_have_value("alpha-run", timeout=60_000)
     page.locator("#chat-question textarea").fill(f"When was {row['facts'][0]['entity']} born?")
     page.locator("#chat-ask").click()
     rag = page.locator("#chat-col-rag")
@@ -78,6 +78,8 @@ def test_opening_another_project_leaves_nothing_of_the_previous_one_on_screen(ap
     expect(rag).to_contain_text("indexed", timeout=240_000)
     expect(rag.locator("details").first).to_contain_text(row["title"], timeout=240_000)
     expect(page.locator("#chat-col-tuned")).to_contain_text("tokens/s", timeout=240_000)
+    for arm in ("tuned", "rag", "tuned-rag"):  # the answers finished, as a user would wait for them
+        expect(page.locator(f"#chat-col-{arm}")).not_to_contain_text("generating", timeout=300_000)
     page.get_by_role("tab", name="Evaluate").click()
     page.locator("#eval-questions").get_by_text(row["title"]).filter(visible=True).first.click()
     expect(page.locator("#eval-detail")).to_contain_text("Gold:", timeout=60_000)
@@ -108,7 +110,7 @@ def test_a_refused_action_gives_one_message_and_no_error_badges(app_server, brow
     page.get_by_role("tab", name="Evaluate").click()
     expect(page.locator("#eval-status")).to_contain_text("No evaluation yet", timeout=60_000)
     arms = page.locator("#eval-arms")
-    arms.get_by_label("rag").uncheck()  # base only: before the fix this created a job that failed with a ValueError
+    arms.get_by_label("rag", exact=True).uncheck()  # base only: before the fix this created a job that failed with a ValueError
     page.locator("#eval-start").click()
     expect(page.get_by_text("The project has no eval questions")).to_be_visible(timeout=60_000)
     expect(page.locator(ERROR_BADGE)).to_have_count(0)

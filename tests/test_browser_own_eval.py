@@ -29,7 +29,7 @@ def test_plain_document_to_held_out_evaluation_with_retention(app_server, browse
 
     # Evaluate before anything: one clear message naming what is missing, and how to get it.
     page.get_by_role("tab", name="Evaluate").click()
-    page.locator("#eval-arms").get_by_label("rag").uncheck()
+    page.locator("#eval-arms").get_by_label("rag", exact=True).uncheck()
     page.locator("#eval-start").click()
     expect(page.get_by_text("hold out some accepted QAs in the Curate tab")).to_be_visible(timeout=60_000)
 
@@ -60,6 +60,7 @@ def test_plain_document_to_held_out_evaluation_with_retention(app_server, browse
     assert not {int(i) for i in run.summary["sample_ids"]} & held  # the held-out QAs were not trained on
 
     page.get_by_role("tab", name="Evaluate").click()
+    page.get_by_text("Your own eval questions").click()  # the accordion holding the eval-set line
     expect(page.locator("#eval-set")).to_contain_text(f"{len(held)} QA(s) held out", timeout=60_000)
     for arm in ("rag", "tuned", "tuned+rag"):
         page.locator("#eval-arms").get_by_label(arm, exact=True).check()

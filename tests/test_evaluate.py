@@ -57,9 +57,10 @@ def test_recipes_are_named_from_the_runs_token_mix():
 def test_loglik_scoring_picks_the_right_option_on_an_easy_item(quality):
     project, _ = quality
     model, tokenizer = ChatEngine(project).model("base")
-    messages = build_messages("base", "What colour is the sky on a clear day?", [])
-    result = score_options_loglik(model, tokenizer, messages,
-                                  ["a fish sandwich", "blue", "the number seven", "purple elephant lawyers"], gold=1)
+    # Options of one kind and similar length (per-character normalisation favours long options), on a fact even a
+    # 135M model knows.
+    messages = build_messages("base", "What is the capital of France?", [])
+    result = score_options_loglik(model, tokenizer, messages, ["Berlin", "Paris", "Madrid", "Rome"], gold=1)
     assert result.correct and result.gold_rank == 1 and result.margin > 0
 
 
@@ -167,7 +168,7 @@ def test_cli_eval_writes_a_report(quality, tmp_path):
                              str(doc), "--limit", "3", "--out", str(out)], cwd=REPO, capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "base       accuracy" in result.stdout and "95% CI" in result.stdout and "letter answers" in result.stdout
+    assert "base       accuracy" in result.stdout and "95% CI" in result.stdout and "letter/generated answers" in result.stdout
     assert json.loads(out.read_text())["summary"]["base"]["n"] == 3
 
 

@@ -28,7 +28,7 @@ def test_killed_generation_resumes_without_losing_or_duplicating(tmp_path):
     ingest_paths(project, [corpus], config=ChunkingConfig(size=128, overlap=0))
     with project.connect() as conn:
         conn.execute("INSERT INTO settings(key, value) VALUES ('marker', '\"kept\"')")
-    cmd = [sys.executable, "-m", "smt_gui", "generate", str(project.root), "--kind", "qa", "--qa-per-chunk", "1",
+    cmd = [sys.executable, "-m", "smt_gui", "generate", str(project.root), "--kind", "qa", "--strategy", "chunk", "--qa-per-chunk", "1",
            "--max-chunks", "4"]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.time() + 240

@@ -117,7 +117,9 @@ def test_own_split_is_scored_without_a_judge_and_retention_is_reported(facts):
         summary = report["summary"][arm]
         assert summary["n"] == 6 and summary["n_ref"] == 6
         assert summary["ref_loglik_ci95"][0] <= summary["mean_ref_loglik"] <= summary["ref_loglik_ci95"][1] < 0
-        assert all("generated" in r for r in report["records"][arm])  # the generated answer is graded too
+        # the model's own answer is generated and graded too: beside multiple choice, or as the answer itself
+        assert all("gen_correct" in r if r["options"] else "reason" in r and "predicted" in r
+                   for r in report["records"][arm])
     [comparison] = report["comparisons"]
     assert comparison["ref_loglik"]["n"] == 6
     assert {r["set"] for r in report["by_set"]} == {"held-out QA"}

@@ -52,7 +52,7 @@ def train(project, **overrides):
             "max_steps": 6,
             "batch_size": 2,
             "save_steps": 3,
-            "mixture": MixtureConfig(seq_len=128, replay_share=0.0),
+            "mixture": MixtureConfig(seq_len=128, replay_share=0.0, include_originals=False),
             **overrides,
         }
     )
@@ -90,7 +90,8 @@ def test_qlora_4bit_path_trains_on_cpu(curated):
     state = runner.run_state(run)
     assert state["status"] == "done"
     assert state["linear_4bit_layers"] >= 30 * 7  # every attention and MLP projection of the 30 layers is NF4
-    assert state["params_trainable"] < 0.05 * state["params_total"]  # only the adapters train
+    # only the adapters train (params_total counts each packed 4-bit weight once, i.e. half the real count)
+    assert state["params_trainable"] < 0.1 * state["params_total"]
     assert (runner.output_dir(run) / "adapter_config.json").exists()
     lora = runner.run_state(train(curated, method="lora", max_steps=1))
     assert lora["linear_4bit_layers"] == 0
