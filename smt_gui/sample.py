@@ -6,7 +6,7 @@ without finding documents first:
 * ``facts`` (the default): a short document about invented people (``smt_gui.factbench``, seed 11: 4 people x 5
   facts, 20 multiple-choice questions). No model can know these facts, so the Evaluate tab shows the effect
   plainly: base near chance, RAG reading the answer, and the tuned model learning it closed-book. Its settings
-  finish on 2 CPU cores in about a quarter of an hour (``benchmarks/README.md`` has the timing).
+  finish on 2 CPU cores in about 18 minutes, most of it training (``benchmarks/README.md`` has the timing).
 * ``quality``: QuALITY dev article 30029 "Lost in Translation" with its 16 questions (CC BY 4.0; a public-domain
   Gutenberg story; ``smt_gui/samples/ATTRIBUTION.md``): real prose, where a 135M model stays near chance.
 
