@@ -116,10 +116,8 @@ def main() -> int:
         t = time.perf_counter()
         with project.connect() as conn:
             conn.execute("UPDATE samples SET status = 'pending'")
-        flagged = curate.run_checks(project, checks=("near_duplicate", "grounding", "format", "leakage"))
-        rejected = {"near_duplicate": curate.apply_rule(project, "near_duplicate"),
-                    "leakage": curate.apply_rule(project, "leakage"),
-                    "hallucinated": curate.reject_hallucinated(project)}
+        outcome = curate.auto_curate(project, checks=("near_duplicate", "grounding", "format", "leakage"))
+        flagged, rejected = outcome["flagged"], outcome["rejected"]
         pending = curate.matching_ids(project, curate.SampleFilter(status="pending"))
         accepted = curate.set_status(project, pending, "accepted")
         held = curate.hold_out(project, args.holdout, seed=0) if args.holdout else 0

@@ -39,10 +39,7 @@ from smt_gui.project import Project  # noqa: E402
 
 
 def auto_curate(project: Project) -> None:
-    curate.run_checks(project, checks=("near_duplicate", "grounding", "format", "leakage"))
-    curate.apply_rule(project, "near_duplicate")
-    curate.apply_rule(project, "leakage")
-    curate.reject_hallucinated(project)
+    curate.auto_curate(project, checks=("near_duplicate", "grounding", "format", "leakage"))
     curate.set_status(project, curate.matching_ids(project, curate.SampleFilter(status="pending")), "accepted")
 
 

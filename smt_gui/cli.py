@@ -145,12 +145,13 @@ def _cmd_curate(args: argparse.Namespace) -> int:
             from smt_gui.llm import get_backend
 
             judge = get_backend(_backend_config(args))
-        flagged = curate.run_checks(project, judge_backend=judge, progress=lambda name: print(f"checking {name} ..."))
-        print("flagged: " + ", ".join(f"{k} {v}" for k, v in flagged.items()))
-        print(f"rejected {curate.apply_rule(project, 'near_duplicate', args.dup_threshold)} near-duplicate(s) "
-              f">= {args.dup_threshold}")
-        print(f"rejected {curate.apply_rule(project, 'leakage')} sample(s) copying eval questions")
-        print(f"rejected {curate.reject_hallucinated(project)} sample(s) stating names or numbers their source lacks")
+        outcome = curate.auto_curate(project, judge_backend=judge, dup_threshold=args.dup_threshold,
+                                     progress=lambda name: print(f"checking {name} ..."))
+        rejected = outcome["rejected"]
+        print("flagged: " + ", ".join(f"{k} {v}" for k, v in outcome["flagged"].items()))
+        print(f"rejected {rejected['near_duplicate']} near-duplicate(s) >= {args.dup_threshold}")
+        print(f"rejected {rejected['leakage']} sample(s) copying eval questions")
+        print(f"rejected {rejected['hallucinated']} sample(s) stating names or numbers their source lacks")
         if args.reject_ungrounded is not None:
             print(f"rejected {curate.apply_rule(project, 'grounding', args.reject_ungrounded)} sample(s) with grounding "
                   f"< {args.reject_ungrounded}")

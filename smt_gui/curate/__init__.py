@@ -1,6 +1,6 @@
 """Curation: find, inspect, edit, accept/reject, check and export synthetic samples (no gradio here)."""
 
-from smt_gui.curate.checks import CHECKS, GROUNDING_THRESHOLD, apply_rule, reject_hallucinated, run_checks
+from smt_gui.curate.checks import CHECKS, GROUNDING_THRESHOLD, apply_rule, auto_curate, reject_hallucinated, run_checks
 from smt_gui.curate.export import FORMATS, export_samples, import_jsonl
 from smt_gui.curate.store import (
     SORTS,
@@ -27,6 +27,7 @@ __all__ = [
     "STATUSES",
     "SampleFilter",
     "apply_rule",
+    "auto_curate",
     "edit_sample",
     "export_samples",
     "get_sample",

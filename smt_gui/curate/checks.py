@@ -294,6 +294,18 @@ def reject_hallucinated(project: Project) -> int:
     return apply_rule(project, "grounding", threshold=HALLUCINATED_BELOW)
 
 
+def auto_curate(project: Project, checks: tuple[str, ...] = CHECKS, judge_backend: Any = None,
+                dup_threshold: float | None = None, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """The default curation (``smt curate --auto``, the benchmarks): run the checks, then reject word-for-word
+    copies, copies of eval questions and samples stating what their source lacks. One place, so the CLI and the
+    measurements apply the same rules. Returns what each check flagged and each rule rejected."""
+    flagged = run_checks(project, checks=checks, judge_backend=judge_backend, progress=progress)
+    rejected = {"near_duplicate": apply_rule(project, "near_duplicate", dup_threshold),
+                "leakage": apply_rule(project, "leakage"),
+                "hallucinated": reject_hallucinated(project)}
+    return {"flagged": flagged, "rejected": rejected}
+
+
 def apply_rule(project: Project, check: str, threshold: float | None = None, status: str = "rejected") -> int:
     """One-click rule, e.g. 'reject all near-duplicates above 0.9'; one undoable change. Returns samples changed."""
     from smt_gui.curate.store import set_status

@@ -15,6 +15,7 @@ from typing import Any
 
 from smt_gui.evaluate.freeform import grade_freeform, judge_freeform
 from smt_gui.evaluate.multiple_choice import mc_prompt, option_logliks, score_options_loglik
+from smt_gui.evaluate.own_split import HELD_OUT_SET
 from smt_gui.evaluate.stats import mcnemar_exact, mean_interval, paired_bootstrap, wilson_interval
 
 LETTERS = "ABCDEFGH"
@@ -73,7 +74,7 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
                                      max_new_tokens=12)
             picked = extract_choice(text, options)
             record.update(generated=text.strip(), gen_choice=picked, gen_correct=picked == question["answer_index"])
-    if not options or question.get("set") == "held-out QA":
+    if not options or question.get("set") == HELD_OUT_SET:
         answer = engine.ask(arm, question["question"], k=len(hits) or 4, max_new_tokens=max_new_tokens)
         grade = grade_freeform(answer.text, question["answer"] or "")
         if not grade.correct and judge is not None and not grade.numeric:

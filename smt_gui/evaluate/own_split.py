@@ -25,7 +25,7 @@ from typing import Any
 from smt_gui.facts import NUMBER_RE, candidate_answers, dates, known_name_words, split_sentences
 from smt_gui.project import Project
 
-OWN_ID_OFFSET = 0  # own items use negative ids (-sample id) so they never collide with eval_questions ids
+HELD_OUT_SET = "held-out QA"  # the eval-set label of held-out QAs (ids = -sample id, never an eval_questions id)
 
 
 def span_type(span: str) -> str:
@@ -60,7 +60,7 @@ def own_items(project: Project, document_ids: list[int] | None = None, seed: int
         span = json.loads(r["generator"] or "{}").get("answer_span")
         item: dict[str, Any] = {"id": -r["id"], "document_id": r["document_id"], "external_id": f"sample-{r['id']}",
                                 "question": r["question"], "options": None, "answer_index": None,
-                                "answer": span or r["answer"], "reference": r["answer"], "set": "held-out QA"}
+                                "answer": span or r["answer"], "reference": r["answer"], "set": HELD_OUT_SET}
         if span:
             if r["document_id"] not in spans_by_doc:
                 spans_by_doc[r["document_id"]] = _document_spans(r["document_text"])
