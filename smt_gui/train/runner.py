@@ -112,8 +112,8 @@ def worker_command(run: Run, resume: bool = False, nproc: int = 1) -> list[str]:
 def run_job(project: Project, run_name: str) -> dict[str, Any] | None:
     """The training job (in the ``jobs`` table, like generation and evaluation) that last ran ``run_name``."""
     with project.connect() as conn:
-        row = conn.execute("SELECT id FROM jobs WHERE kind = 'train' AND json_extract(config, '$.run') = ? "
-                           "ORDER BY id DESC LIMIT 1", (run_name,)).fetchone()
+        row = conn.execute("SELECT id FROM jobs WHERE kind = ? AND json_extract(config, '$.run') = ? "
+                           "ORDER BY id DESC LIMIT 1", (JOB_KIND, run_name)).fetchone()
     return get_job(project, row["id"]) if row else None
 
 

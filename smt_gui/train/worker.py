@@ -11,6 +11,7 @@ one JSON line per logging step to ``metrics.jsonl``, and on SIGTERM saves a chec
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -18,6 +19,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -47,16 +49,14 @@ def write_status(run_dir: Path, **fields) -> None:
         update_job(project, job_id, status=status, **fields)
 
 
-def _job(run_dir: Path):
-    """(project, job id) of this worker's training job: the launcher passes SMT_JOB_ID; a worker started by hand
-    (the command the Train tab shows) creates its own job."""
+@functools.cache
+def _job(run_dir: Path) -> tuple[Any, int] | None:
+    """(project, job id) of this worker's training job, looked up once: the launcher passes SMT_JOB_ID; a worker
+    started by hand (the command the Train tab shows) creates its own job; a run folder outside a project has none."""
     from smt_gui.project import Project
 
-    if "job" in _JOB:
-        return _JOB["job"]
     root = run_dir.parent.parent
     if not (root / "smt.sqlite").exists():
-        _JOB["job"] = None
         return None
     project = Project(root)
     job_id = int(os.environ["SMT_JOB_ID"]) if os.environ.get("SMT_JOB_ID", "").isdigit() else None
@@ -64,11 +64,7 @@ def _job(run_dir: Path):
         from smt_gui.jobs import create_job
 
         job_id = create_job(project, "train", {"run": run_dir.name})
-    _JOB["job"] = (project, job_id)
-    return _JOB["job"]
-
-
-_JOB: dict[str, object] = {}
+    return project, job_id
 
 
 def last_checkpoint(run_dir: Path) -> str | None:
