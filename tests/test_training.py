@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -132,6 +133,12 @@ def test_killed_training_resumes_from_its_checkpoint_not_from_zero(curated):
     assert runner.run_state(runner.get_run(curated, run.id))["status"] == "interrupted"
     checkpoint = runner.last_checkpoint_step(run)
     assert checkpoint >= 3 and (run.path / "checkpoints" / f"checkpoint-{checkpoint}" / "optimizer.pt").exists()
+    # A kill in the middle of a save leaves a newer checkpoint without trainer_state.json (written last): it must be
+    # passed over, not resumed from (that crashed with FileNotFoundError).
+    partial = run.path / "checkpoints" / f"checkpoint-{checkpoint + 1}"
+    shutil.copytree(run.path / "checkpoints" / f"checkpoint-{checkpoint}", partial)
+    (partial / "trainer_state.json").unlink()
+    assert runner.last_checkpoint_step(run) == checkpoint
 
     resumed = runner.launch(curated, run, resume=True)
     assert runner.wait(resumed, run, poll_s=0.5) == 0, (run.path / "train.log").read_text()[-3000:]

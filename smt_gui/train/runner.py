@@ -21,6 +21,7 @@ from typing import Any
 
 from smt_gui.jobs import ACTIVE, create_job, get_job, pid_alive, update_job
 from smt_gui.project import Project, utc_now
+from smt_gui.train.checkpoints import last_complete
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.metrics import read_metrics
 
@@ -123,7 +124,7 @@ def launch(project: Project, run: Run, resume: bool = False, nproc: int = 1) -> 
     The job row is created here (or reused on resume) and marked running with the worker's pid, so a worker that
     dies is "interrupted" by the same rule as any job; the worker itself reports progress and how it ended.
     """
-    if resume and not (run.path / "checkpoints").is_dir():
+    if resume and not last_checkpoint_step(run):
         resume = False  # killed before the first checkpoint: start over, nothing to lose
     job = run_job(project, run.name)
     job_id = job["id"] if job and resume else create_job(project, JOB_KIND, {"run": run.name, "nproc": nproc})
@@ -194,9 +195,9 @@ def list_runs(project: Project) -> list[Run]:
 
 
 def last_checkpoint_step(run: Run) -> int:
-    folder = run.path / "checkpoints"
-    steps = [int(p.name.split("-")[1]) for p in folder.glob("checkpoint-*") if p.name.split("-")[1].isdigit()]
-    return max(steps, default=0)
+    """Step of the newest complete checkpoint (0 when none): where a resume continues from."""
+    found = last_complete(run.path / "checkpoints")
+    return found[0] if found else 0
 
 
 def run_metrics(run: Run) -> list[dict[str, Any]]:

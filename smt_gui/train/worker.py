@@ -21,6 +21,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from smt_gui.train.checkpoints import drop_partial, last_complete
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
@@ -68,10 +70,11 @@ def _job(run_dir: Path) -> tuple[Any, int] | None:
 
 
 def last_checkpoint(run_dir: Path) -> str | None:
-    from transformers.trainer_utils import get_last_checkpoint
-
+    """The newest complete checkpoint to resume from; half-written ones (worker killed mid-save) are removed."""
     folder = run_dir / "checkpoints"
-    return get_last_checkpoint(str(folder)) if folder.is_dir() else None
+    drop_partial(folder)
+    found = last_complete(folder)
+    return str(found[1]) if found else None
 
 
 def load_model(config, base_dir: Path, cuda: bool):
