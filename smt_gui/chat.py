@@ -123,7 +123,8 @@ class ChatEngine:
                max_new_tokens: int = 200, temperature: float = 0.0, mmr: bool = False,
                reranker: str | None = None) -> Iterator[Answer]:
         """Yield the growing answer of one arm (retrieval first for the RAG arms)."""
-        from transformers import TextIteratorStreamer
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
 
         answer = Answer(arm=arm)
         started = time.perf_counter()
@@ -144,6 +145,12 @@ class ChatEngine:
             if temperature > 0:
                 kwargs["temperature"] = temperature
 
+            halt = threading.Event()  # set when the caller stops reading (e.g. the conversation was reset)
+            class StopWhenHalted(StoppingCriteria):
+                def __call__(self, input_ids, scores, **_: Any):  # type: ignore[override]
+                    return torch.full((input_ids.shape[0],), halt.is_set(), dtype=torch.bool, device=input_ids.device)
+
+            kwargs["stopping_criteria"] = StoppingCriteriaList([StopWhenHalted()])
             failures: list[BaseException] = []
 
             def work() -> None:
@@ -156,11 +163,14 @@ class ChatEngine:
 
             thread = threading.Thread(target=work, daemon=True)
             thread.start()
-            for piece in streamer:
-                answer.text += piece
-                answer.tokens += 1
-                answer.seconds = time.perf_counter() - started
-                yield answer
+            try:
+                for piece in streamer:
+                    answer.text += piece
+                    answer.tokens += 1
+                    answer.seconds = time.perf_counter() - started
+                    yield answer
+            finally:
+                halt.set()  # a closed stream ends the model's generation at its next token
             thread.join()
             if failures:
                 raise RuntimeError(f"generation failed: {failures[0]}")

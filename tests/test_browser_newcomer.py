@@ -87,6 +87,12 @@ def test_opening_another_project_leaves_nothing_of_the_previous_one_on_screen(ap
     page.get_by_role("button", name="Preview mixture").click()
     expect(page.locator("#train-advice")).to_contain_text("smt train", timeout=120_000)
     expect(page.locator("#train-advice")).to_contain_text("alpha")
+    # A second question, and the project is switched while its answers are still streaming (as an impatient user
+    # does): they must stop, not keep writing into beta's columns.
+    page.get_by_role("tab", name="Chat").click()
+    page.locator("#chat-question textarea").fill(f"Where does {row['facts'][0]['entity']} live?")
+    page.locator("#chat-ask").click()
+    expect(page.locator("#chat-col-tuned")).to_contain_text("generating", timeout=120_000)
 
     switch_project(page, "beta")  # the same page, no reload: every tab must now show beta, or nothing
 
@@ -100,6 +106,10 @@ def test_opening_another_project_leaves_nothing_of_the_previous_one_on_screen(ap
         expect(page.locator(f"#chat-col-{arm}")).not_to_contain_text("tokens/s")
     expect(page.locator("#chat-col-rag details")).to_have_count(0)
     expect(page.locator("#chat-question textarea")).to_have_value("")
+    page.wait_for_timeout(8_000)  # long enough for a stale stream to have painted more tokens
+    for arm in ("tuned", "rag", "tuned-rag"):
+        expect(page.locator(f"#chat-col-{arm}")).not_to_contain_text("tokens/s")
+        expect(page.locator(f"#chat-col-{arm}")).not_to_contain_text("live?")
     page.get_by_role("tab", name="Generate").click()
     expect(page.locator("#gen-status")).to_contain_text("No generation job yet")
 

@@ -24,6 +24,18 @@ COLUMNS = ("tuned", "rag", "tuned+rag")
 TITLES = {"tuned": "Tuned (closed-book)", "rag": "RAG (base + retrieved chunks)", "tuned+rag": "Tuned + RAG"}
 _engines: dict[tuple[str, str | None], ChatEngine] = {}
 _engines_lock = threading.Lock()
+# Per browser session, bumped whenever its conversation is reset (Clear, or another project opened): an answer still
+# streaming from before stops instead of writing into the new project's columns.
+_conversations: dict[str, int] = {}
+
+
+def _session(request: gr.Request | None) -> str:
+    return getattr(request, "session_hash", None) or ""
+
+
+def new_conversation(request: gr.Request | None) -> None:
+    session = _session(request)
+    _conversations[session] = _conversations.get(session, 0) + 1
 
 
 @dataclass
@@ -62,8 +74,15 @@ def stats_line(answer: Answer, note: str = "") -> str:
 
 
 def ask(project_path: str | None, run_name: str | None, question: str, k: float, mmr: bool, max_tokens: float,
-        with_both: bool, reranker: str, h_tuned: list, h_rag: list, h_both: list) -> Iterator[tuple]:
-    """Stream all columns at once: one thread per arm feeds a queue, this generator repaints every column."""
+        with_both: bool, reranker: str, h_tuned: list, h_rag: list, h_both: list,
+        request: gr.Request = None) -> Iterator[tuple]:
+    """Stream all columns at once: one thread per arm feeds a queue, this generator repaints every column.
+
+    Stops (and stops the models) as soon as the session's conversation is reset, so a slow answer from the previous
+    project never lands in the columns of the one opened since.
+    """
+    session = _session(request)
+    conversation = _conversations.get(session, 0)
     if not project_path:
         raise gr.Error("Open a project first.")
     if not (question or "").strip():
@@ -79,13 +98,20 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
     histories = {"tuned": list(h_tuned or []), "rag": list(h_rag or []), "tuned+rag": list(h_both or [])}
     latest = {arm: Answer(arm=arm) for arm in arms}
     updates: queue.Queue = queue.Queue()
+    stop = threading.Event()
 
     def work(arm: str) -> None:
         prior = [m for m in histories[arm] if m["role"] in ("user", "assistant")]
-        for state in engine.stream(arm, question, k=int(k), mmr=mmr, max_new_tokens=int(max_tokens),
-                                   history=prior if arm == "tuned" else None, reranker=(reranker or "").strip() or None):
-            updates.put((arm, state))
-        updates.put((arm, None))
+        states = engine.stream(arm, question, k=int(k), mmr=mmr, max_new_tokens=int(max_tokens),
+                               history=prior if arm == "tuned" else None, reranker=(reranker or "").strip() or None)
+        try:
+            for state in states:
+                if stop.is_set():
+                    break
+                updates.put((arm, state))
+        finally:
+            states.close()  # ends the model's generation (and frees the compute lock) when stopped early
+            updates.put((arm, None))
 
     for arm in arms:
         histories[arm] = [*histories[arm], {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
@@ -93,6 +119,9 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
     running = set(arms)
     while running:
         arm, state = updates.get()
+        if _conversations.get(session, 0) != conversation:
+            stop.set()
+            return
         if state is None:
             running.discard(arm)
         else:
@@ -167,8 +196,9 @@ def build(project_state: gr.State) -> ChatTab:
     answers = [*outputs, *histories]
     ask_btn.click(guard(ask, answers), inputs, answers)
     question.submit(guard(ask, answers), inputs, answers)
-    def reset() -> tuple:
+    def reset(request: gr.Request = None) -> tuple:
         """An empty conversation: columns, stats, passages, histories, the question and the gold answer."""
+        new_conversation(request)
         return (*([], "", "") * 3, [], [], [], "", "")
 
     clear.click(reset, None, [*outputs, *histories, question, gold])
