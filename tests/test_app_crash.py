@@ -98,6 +98,7 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
 
     # 2. Training: kill -9 the app mid-run; the worker keeps training in its own session.
     page.get_by_role("tab", name="Train").click()
+    page.locator("#train-method").get_by_text("LoRA", exact=True).click()  # small checkpoints: the crash, not the method
     page.locator("#train-steps input").fill("30")
     page.locator("#train-batch input").fill("2")
     page.locator("#train-seq input").fill("128")
