@@ -39,6 +39,8 @@ if ! llama_ok; then
   exit 1
 fi
 "${PIP[@]}" install -q --no-deps -e .
+# GGUF export: llama.cpp's converters from the sdist of the very llama-cpp-python version installed (about 2 MB kept).
+.venv/bin/python -m smt_gui.export.converter --install
 
 if [ "${1:-}" = "--dev" ]; then
   "${PIP[@]}" install -q -r requirements-dev.txt

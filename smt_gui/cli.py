@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from smt_gui.export import GGUF_TYPES
 from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
 from smt_gui.llm.base import BackendError
 from smt_gui.llm.bundled import ModelNotFoundError
@@ -228,8 +229,28 @@ def _cmd_merge(args: argparse.Namespace) -> int:
 
     project = Project.open(args.dir)
     run = runner.get_run(project, args.run)
-    out = runner.export_gguf(project, run, args.outtype) if args.gguf else runner.merge(project, run)
-    print(f"wrote {out}")
+    if args.gguf:
+        return _cmd_gguf(argparse.Namespace(dir=args.dir, run=args.run, type=args.outtype, adapter=False))
+    print(f"wrote {runner.merge(project, run)}")
+    return 0
+
+
+def _cmd_gguf(args: argparse.Namespace) -> int:
+    from smt_gui.export.gguf import export_run
+    from smt_gui.train import runner
+
+    project = Project.open(args.dir)
+    exported = export_run(project, runner.get_run(project, args.run), kind=args.type, adapter=args.adapter)
+    print(f"wrote {exported.gguf}" + (f" (adapter; base model {exported.base})" if exported.base else ""))
+    print(f"wrote {exported.modelfile}\nfor Ollama: {exported.ollama_command}")
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from smt_gui.serve import ServeConfig, serve
+
+    serve(Project.open(args.dir), ServeConfig(run=args.run, merged=args.merged, host=args.host, port=args.port,
+                                              api_key=args.api_key, n_ctx=args.n_ctx))
     return 0
 
 
@@ -422,9 +443,16 @@ def build_parser() -> argparse.ArgumentParser:
     mg = sub.add_parser("merge", help="merge a run's adapter into a full model (or export GGUF)")
     mg.add_argument("dir")
     mg.add_argument("run")
-    mg.add_argument("--gguf", action="store_true", help="also convert with llama.cpp's converter (SMT_LLAMA_CPP_DIR)")
-    mg.add_argument("--outtype", default="f16")
+    mg.add_argument("--gguf", action="store_true", help="export GGUF instead (same as `smt gguf`)")
+    mg.add_argument("--outtype", default="q8_0", choices=GGUF_TYPES)
     mg.set_defaults(func=_cmd_merge)
+
+    ex = sub.add_parser("gguf", help="a run as GGUF (merged model, or --adapter) plus an Ollama Modelfile")
+    ex.add_argument("dir")
+    ex.add_argument("run")
+    ex.add_argument("--type", default="q8_0", choices=GGUF_TYPES, help="GGUF tensor type of the model (default q8_0)")
+    ex.add_argument("--adapter", action="store_true", help="the LoRA adapter as GGUF over the base model's GGUF")
+    ex.set_defaults(func=_cmd_gguf)
 
     ask = sub.add_parser("ask", help="answer a question with base / rag / tuned / tuned+rag")
     ask.add_argument("dir")
@@ -451,6 +479,16 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--judge", action="store_true", help="grade free-form text answers with an LLM (the backend args)")
     _add_backend_args(ev)
     ev.set_defaults(func=_cmd_eval)
+
+    sv = sub.add_parser("serve", help="a tuned run as an OpenAI-compatible endpoint (llama.cpp on its GGUF)")
+    sv.add_argument("dir")
+    sv.add_argument("--run", help="run name (default: the newest finished run)")
+    sv.add_argument("--merged", action="store_true", help="serve the merged q8_0 model, not the adapter over the base")
+    sv.add_argument("--host", default="127.0.0.1", help="bind address (anything but loopback needs --api-key)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--api-key", default=os.environ.get("SMT_API_KEY"), help="required as a Bearer token (SMT_API_KEY)")
+    sv.add_argument("--n-ctx", type=int, default=2048)
+    sv.set_defaults(func=_cmd_serve)
 
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")
     ui.add_argument("rest", nargs=argparse.REMAINDER)

@@ -241,30 +241,3 @@ def merge(project: Project, run: Run) -> Path:
     merged.save_pretrained(target)
     AutoTokenizer.from_pretrained(base_dir).save_pretrained(target)
     return target
-
-
-def gguf_converter() -> Path | None:
-    """llama.cpp's ``convert_hf_to_gguf.py`` if the user has it (``SMT_LLAMA_CPP_DIR`` or on PATH)."""
-    candidates = []
-    if os.environ.get("SMT_LLAMA_CPP_DIR"):
-        candidates.append(Path(os.environ["SMT_LLAMA_CPP_DIR"]) / "convert_hf_to_gguf.py")
-    found = shutil.which("convert_hf_to_gguf.py")
-    if found:
-        candidates.append(Path(found))
-    return next((c for c in candidates if c.exists()), None)
-
-
-def export_gguf(project: Project, run: Run, outtype: str = "f16") -> Path:
-    """Merge, then convert to GGUF with llama.cpp's converter (for llama.cpp chat); clear error if it is missing."""
-    converter = gguf_converter()
-    if converter is None:
-        raise ValueError("GGUF export needs llama.cpp's convert_hf_to_gguf.py: clone llama.cpp and set "
-                         "SMT_LLAMA_CPP_DIR to its folder. The merged model and the adapter work without it "
-                         "(transformers + peft).")
-    merged = merge(project, run)
-    out = run.path / f"{run.name}.{outtype}.gguf"
-    result = subprocess.run([sys.executable, str(converter), str(merged), "--outfile", str(out), "--outtype", outtype],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        raise ValueError(f"GGUF conversion failed: {result.stderr[-500:]}")
-    return out

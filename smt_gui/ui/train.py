@@ -18,6 +18,7 @@ from smt_gui.train import runner
 from smt_gui.train.advice import learning_advice
 from smt_gui.train.config import TrainConfig, estimate_memory_gb
 from smt_gui.train.mixture import MixtureConfig
+from smt_gui.ui import export
 from smt_gui.ui.common import guard, require_project
 from smt_gui.ui.plots import loss_chart, mixture_chart
 
@@ -176,19 +177,6 @@ def select_run(project_path: str | None, frame: pd.DataFrame, event: gr.SelectDa
     return (name, *poll(project_path, name))
 
 
-def merge(project_path: str | None, run_name: str | None, gguf: bool) -> str:
-    project = require_project(project_path)
-    runs = runner.list_runs(project)
-    run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
-    if run is None:
-        raise gr.Error("No run selected.")
-    try:
-        out = runner.export_gguf(project, run) if gguf else runner.merge(project, run)
-    except ValueError as exc:
-        raise gr.Error(str(exc)) from exc
-    return f"Wrote `{out}`"
-
-
 def build(project_state: gr.State) -> TrainTab:
     current = gr.State(None)
     with gr.Row():
@@ -234,10 +222,7 @@ def build(project_state: gr.State) -> TrainTab:
     status = gr.HTML(_status_html(None))
     loss_plot = gr.Plot(label="Loss", elem_id="train-loss")
     runs = gr.Dataframe(headers=RUN_COLUMNS, interactive=False, label="Runs (click to view)", elem_id="train-runs")
-    with gr.Row():
-        merge_btn = gr.Button("Merge adapter into a full model", size="sm")
-        gguf_btn = gr.Button("Export GGUF (needs llama.cpp's converter)", size="sm")
-        merge_out = gr.Markdown()
+    export.build(project_state, current)
     timer = gr.Timer(2.0, active=False)
 
     values = [base_model, method, qa_share, replay_share, budget, originals, answer_only, seq_len, seed, replay_path,
@@ -251,8 +236,6 @@ def build(project_state: gr.State) -> TrainTab:
     cancel_btn.click(guard(cancel, view), [project_state, current], view)
     resume_btn.click(guard(resume, view), [project_state, current], view)
     runs.select(select_run, [project_state, runs], [current, *view])
-    merge_btn.click(guard(lambda p, r: merge(p, r, False), merge_out), [project_state, current], merge_out)
-    gguf_btn.click(guard(lambda p, r: merge(p, r, True), merge_out), [project_state, current], merge_out)
     timer.tick(poll, [project_state, current], view)
 
     def refresh(project_path: str | None) -> tuple:

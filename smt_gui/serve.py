@@ -1,0 +1,125 @@
+"""``smt serve``: a tuned run behind an OpenAI-compatible endpoint, for any client or app that speaks that API.
+
+It is llama-cpp-python's own server (``/v1/chat/completions``, ``/v1/completions``, ``/v1/models``; streaming) on the
+run's GGUF: the LoRA adapter over its base GGUF (no merge, seconds to export) or the merged model. Bound to
+127.0.0.1 by default; any other address needs an API key (``--api-key`` or ``SMT_API_KEY``), which every request
+must then send as ``Authorization: Bearer KEY``.
+
+    smt serve PROJECT [--run NAME] [--merged] [--host 127.0.0.1] [--port 8000] [--api-key KEY]
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from smt_gui.export.gguf import GgufExport, export_run
+from smt_gui.project import Project
+from smt_gui.train import runner
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass
+class ServeConfig:
+    run: str | None = None  # default: the newest run with a trained output
+    merged: bool = False    # serve the merged q8_0 model instead of adapter-over-base (always for full fine-tunes)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    api_key: str | None = None
+    n_ctx: int = 2048
+    n_threads: int | None = None
+
+
+def pick_run(project: Project, name: str | None) -> runner.Run:
+    if name:
+        return runner.get_run(project, name)
+    finished = runner.finished_runs(project)
+    if not finished:
+        raise ValueError("This project has no finished training run to serve: train one first (Train tab or smt train).")
+    return finished[0]
+
+
+def _fresh(path: Path, than: Path) -> bool:
+    return path.is_file() and path.stat().st_mtime >= than.stat().st_mtime
+
+
+def gguf_for(project: Project, run: runner.Run, merged: bool) -> GgufExport:
+    """The run's GGUF, exported now unless an export newer than its trained output is already there."""
+    adapter = not merged and run.config.get("method") != "full"
+    trained = runner.output_dir(run)
+    if not trained.exists():
+        raise ValueError(f"Run {run.name} has no trained output yet: finish (or resume) its training first.")
+    folder = run.path / "gguf"
+    existing = folder / (f"{run.name}.adapter.f16.gguf" if adapter else f"{run.name}.q8_0.gguf")
+    if _fresh(existing, trained) and (folder / "Modelfile").is_file():
+        base = None
+        if adapter:
+            from smt_gui.export.gguf import base_gguf
+
+            base = base_gguf(run, folder)
+        return GgufExport("adapter" if adapter else "model", existing, base, folder / "Modelfile", "")
+    return export_run(project, run, kind="f16" if adapter else "q8_0", adapter=adapter)
+
+
+def check_exposure(host: str, api_key: str | None) -> None:
+    if host not in LOOPBACK and not api_key:
+        raise ValueError(f"Serving on {host} makes the model reachable from other machines: set an API key "
+                         "(--api-key KEY or SMT_API_KEY), or keep the default 127.0.0.1.")
+
+
+def build(project: Project, config: ServeConfig):
+    """The ASGI app and what it serves (the model's name in the API is the run's name)."""
+    from llama_cpp.server.app import create_app
+    from llama_cpp.server.settings import ModelSettings, ServerSettings
+
+    check_exposure(config.host, config.api_key)
+    run = pick_run(project, config.run)
+    exported = gguf_for(project, run, config.merged)
+    model = ModelSettings(
+        model=str(exported.base if exported.kind == "adapter" else exported.gguf), model_alias=run.name,
+        lora_path=str(exported.gguf) if exported.kind == "adapter" else None, n_ctx=config.n_ctx,
+        n_threads=config.n_threads or max(1, (os.cpu_count() or 2)), verbose=False)
+    server = ServerSettings(host=config.host, port=config.port, api_key=config.api_key)
+    return create_app(server_settings=server, model_settings=[model]), run, exported
+
+
+def serve(project: Project, config: ServeConfig) -> None:
+    import uvicorn
+
+    app, run, exported = build(project, config)
+    what = f"adapter {exported.gguf.name} over {exported.base}" if exported.kind == "adapter" else exported.gguf.name
+    print(f"Serving run {run.name} ({what}) at http://{config.host}:{config.port}/v1 as model {run.name!r}"
+          + (" (API key required)" if config.api_key else ""), flush=True)
+    uvicorn.run(app, host=config.host, port=config.port, log_level="warning")
+
+
+def launch(project: Project, config: ServeConfig) -> subprocess.Popen:
+    """``smt serve`` in its own process group (the app's Serve button): the app stays responsive and a crash of the
+    server never takes the app down. Its output goes to ``runs/NAME/serve.log``."""
+    check_exposure(config.host, config.api_key)
+    run = pick_run(project, config.run)
+    command = [sys.executable, "-m", "smt_gui", "serve", str(project.root), "--run", run.name, "--host", config.host,
+               "--port", str(config.port), "--n-ctx", str(config.n_ctx), *(["--merged"] if config.merged else [])]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SMT_API_KEY": config.api_key or ""}
+    with (run.path / "serve.log").open("a") as log:
+        return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+
+def wait_ready(proc: subprocess.Popen, config: ServeConfig, timeout_s: float = 300) -> bool:
+    """True once the endpoint answers (any HTTP status: 401 means up and guarded); False if the server exited."""
+    import httpx
+
+    url = f"http://{'127.0.0.1' if config.host in ('0.0.0.0', '::') else config.host}:{config.port}/v1/models"
+    deadline = time.time() + timeout_s
+    while time.time() < deadline and proc.poll() is None:
+        try:
+            httpx.get(url, timeout=2)
+            return True
+        except httpx.TransportError:
+            time.sleep(0.5)
+    return False

@@ -1,0 +1,93 @@
+"""The Train tab's "Use the tuned model" row: merge, GGUF + Ollama export, and serving a run over the OpenAI API."""
+
+from __future__ import annotations
+
+import html
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+
+import gradio as gr
+
+from smt_gui.export import GGUF_TYPES
+from smt_gui.export.gguf import export_run
+from smt_gui.serve import ServeConfig, launch, wait_ready
+from smt_gui.train import runner
+from smt_gui.ui.common import guard, require_project
+
+ADAPTER_EXPORT = "LoRA adapter (f16) over the base GGUF"
+_servers: dict[str, tuple[subprocess.Popen, str]] = {}  # project root -> (server, its URL); one per project
+
+
+def _run(project, run_name: str | None) -> runner.Run:
+    runs = runner.finished_runs(project)
+    run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
+    if run is None:
+        raise gr.Error("No finished run to use: train one first.")
+    return run
+
+
+def merge(project_path: str | None, run_name: str | None, gguf: str | None = None) -> str:
+    """Merge the adapter into a full HF model, or (``gguf`` = a tensor type or ADAPTER_EXPORT) export GGUF."""
+    project = require_project(project_path)
+    run = _run(project, run_name)
+    try:
+        if gguf:
+            adapter = gguf == ADAPTER_EXPORT
+            return export_run(project, run, kind="f16" if adapter else gguf, adapter=adapter).describe()
+        return f"Wrote `{runner.merge(project, run)}`"
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
+
+
+def _stop(root: str) -> bool:
+    proc, _ = _servers.pop(root, (None, ""))
+    if proc is None or proc.poll() is not None:
+        return False
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+    return True
+
+
+def serve(project_path: str | None, run_name: str | None, port: float) -> Iterator[str]:
+    """Start ``smt serve`` for the run (stopping this project's previous server) and say where it answers."""
+    project = require_project(project_path)
+    run = _run(project, run_name)
+    _stop(str(project.root))
+    config = ServeConfig(run=run.name, port=int(port))
+    yield f"Starting the server for run {run.name} (exports its GGUF first if needed)…"
+    proc = launch(project, config)
+    url = f"http://127.0.0.1:{config.port}/v1"
+    if not wait_ready(proc, config):
+        log = (run.path / "serve.log").read_text(errors="replace")[-600:]
+        proc.kill()
+        raise gr.Error(f"The server did not start: {log.strip() or 'no output'}")
+    _servers[str(project.root)] = (proc, url)
+    yield (f"Serving run **{run.name}** at `{url}` (model name `{run.name}`, only from this machine). Try: "
+           f"<code>curl {url}/chat/completions -H 'Content-Type: application/json' -d "
+           f"'{html.escape('{')}\"model\": \"{run.name}\", \"messages\": [{{\"role\": \"user\", \"content\": "
+           f"\"Hello\"}}]{html.escape('}')}'</code>")
+
+
+def stop(project_path: str | None) -> str:
+    project = require_project(project_path)
+    return "Server stopped." if _stop(str(project.root)) else "No server was running for this project."
+
+
+def build(project_state: gr.State, current: gr.State) -> None:
+    with gr.Accordion("Use the tuned model: merge, export GGUF / Ollama, serve over the OpenAI API", open=False):
+        with gr.Row():
+            merge_btn = gr.Button("Merge adapter into a full model", size="sm")
+            gguf_type = gr.Dropdown([*GGUF_TYPES, ADAPTER_EXPORT], value="q8_0", label="GGUF type", scale=0,
+                                    min_width=220, elem_id="train-gguf-type")
+            gguf_btn = gr.Button("Export GGUF + Ollama Modelfile", size="sm", elem_id="train-gguf")
+        with gr.Row():
+            port = gr.Number(8000, label="Port", precision=0, minimum=1024, maximum=65535, scale=0, min_width=120)
+            serve_btn = gr.Button("Serve (OpenAI-compatible)", size="sm", elem_id="train-serve")
+            stop_btn = gr.Button("Stop serving", size="sm")
+        out = gr.Markdown(elem_id="train-export-out")
+    merge_btn.click(guard(merge, out), [project_state, current], out)
+    gguf_btn.click(guard(merge, out), [project_state, current, gguf_type], out)
+    serve_btn.click(guard(serve, out), [project_state, current, port], out)
+    stop_btn.click(guard(stop, out), project_state, out)

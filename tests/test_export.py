@@ -1,0 +1,158 @@
+"""A tuned run leaves the app as GGUF (merged model, LoRA adapter, quantised) that llama.cpp loads and that answers
+like the tuned model, with an Ollama Modelfile whose template is the tokenizer's own prompt."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from llama_cpp import Llama
+
+from smt_gui.export import converter, ollama
+from smt_gui.export.gguf import export_run, hf_to_gguf
+from smt_gui.ingest import ingest_paths
+from smt_gui.llm.bundled import bundled_gguf_path
+from smt_gui.train import runner
+from smt_gui.train.config import TrainConfig
+from smt_gui.train.mixture import MixtureConfig
+from smt_gui.train.probe import generate, load_for_inference
+
+from .sample_factory import first_chunk, insert_sample
+
+pytestmark = pytest.mark.slow
+
+QUESTION = "What is the name of Captain Orrin Vask's ship?"
+FACT = "Captain Orrin Vask's ship is the Marigold Thorn."
+KEYWORD = "Marigold"
+
+
+def llama_answer(model_path: Path, lora_path: Path | None = None) -> str:
+    llm = Llama(model_path=str(model_path), lora_path=str(lora_path) if lora_path else None, n_ctx=512, n_threads=2,
+                verbose=False, seed=0)
+    reply = llm.create_chat_completion([{"role": "user", "content": QUESTION}], max_tokens=24, temperature=0.0)
+    return reply["choices"][0]["message"]["content"]
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory):
+    """A LoRA run that learned one invented fact (trained on phrasings of it, then asked the trained question)."""
+    from smt_gui.project import Project
+
+    root = tmp_path_factory.mktemp("export")
+    project = Project.create(root / "proj")
+    doc_file = root / "vask.md"
+    doc_file.write_text(f"# Captain Vask\n\n{FACT} Captain Orrin Vask sails from the port of Lindqvist.\n")
+    ingest_paths(project, [doc_file])
+    doc, chunk, text = first_chunk(project, "Captain Vask")
+    for question in (QUESTION, "Which ship does Captain Orrin Vask command?", "What is Orrin Vask's vessel called?"):
+        insert_sample(project, "qa", doc, chunk, question, FACT, status="accepted")
+    insert_sample(project, "focal_rewrite", doc, chunk, QUESTION, text=f"{FACT} {text}", status="accepted")
+    config = TrainConfig(method="lora", max_steps=30, batch_size=4, learning_rate=2e-3, save_steps=100,
+                         mixture=MixtureConfig(seq_len=128, replay_share=0.0, include_originals=False))
+    run = runner.prepare_run(project, config)
+    proc = runner.launch(project, run)
+    assert runner.wait(proc, run, poll_s=0.5) == 0, (run.path / "train.log").read_text()[-3000:]
+    model, tokenizer = load_for_inference(run.summary["base_model_dir"], runner.output_dir(run))
+    assert KEYWORD in generate(model, tokenizer, QUESTION, max_new_tokens=24)  # the tuned model knows it
+    return project, run
+
+
+def test_merged_gguf_answers_like_the_tuned_model_and_the_base_does_not(tuned):
+    project, run = tuned
+    exported = export_run(project, run, kind="q8_0")
+    assert exported.kind == "model" and exported.gguf.is_file() and exported.gguf.parent == run.path / "gguf"
+    assert KEYWORD not in llama_answer(bundled_gguf_path())  # the base model never saw the fact
+    assert KEYWORD in llama_answer(exported.gguf)
+    modelfile = exported.modelfile.read_text()
+    assert f"FROM ./{exported.gguf.name}" in modelfile and 'PARAMETER stop "<|im_end|>"' in modelfile
+    assert "ollama create" in exported.ollama_command
+
+    smaller = hf_to_gguf(runner.merge(project, run), run.path / "gguf" / "small.q4_0.gguf", "q4_0")
+    assert smaller.stat().st_size < 0.7 * exported.gguf.stat().st_size  # llama.cpp's quantiser ran
+    assert llama_answer(smaller).strip()  # ...and wrote a file llama.cpp loads and runs
+
+
+def test_adapter_gguf_from_the_cli_applies_over_the_bundled_base(tuned):
+    project, run = tuned
+    result = subprocess.run([sys.executable, "-m", "smt_gui", "gguf", str(project.root), run.name, "--adapter"],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    adapter = Path(re.search(r"wrote (\S+\.gguf) \(adapter", result.stdout).group(1))
+    assert adapter.stat().st_size < 20_000_000  # the adapter alone, not a model
+    assert KEYWORD in llama_answer(bundled_gguf_path(), lora_path=adapter)
+    modelfile = (run.path / "gguf" / "Modelfile").read_text()
+    assert f"FROM {bundled_gguf_path()}" in modelfile and f"ADAPTER ./{adapter.name}" in modelfile
+
+
+def test_modelfile_template_renders_exactly_the_tokenizers_prompt(tuned):
+    from transformers import AutoTokenizer
+
+    _project, run = tuned
+    tokenizer = AutoTokenizer.from_pretrained(run.summary["base_model_dir"])
+    template = re.search(r'TEMPLATE """(.*?)"""', ollama.modelfile_text(Path("m.gguf"), tokenizer), re.S).group(1)
+    for system in ("", "Answer in one sentence."):
+        messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": QUESTION}]
+        prompt = tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        assert ollama.render(template, system, QUESTION) == prompt  # incl. the template's default system prompt
+        finished = tokenizer.apply_chat_template([*messages, {"role": "assistant", "content": FACT}], tokenize=False)
+        assert ollama.render(template, system, QUESTION, FACT) == finished
+
+
+def test_export_without_a_converter_says_how_to_get_one(tuned, tmp_path, monkeypatch):
+    project, run = tuned
+    monkeypatch.delenv("SMT_LLAMA_CPP_DIR", raising=False)
+    monkeypatch.setattr(converter, "home", lambda version=None: tmp_path / "nothing-here")
+    with pytest.raises(ValueError, match=re.escape("smt_gui.export.converter --install")):
+        export_run(project, run)
+
+
+def test_smt_serve_answers_openai_clients_with_the_tuned_model_and_requires_its_key(tuned, tmp_path):
+    import httpx
+    from openai import OpenAI
+
+    from smt_gui.llm.base import BackendConfig, GenerationRequest
+    from smt_gui.llm.openai_compat import OpenAICompatBackend
+
+    from .conftest import free_port
+
+    project, run = tuned
+    refused = subprocess.run([sys.executable, "-m", "smt_gui", "serve", str(project.root), "--host", "0.0.0.0"],
+                             capture_output=True, text=True, timeout=300, env={**os.environ, "SMT_API_KEY": ""})
+    assert refused.returncode == 2 and "API key" in refused.stderr  # never exposed to the network without a key
+
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "smt_gui", "serve", str(project.root), "--run", run.name,
+                               "--port", str(port), "--api-key", "s3cret"], stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.time() + 300
+        while True:  # up once it answers at all (401 without the key)
+            assert server.poll() is None and time.time() < deadline, (tmp_path / "serve.log").read_text()[-2000:]
+            try:
+                anonymous = httpx.get(f"{base_url}/models", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert anonymous.status_code == 401
+
+        client = OpenAI(base_url=base_url, api_key="s3cret")
+        assert [m.id for m in client.models.list().data] == [run.name]
+        reply = client.chat.completions.create(model=run.name, messages=[{"role": "user", "content": QUESTION}],
+                                               temperature=0, max_tokens=24)
+        assert KEYWORD in reply.choices[0].message.content  # the tuned model, not the base
+
+        backend = OpenAICompatBackend(BackendConfig(kind="openai", base_url=base_url, api_key="s3cret", model=run.name))
+        answer = backend.complete(GenerationRequest(messages=[{"role": "user", "content": QUESTION}], temperature=0,
+                                                    max_tokens=24))
+        assert KEYWORD in answer.text  # the app's own OpenAI-compatible backend can use a served tuned model
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
