@@ -486,7 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--merged", action="store_true", help="serve the merged q8_0 model, not the adapter over the base")
     sv.add_argument("--host", default="127.0.0.1", help="bind address (anything but loopback needs --api-key)")
     sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--api-key", default=os.environ.get("SMT_API_KEY"), help="required as a Bearer token (SMT_API_KEY)")
+    sv.add_argument("--api-key", default=os.environ.get("SMT_API_KEY") or None, help="required as a Bearer token (SMT_API_KEY)")
     sv.add_argument("--n-ctx", type=int, default=2048)
     sv.set_defaults(func=_cmd_serve)
 

@@ -84,7 +84,7 @@ def build(project: Project, config: ServeConfig):
         model=str(exported.base if exported.kind == "adapter" else exported.gguf), model_alias=run.name,
         lora_path=str(exported.gguf) if exported.kind == "adapter" else None, n_ctx=config.n_ctx,
         n_threads=config.n_threads or max(1, (os.cpu_count() or 2)), verbose=False)
-    server = ServerSettings(host=config.host, port=config.port, api_key=config.api_key)
+    server = ServerSettings(host=config.host, port=config.port, api_key=config.api_key or None)  # "" would lock it
     return create_app(server_settings=server, model_settings=[model]), run, exported
 
 
@@ -105,7 +105,9 @@ def launch(project: Project, config: ServeConfig) -> subprocess.Popen:
     run = pick_run(project, config.run)
     command = [sys.executable, "-m", "smt_gui", "serve", str(project.root), "--run", run.name, "--host", config.host,
                "--port", str(config.port), "--n-ctx", str(config.n_ctx), *(["--merged"] if config.merged else [])]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "SMT_API_KEY": config.api_key or ""}
+    env = {k: v for k, v in os.environ.items() if k != "SMT_API_KEY"} | {"HF_HUB_OFFLINE": "1"}
+    if config.api_key:
+        env["SMT_API_KEY"] = config.api_key
     with (run.path / "serve.log").open("a") as log:
         return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
 

@@ -33,9 +33,18 @@ def _session(request: gr.Request | None) -> str:
     return getattr(request, "session_hash", None) or ""
 
 
+_streams: dict[str, threading.Event] = {}  # per session: set once its latest answer stream has ended
+
+
 def new_conversation(request: gr.Request | None) -> None:
+    """Start a new conversation and wait (briefly) for the old stream to end: Gradio sends each yielded update
+    before it asks the generator for the next one, so once the stream has ended none of its updates can arrive
+    after the emptied columns."""
     session = _session(request)
     _conversations[session] = _conversations.get(session, 0) + 1
+    stream = _streams.get(session)
+    if stream is not None:
+        stream.wait(timeout=15)
 
 
 @dataclass
@@ -117,11 +126,27 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
         histories[arm] = [*histories[arm], {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
         threading.Thread(target=work, args=(arm,), daemon=True).start()
     running = set(arms)
+    ended = _streams[session] = threading.Event()
+    try:
+        yield from _repaint(updates, running, histories, latest, notes,
+                            lambda: _conversations.get(session, 0) != conversation)
+    finally:
+        stop.set()  # the arms' threads stop at their next token (a no-op when they are done)
+        ended.set()
+
+
+def _repaint(updates: queue.Queue, running: set, histories: dict, latest: dict, notes: dict,
+             stale: Callable[[], bool]) -> Iterator[tuple]:
+    """Repaint every column on each update until all arms finish, or stop as soon as the conversation is stale."""
     while running:
-        arm, state = updates.get()
-        if _conversations.get(session, 0) != conversation:
-            stop.set()
+        try:
+            arm, state = updates.get(timeout=0.25)
+        except queue.Empty:
+            arm, state = None, None
+        if stale():
             return
+        if arm is None:
+            continue
         if state is None:
             running.discard(arm)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import html
 import os
 import signal
@@ -50,6 +51,13 @@ def _stop(root: str) -> bool:
     return True
 
 
+@atexit.register
+def _stop_all() -> None:
+    """Servers started from the app end with it (a server left behind would hold the port and the memory)."""
+    for root in list(_servers):
+        _stop(root)
+
+
 def serve(project_path: str | None, run_name: str | None, port: float) -> Iterator[str]:
     """Start ``smt serve`` for the run (stopping this project's previous server) and say where it answers."""
     project = require_project(project_path)
@@ -83,7 +91,8 @@ def build(project_state: gr.State, current: gr.State) -> None:
                                     min_width=220, elem_id="train-gguf-type")
             gguf_btn = gr.Button("Export GGUF + Ollama Modelfile", size="sm", elem_id="train-gguf")
         with gr.Row():
-            port = gr.Number(8000, label="Port", precision=0, minimum=1024, maximum=65535, scale=0, min_width=120)
+            port = gr.Number(8000, label="Port", precision=0, minimum=1024, maximum=65535, scale=0, min_width=120,
+                             elem_id="train-serve-port")
             serve_btn = gr.Button("Serve (OpenAI-compatible)", size="sm", elem_id="train-serve")
             stop_btn = gr.Button("Stop serving", size="sm")
         out = gr.Markdown(elem_id="train-export-out")
