@@ -144,6 +144,9 @@ def _repaint(updates: queue.Queue, running: set, histories: dict, latest: dict, 
         except queue.Empty:
             arm, state = None, None
         if stale():
+            # Gradio repaints an event's last yielded value once it completes: leave the emptied columns behind,
+            # or the old conversation comes back over the reset.
+            yield (*([], "", "") * len(COLUMNS), [], [], [])
             return
         if arm is None:
             continue
