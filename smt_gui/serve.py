@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from smt_gui.export.gguf import GgufExport, export_run
+from smt_gui.export.gguf import GgufExport, base_gguf, export_run
 from smt_gui.project import Project
 from smt_gui.train import runner
 
@@ -57,11 +57,7 @@ def gguf_for(project: Project, run: runner.Run, merged: bool) -> GgufExport:
     folder = run.path / "gguf"
     existing = folder / (f"{run.name}.adapter.f16.gguf" if adapter else f"{run.name}.q8_0.gguf")
     if _fresh(existing, trained) and (folder / "Modelfile").is_file():
-        base = None
-        if adapter:
-            from smt_gui.export.gguf import base_gguf
-
-            base = base_gguf(run, folder)
+        base = base_gguf(run, folder) if adapter else None
         return GgufExport("adapter" if adapter else "model", existing, base, folder / "Modelfile", "")
     return export_run(project, run, kind="f16" if adapter else "q8_0", adapter=adapter)
 

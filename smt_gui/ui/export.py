@@ -13,7 +13,7 @@ import gradio as gr
 
 from smt_gui.export import GGUF_TYPES
 from smt_gui.export.gguf import export_run
-from smt_gui.serve import ServeConfig, launch, wait_ready
+from smt_gui.serve import ServeConfig, launch, pick_run, wait_ready
 from smt_gui.train import runner
 from smt_gui.ui.common import guard, require_project
 
@@ -22,11 +22,11 @@ _servers: dict[str, tuple[subprocess.Popen, str]] = {}  # project root -> (serve
 
 
 def _run(project, run_name: str | None) -> runner.Run:
-    runs = runner.finished_runs(project)
-    run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
-    if run is None:
-        raise gr.Error("No finished run to use: train one first.")
-    return run
+    """The selected run, else the newest finished one (``serve.pick_run``), as a one-message refusal in the UI."""
+    try:
+        return pick_run(project, run_name)
+    except (KeyError, ValueError) as exc:
+        raise gr.Error(str(exc)) from exc
 
 
 def merge(project_path: str | None, run_name: str | None, gguf: str | None = None) -> str:
