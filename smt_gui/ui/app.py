@@ -27,15 +27,16 @@ def existing_projects(root: Path) -> list[str]:
 def build_app(projects_root: Path) -> gr.Blocks:
     projects_root = Path(projects_root).expanduser().resolve()
 
-    def open_project(name: str) -> tuple:
+    def open_project(name: str, request: gr.Request = None) -> tuple:
         try:
             project = Project.create(project_dir_for(projects_root, name))
         except ProjectError as exc:
             raise gr.Error(str(exc)) from exc
         status = f"**Project:** {project.name} · `{project.root}`"
-        return str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name)
+        return (str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name),
+                *chat_tab.reset(request))
 
-    def open_sample(key: str) -> tuple:
+    def open_sample(key: str, request: gr.Request = None) -> tuple:
         sample = SAMPLES[key]
         try:
             project = create_sample_project(project_dir_for(projects_root, sample.folder), key)
@@ -44,7 +45,7 @@ def build_app(projects_root: Path) -> gr.Blocks:
         gr.Info("Sample opened: go through the tabs left to right; its settings are filled in.")
         status = f"**Project:** {project.name} · `{project.root}` — the bundled sample: {sample.title}. {sample.next_steps()}"
         return (str(project.root), status, gr.update(choices=existing_projects(projects_root), value=project.name),
-                sample.folder)
+                sample.folder, *chat_tab.reset(request))
 
     with gr.Blocks(title="SMT Studio") as demo:
         gr.Markdown(INTRO)
@@ -74,7 +75,9 @@ def build_app(projects_root: Path) -> gr.Blocks:
             with gr.Tab("Evaluate", id="evaluate") as eval_tab_item:
                 eval_tab = evaluate.build(project_state)
 
-        opened = [project_state, status, known]
+        # Opening a project empties the Chat columns in the same update that names the project (and stops an answer
+        # still streaming), so a question asked right after opening is never wiped by a reset arriving later.
+        opened = [project_state, status, known, *chat_tab.reset_outputs]
 
         def refresh_tabs(event):
             """Opening a project reloads or resets every tab: nothing of the previous project stays on screen."""
@@ -82,7 +85,6 @@ def build_app(projects_root: Path) -> gr.Blocks:
                 generate.refresh, project_state, gen_tab.refresh_outputs).then(
                 cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs, **curate.SERIAL).then(
                 train_tab.refresh, project_state, train_tab.refresh_outputs).then(
-                chat_tab.reset, None, chat_tab.reset_outputs).then(
                 chat_tab.refresh, project_state, chat_tab.refresh_outputs).then(
                 eval_tab.refresh, project_state, eval_tab.refresh_outputs)
 
@@ -111,6 +113,10 @@ def build_app(projects_root: Path) -> gr.Blocks:
         refresh_tabs(known.input(lambda v: v, known, name).then(guard(open_project, opened), name, opened).then(
             fill_settings, project_state, components))
         for button, key in ((sample_btn, "facts"), (quality_btn, "quality")):
-            refresh_tabs(button.click(guard(lambda k=key: open_sample(k), [*opened, name]), None, [*opened, name]).then(
+            sample_outputs = [*opened[:3], name, *chat_tab.reset_outputs]
+
+            def open_this(request: gr.Request = None, k: str = key) -> tuple:
+                return open_sample(k, request)
+            refresh_tabs(button.click(guard(open_this, sample_outputs), None, sample_outputs).then(
                 fill_settings, project_state, components))
     return demo

@@ -175,9 +175,13 @@ def reindex(project_path: str | None, progress: gr.Progress = gr.Progress()) -> 
     return f"Index: {counts['total']} chunks ({counts['added']} added, {counts['removed']} removed)."
 
 
-def pick_eval(project_path: str | None, choice: str | None) -> tuple[str, str]:
+def pick_eval(project_path: str | None, choice: str | None) -> tuple:
+    """Put a picked eval question (with its options) in the question box and show its gold answer.
+
+    An emptied pick (a refresh of the list) leaves a question the user typed alone: clearing it there wiped what
+    they had just typed whenever the list refreshed late."""
     if not project_path or not choice:
-        return "", ""
+        return gr.skip(), gr.skip()
     question = next((q for q in list_eval_questions(require_project(project_path)) if str(q["id"]) == str(choice)), None)
     if question is None:
         return "", ""
