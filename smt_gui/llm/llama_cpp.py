@@ -7,17 +7,13 @@ even from the tiny bundled model (its *content* may still be weak).
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest, sequential_many
 from smt_gui.llm.bundled import resolve_model_spec
-
-# One llama.cpp computation at a time in this process, whatever the model or project: two at once on the same cores
-# oversubscribe them (measured on 2 cores: ~55 -> ~3 tokens/s each), so queueing them is faster for both.
-_COMPUTE = threading.Lock()
+from smt_gui.llm.scheduler import compute_turn
 
 
 class LlamaCppBackend:
@@ -50,7 +46,7 @@ class LlamaCppBackend:
             kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
         started = time.perf_counter()
         try:
-            with _COMPUTE:
+            with compute_turn():  # one llama.cpp computation at a time on these cores
                 out = self.llm.create_chat_completion(
                     messages=request.messages, temperature=request.temperature, top_p=request.top_p,
                     max_tokens=request.max_tokens, seed=request.seed, stop=list(request.stop) or None, **kwargs,
