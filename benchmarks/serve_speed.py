@@ -1,9 +1,10 @@
-"""Answer speed of a tuned run: raw llama-cpp-python vs ``smt serve`` (HTTP) vs the app's transformers Chat path.
+"""Answer speed of a tuned run: raw llama-cpp-python vs ``smt serve`` (HTTP) vs the app's Chat path (llama.cpp,
+the default) vs the Chat path's transformers fallback.
 
 Same tuned run, same prompts, same max tokens, greedy, one after another (never two llama.cpp workloads at once on
 2 cores). llama.cpp runs the run's LoRA adapter GGUF over the bundled base GGUF; transformers runs the adapter over the
-float32 base (what the Chat tab does today). Prints tokens/s per side and the ratios served/raw (target >= 0.8) and
-served/transformers. Without ``--project`` it first trains a quick LoRA run on one invented fact (about 2 minutes).
+float32 base. Prints tokens/s per side and the ratios served/raw and chat/raw (targets >= 0.8), and chat over its
+transformers fallback. Without ``--project`` it first trains a quick LoRA run on one invented fact (about 2 minutes).
 
     python benchmarks/serve_speed.py [--project DIR --run NAME] [--prompts 6] [--max-tokens 96]
 """
@@ -99,10 +100,12 @@ def served(project: Project, run: str, prompts: list[str], max_tokens: int) -> t
         server.wait()
 
 
-def transformers_chat(project: Project, run: str, prompts: list[str], max_tokens: int) -> tuple[int, float]:
+def app_chat(project: Project, run: str, prompts: list[str], max_tokens: int,
+             engine_kind: str) -> tuple[int, float]:
+    """The Chat tab's tuned column (``ChatEngine.stream``), through llama.cpp or the transformers fallback."""
     from smt_gui.chat import ChatEngine
 
-    engine = ChatEngine(project, run)
+    engine = ChatEngine(project, run, engine=engine_kind)
     engine.ask("tuned", "Hello", max_new_tokens=4)  # load the models outside the timing
     tokens, seconds = 0, 0.0
     for prompt in prompts:
@@ -128,14 +131,16 @@ def main() -> None:
         sides = {"raw llama-cpp-python": raw_llama(exported.base or exported.gguf,
                                                    exported.gguf if exported.base else None, prompts, args.max_tokens),
                  "smt serve (HTTP)": served(project, run.name, prompts, args.max_tokens),
-                 "transformers (Chat tab today)": transformers_chat(project, run.name, prompts, args.max_tokens)}
+                 "Chat tab (llama.cpp)": app_chat(project, run.name, prompts, args.max_tokens, "llama_cpp"),
+                 "Chat tab (transformers fallback)": app_chat(project, run.name, prompts, args.max_tokens,
+                                                              "transformers")}
     rates = {side: tokens / seconds for side, (tokens, seconds) in sides.items()}
     for side, (tokens, seconds) in sides.items():
-        print(f"{side:32s} {tokens:5d} tokens in {seconds:6.1f} s = {rates[side]:6.1f} tokens/s")
-    served_rate = rates["smt serve (HTTP)"]
+        print(f"{side:34s} {tokens:5d} tokens in {seconds:6.1f} s = {rates[side]:6.1f} tokens/s")
+    raw, chat = rates["raw llama-cpp-python"], rates["Chat tab (llama.cpp)"]
     result = {"export_s": round(export_s, 1), "tokens_per_s": {k: round(v, 1) for k, v in rates.items()},
-              "served_vs_raw": round(served_rate / rates["raw llama-cpp-python"], 2),
-              "served_vs_transformers": round(served_rate / rates["transformers (Chat tab today)"], 1)}
+              "served_vs_raw": round(rates["smt serve (HTTP)"] / raw, 2), "chat_vs_raw": round(chat / raw, 2),
+              "chat_vs_transformers": round(chat / rates["Chat tab (transformers fallback)"], 1)}
     print(json.dumps(result, indent=2))
 
 

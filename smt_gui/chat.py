@@ -1,8 +1,11 @@
 """Answering a question with one of the arms the paper compares: base, RAG, tuned (closed-book), tuned + RAG.
 
-All arms use the same base model through transformers (the tuned arms add the run's PEFT adapter, or load a fully
-fine-tuned model), so the only differences are the ones being compared: retrieved passages in the prompt, and
-what the weights learned. ``build_messages`` is the single place that decides what each arm sends to the model.
+All arms use the same base model (the tuned arms add the run's adapter, or load a fully fine-tuned model), so the
+only differences are the ones being compared: retrieved passages in the prompt, and what the weights learned.
+``build_messages`` is the single place that decides what each arm sends to the model. Answers are generated
+through llama.cpp from the run's GGUFs where they can be made (``smt_gui.llm.gguf_chat``; it generates several times
+faster than transformers on CPU), else through transformers; every arm of one engine uses the same path and the
+same decoding.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from smt_gui.project import Project
 from smt_gui.retrieve import Hit, RagIndex
 
 ARMS = ("base", "rag", "tuned", "tuned+rag")
+ENGINES = ("auto", "llama_cpp", "transformers")
 REPETITION_PENALTY = 1.15
 NO_REPEAT_NGRAM = 4
 # transformers builds models under a process-wide "meta device" context while loading, so two threads loading at
@@ -35,6 +39,7 @@ class Answer:
     tokens: int = 0
     done: bool = False
     error: str | None = None
+    engine: str = ""  # "llama.cpp" or "transformers": what generated the answer
 
     @property
     def tokens_per_s(self) -> float:
@@ -73,12 +78,41 @@ def build_messages(arm: str, question: str, hits: list[Hit], history: list[dict[
 class ChatEngine:
     """Holds the base model and (per run) the tuned model for one project; thread-safe per model."""
 
-    def __init__(self, project: Project, run_name: str | None = None) -> None:
+    def __init__(self, project: Project, run_name: str | None = None, engine: str = "auto") -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"Unknown chat engine {engine!r}: choose from {', '.join(ENGINES)}.")
         self.project = project
         self.run_name = run_name
+        self.engine = engine
         self._models: dict[str, Any] = {}
         self._locks: dict[str, threading.Lock] = {"base": threading.Lock(), "tuned": threading.Lock()}
         self._index: RagIndex | None = None
+        self._gguf: Any = None
+        self.fallback_reason: str | None = None  # why "auto" answers through transformers
+
+    def gguf(self):
+        """The llama.cpp models for this engine, or ``None`` (transformers answers; ``fallback_reason`` says why)."""
+        if self.engine == "transformers":
+            return None
+        with _LOAD_LOCK:
+            if self._gguf is None and self.fallback_reason is None:
+                from smt_gui.llm.gguf_chat import GgufChat, available, files_for
+
+                reason = available()
+                if reason is None:
+                    try:
+                        run = self.trained_run()
+                    except ValueError:
+                        run = None  # no trained run: the base arms still answer
+                    try:
+                        self._gguf = GgufChat(files_for(self.project, run))
+                    except (ValueError, OSError, RuntimeError) as exc:
+                        reason = f"the GGUF export failed: {exc}"
+                if reason is not None:
+                    if self.engine == "llama_cpp":
+                        raise ValueError(f"Chat through llama.cpp is not possible here: {reason}.")
+                    self.fallback_reason = reason
+            return self._gguf
 
     @property
     def index(self) -> RagIndex:
@@ -122,10 +156,8 @@ class ChatEngine:
     def stream(self, arm: str, question: str, k: int = 4, history: list[dict[str, str]] | None = None,
                max_new_tokens: int = 200, temperature: float = 0.0, mmr: bool = False,
                reranker: str | None = None) -> Iterator[Answer]:
-        """Yield the growing answer of one arm (retrieval first for the RAG arms)."""
-        import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
-
+        """Yield the growing answer of one arm (retrieval first for the RAG arms). Closing the iterator stops the
+        model at its next token."""
         answer = Answer(arm=arm)
         started = time.perf_counter()
         try:
@@ -133,52 +165,76 @@ class ChatEngine:
                 answer.hits = self.index.query(question, k=k, mmr=mmr, reranker=reranker or None)
                 yield answer
             which = "tuned" if uses_adapter(arm) else "base"
-            model, tokenizer = self.model(which)
-            inputs = tokenizer.apply_chat_template(build_messages(arm, question, answer.hits, history),
-                                                   add_generation_prompt=True, return_tensors="pt", return_dict=True)
-            streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
-            # A small greedy model loops ("The answer is Korvin." seven times): the same mild repetition penalty for
-            # every arm, so the arms still differ only in what is being compared.
-            kwargs = dict(**inputs, max_new_tokens=max_new_tokens, streamer=streamer, do_sample=temperature > 0,
-                          repetition_penalty=REPETITION_PENALTY, no_repeat_ngram_size=NO_REPEAT_NGRAM,
-                          pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
-            if temperature > 0:
-                kwargs["temperature"] = temperature
-
-            halt = threading.Event()  # set when the caller stops reading (e.g. the conversation was reset)
-            class StopWhenHalted(StoppingCriteria):
-                def __call__(self, input_ids, scores, **_: Any):  # type: ignore[override]
-                    return torch.full((input_ids.shape[0],), halt.is_set(), dtype=torch.bool, device=input_ids.device)
-
-            kwargs["stopping_criteria"] = StoppingCriteriaList([StopWhenHalted()])
-            failures: list[BaseException] = []
-
-            def work() -> None:
-                try:
-                    with self._locks[which]:
-                        model.generate(**kwargs)
-                except Exception as exc:
-                    failures.append(exc)
-                    streamer.end()
-
-            thread = threading.Thread(target=work, daemon=True)
-            thread.start()
+            if which == "tuned":
+                self.trained_run()  # "train one first" before anything is loaded
+            pieces = self.pieces(which, build_messages(arm, question, answer.hits, history), max_new_tokens,
+                                 temperature)
+            answer.engine = "llama.cpp" if self.gguf() is not None else "transformers"
             try:
-                for piece in streamer:
+                for piece in pieces:
                     answer.text += piece
                     answer.tokens += 1
                     answer.seconds = time.perf_counter() - started
                     yield answer
             finally:
-                halt.set()  # a closed stream ends the model's generation at its next token
-            thread.join()
-            if failures:
-                raise RuntimeError(f"generation failed: {failures[0]}")
+                pieces.close()
         except (ValueError, OSError, RuntimeError) as exc:
             answer.error = str(exc)
         answer.seconds = time.perf_counter() - started
         answer.done = True
         yield answer
+
+    def pieces(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
+               temperature: float = 0.0) -> Iterator[str]:
+        """The answer to ``messages`` from the base or tuned model, piece by piece, through llama.cpp when it can."""
+        gguf = self.gguf()
+        if gguf is not None:
+            return gguf.stream(which, messages, max_new_tokens, temperature)
+        return self._transformers_pieces(which, messages, max_new_tokens, temperature)
+
+    def _transformers_pieces(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
+                             temperature: float) -> Iterator[str]:
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+
+        model, tokenizer = self.model(which)
+        inputs = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+                                               return_dict=True)
+        streamer = TextIteratorStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True, timeout=600)
+        # A small greedy model loops ("The answer is Korvin." seven times): the same mild repetition penalty for
+        # every arm, so the arms still differ only in what is being compared.
+        kwargs = dict(**inputs, max_new_tokens=max_new_tokens, streamer=streamer, do_sample=temperature > 0,
+                      repetition_penalty=REPETITION_PENALTY, no_repeat_ngram_size=NO_REPEAT_NGRAM,
+                      pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
+        if temperature > 0:
+            kwargs["temperature"] = temperature
+
+        halt = threading.Event()  # set when the caller stops reading (e.g. the conversation was reset)
+
+        class StopWhenHalted(StoppingCriteria):
+            def __call__(self, input_ids, scores, **_: Any):  # type: ignore[override]
+                return torch.full((input_ids.shape[0],), halt.is_set(), dtype=torch.bool, device=input_ids.device)
+
+        kwargs["stopping_criteria"] = StoppingCriteriaList([StopWhenHalted()])
+        failures: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                with self._locks[which]:
+                    model.generate(**kwargs)
+            except Exception as exc:
+                failures.append(exc)
+                streamer.end()
+
+        thread = threading.Thread(target=work, daemon=True)
+        thread.start()
+        try:
+            yield from streamer
+        finally:
+            halt.set()  # a closed stream ends the model's generation at its next token
+        thread.join()
+        if failures:
+            raise RuntimeError(f"generation failed: {failures[0]}")
 
     def ask(self, arm: str, question: str, **kwargs: Any) -> Answer:
         final = Answer(arm=arm)

@@ -266,11 +266,11 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         return 2
     if any(a in ("rag", "tuned+rag") for a in arms):
         RagIndex(project).sync()
-    engine = ChatEngine(project, args.run)
+    engine = ChatEngine(project, args.run, engine=args.engine)
     failed = 0
     for arm in arms:
         answer = engine.ask(arm, args.question, k=args.k, max_new_tokens=args.max_tokens)
-        print(f"== {arm} ({answer.seconds:.1f} s, {answer.tokens_per_s:.1f} tokens/s)")
+        print(f"== {arm} ({answer.seconds:.1f} s, {answer.tokens_per_s:.1f} tokens/s, {answer.engine or '-'})")
         for i, hit in enumerate(answer.hits):
             print(f"   [{i + 1}] {hit.title} ({hit.score:.3f}): {hit.text[:100]!r}")
         print((answer.error and f"error: {answer.error}") or answer.text.strip())
@@ -461,6 +461,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--run", help="training run for the tuned arms (default: the newest finished one)")
     ask.add_argument("--k", type=int, default=4, help="retrieved chunks")
     ask.add_argument("--max-tokens", type=int, default=120)
+    ask.add_argument("--engine", choices=("auto", "llama_cpp", "transformers"), default="auto",
+                     help="auto: llama.cpp on the run's GGUFs where they can be made, else transformers")
     ask.set_defaults(func=_cmd_ask)
 
     ev = sub.add_parser("eval", help="accuracy of arms on the project's eval set, with CIs and paired tests")

@@ -28,8 +28,6 @@ def test_rag_arms_put_retrieved_text_in_the_prompt_and_closed_book_arms_do_not()
 
 @pytest.mark.slow
 def test_each_arm_answers_and_the_tuned_arms_load_the_adapter(project):
-    from peft import PeftModel
-
     ingest_paths(project, [QUALITY_SMALL])
     doc, chunk, _ = first_chunk(project, "CAPTAIN CHAOS")
     insert_sample(project, "qa", doc, chunk, QUESTION, "They picked up the new cook on Phobos, Mars' inner moon.",
@@ -39,10 +37,12 @@ def test_each_arm_answers_and_the_tuned_arms_load_the_adapter(project):
     RagIndex(project).sync()
 
     engine = ChatEngine(project)
-    answers = {arm: engine.ask(arm, QUESTION, max_new_tokens=12) for arm in ("base", "rag", "tuned", "tuned+rag")}
+    answers = {arm: engine.ask(arm, QUESTION, max_new_tokens=12, k=2) for arm in ("base", "rag", "tuned", "tuned+rag")}
     for arm, answer in answers.items():
         assert answer.error is None and answer.text.strip() and answer.done, arm
     assert answers["rag"].hits and answers["tuned+rag"].hits and not answers["tuned"].hits
     assert any("Phobos" in h.text for h in answers["rag"].hits)
-    assert isinstance(engine.model("tuned")[0], PeftModel)
-    assert not isinstance(engine.model("base")[0], PeftModel)
+    assert {a.engine for a in answers.values()} == {"llama.cpp"}  # the default engine where GGUFs can be made
+    pairs = engine.gguf().pairs
+    assert pairs["tuned"].lora.parent == run.path / "gguf" and pairs["tuned"].lora.is_file()  # the run's adapter...
+    assert pairs["base"].lora is None and pairs["base"].model == pairs["tuned"].model  # ...over the very base

@@ -156,3 +156,30 @@ def test_smt_serve_answers_openai_clients_with_the_tuned_model_and_requires_its_
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def test_chat_answers_through_llama_cpp_with_the_runs_adapter_and_stops_when_closed(tuned):
+    """The Chat tab's default path: the tuned arm is the run's adapter GGUF in llama.cpp (it knows the fact), the base
+    arm is the same base GGUF without it (it doesn't), and a closed stream frees the cores for the next answer."""
+    from smt_gui.chat import ChatEngine
+    from smt_gui.llm.scheduler import compute_turn
+
+    project, run = tuned
+    engine = ChatEngine(project, run.name)
+    tuned_answer = engine.ask("tuned", QUESTION, max_new_tokens=24)
+    base_answer = engine.ask("base", QUESTION, max_new_tokens=24)
+    assert (tuned_answer.engine, base_answer.engine) == ("llama.cpp", "llama.cpp"), tuned_answer.error
+    assert KEYWORD in tuned_answer.text and KEYWORD not in base_answer.text
+    assert engine.gguf().pairs["tuned"].model == engine.gguf().pairs["base"].model  # same base, plus the adapter
+
+    stream = engine.stream("tuned", "Tell a long story about Captain Orrin Vask.", max_new_tokens=400)
+    first = next(s for s in stream if s.text)
+    assert not first.done
+    stream.close()  # a reset Chat: the model stops at once...
+    started = time.perf_counter()
+    with compute_turn():  # ...and the next llama.cpp computation gets the cores without waiting for 400 tokens
+        waited = time.perf_counter() - started
+    assert waited < 1.0
+
+    fallback = ChatEngine(project, run.name, engine="transformers").ask("tuned", QUESTION, max_new_tokens=24)
+    assert fallback.engine == "transformers" and KEYWORD in fallback.text

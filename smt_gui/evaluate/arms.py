@@ -70,6 +70,8 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
                       reason=f"log-likelihood picks option {LETTERS[result.predicted]}, gold is "
                              f"{LETTERS[question['answer_index']]}")
         if generate_choice:
+            # A letter is a few tokens after a long prompt: transformers reads prompts ~3x faster than llama.cpp on
+            # these CPUs (benchmarks/serve_speed.py), so letters stay on the model the log-likelihoods use.
             text = generate_messages(model, tokenizer, build_messages(arm, choice_question(question["question"], options), hits),
                                      max_new_tokens=12)
             picked = extract_choice(text, options)

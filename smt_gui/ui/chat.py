@@ -79,7 +79,9 @@ def stats_line(answer: Answer, note: str = "") -> str:
         return f"⚠ {answer.error}"
     state = "" if answer.done else " · generating…"
     empty = " · ⚠ the model answered with nothing" if answer.done and not answer.text.strip() else ""
-    return f"{answer.seconds:.1f} s · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s{state}{empty}{note}"
+    engine = f" · {answer.engine}" if answer.engine else ""
+    return (f"{answer.seconds:.1f} s · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s{engine}{state}"
+            f"{empty}{note}")
 
 
 def ask(project_path: str | None, run_name: str | None, question: str, k: float, mmr: bool, max_tokens: float,
