@@ -342,6 +342,12 @@ class Rewrites(SampleKind):
         return ([] if problems else [{"text": body}]), problems
 
 
+def source_order(unit: WorkUnit) -> tuple:
+    """Rewrites of the same source one after another: their prompts share the source text up to the question, so
+    llama.cpp reuses that prefix's KV cache instead of reading the source again (``benchmarks/prefix_reuse.py``)."""
+    return (unit.document_id, unit.chunk_id, unit.focus_start if unit.focus_start is not None else -1, unit.passage)
+
+
 class FocalRewrites(Rewrites):
     """Focal Rewriting: the source rewritten conditioned on a question (generated QA questions, or the user's)."""
 
@@ -382,7 +388,7 @@ class FocalRewrites(Rewrites):
                                           "focal_rewrite", chunk["document_id"], chunk["id"], chunk["title"],
                                           chunk["text"], qa["question"]))
         units += self._user_question_units(sources, window_version, chunk_version)
-        return units
+        return sorted(units, key=source_order)
 
     def _user_question_units(self, sources: Sources, window_version: str, chunk_version: str) -> list[WorkUnit]:
         """Each of the user's questions focuses a rewrite of the best-matching window (or chunk) of every document."""
