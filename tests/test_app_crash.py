@@ -72,15 +72,15 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
     page = browser.new_page()
     open_project(page, url, "crashy")
     page.get_by_role("tab", name="Generate").click()
-    page.locator("#gen-kinds").get_by_text("Focal rewrites").click()  # QAs only: four quick units
-    page.locator("#gen-strategy").get_by_text("Whole chunks").click()  # four chunk units, one QA each
-    page.locator("#gen-max-chunks input").fill("4")
+    page.locator("#gen-kinds").get_by_text("Focal rewrites").click()  # QAs only: three quick units
+    page.locator("#gen-strategy").get_by_text("Whole chunks").click()  # three chunk units, one QA each
+    page.locator("#gen-max-chunks input").fill("3")
     page.locator("#gen-qa-n input").fill("1")
     page.locator("#gen-start").click()
     wait_until(lambda: scalar(project, "SELECT COUNT(*) FROM generation_log") >= 1, 300, "first unit stored")
     kill_app(app)
     done_at_crash = scalar(project, "SELECT COUNT(*) FROM generation_log")
-    assert 1 <= done_at_crash < 4
+    assert 1 <= done_at_crash < 3
     user_work_intact()
 
     app, url = start_app(root, tmp_path / "app.log")
@@ -91,7 +91,7 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
     page.locator("#gen-resume").click()
     expect(status).to_contain_text("done", timeout=600_000)
     with project.connect() as conn:
-        assert conn.execute("SELECT COUNT(*) FROM generation_log").fetchone()[0] == 4  # each unit exactly once
+        assert conn.execute("SELECT COUNT(*) FROM generation_log").fetchone()[0] == 3  # each unit exactly once
         keys = [r[0] for r in conn.execute("SELECT job_key FROM samples WHERE job_key IS NOT NULL")]
     assert len(keys) == len(set(keys))
     user_work_intact()
@@ -99,7 +99,7 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
     # 2. Training: kill -9 the app mid-run; the worker keeps training in its own session.
     page.get_by_role("tab", name="Train").click()
     page.locator("#train-method").get_by_text("LoRA", exact=True).click()  # small checkpoints: the crash, not the method
-    page.locator("#train-steps input").fill("30")
+    page.locator("#train-steps input").fill("12")
     page.locator("#train-batch input").fill("2")
     page.locator("#train-seq input").fill("128")
     page.locator("#train-save input").fill("2")
@@ -116,7 +116,7 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
     os.killpg(worker, signal.SIGKILL)
     wait_until(lambda: runner.run_state(run)["status"] == "interrupted", 30, "worker death noticed")
     checkpoint = runner.last_checkpoint_step(run)
-    assert 2 <= checkpoint < 30
+    assert 2 <= checkpoint < 12
 
     app, url = start_app(root, tmp_path / "app.log")
     try:
@@ -126,7 +126,7 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
         expect(train_status).to_contain_text("interrupted", timeout=60_000)
         page.locator("#train-resume").click()
         expect(train_status).to_contain_text("done", timeout=600_000)
-        expect(train_status).to_contain_text("step 30/30")
+        expect(train_status).to_contain_text("step 12/12")
         state = runner.run_state(run)
         assert state["resumed"]
         steps_after = [m["step"] for m in runner.run_metrics(run) if m["time"] > state["started"]]
