@@ -136,25 +136,6 @@ def poll(project_path: str | None, run_name: str | None) -> tuple:
             gr.Timer(active=active))
 
 
-def tick(project_path: str | None, run_name: str | None, shown: tuple | None) -> tuple:
-    """The timer's poll, redrawing the loss chart and the runs table only when a step or a status changed.
-
-    Redrawing a plotly chart every 2 s cost the app and the browser CPU that training on 2 cores needed (a full
-    fine-tuning step takes ~20 s); the status line, which is cheap, still refreshes on every tick.
-    """
-    if not project_path:
-        return (*poll(project_path, run_name), None)
-    project = require_project(project_path)
-    runs = runner.list_runs(project)
-    run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
-    states = [(r.name, runner.run_state(r).get("status"), runner.run_state(r).get("step")) for r in runs[:30]]
-    seen = (project_path, run.name if run else None, len(runner.run_metrics(run)) if run else 0, tuple(states))
-    if seen != shown:
-        return (*poll(project_path, run_name), seen)
-    active = bool(run and runner.run_state(run).get("status") in runner.ACTIVE)
-    return _status_html(run), gr.skip(), gr.skip(), gr.Timer(active=active), shown
-
-
 def start(project_path: str | None, *values: object) -> tuple:
     project = require_project(project_path)
     try:
@@ -255,8 +236,7 @@ def build(project_state: gr.State) -> TrainTab:
     cancel_btn.click(guard(cancel, view), [project_state, current], view)
     resume_btn.click(guard(resume, view), [project_state, current], view)
     runs.select(select_run, [project_state, runs], [current, *view])
-    shown = gr.State(None)  # what the chart and the runs table show, so an unchanged tick skips redrawing them
-    timer.tick(tick, [project_state, current, shown], [*view, shown])
+    timer.tick(poll, [project_state, current], view)
 
     def refresh(project_path: str | None) -> tuple:
         """The open project's newest run; the previous project's mixture preview and command are cleared."""
