@@ -41,9 +41,14 @@ class Answer:
     error: str | None = None
     engine: str = ""  # "llama.cpp" or "transformers": what generated the answer
 
+    first_token_s: float | None = None  # retrieval, loading, a GGUF export on first use and the prompt come first
+
     @property
     def tokens_per_s(self) -> float:
-        return self.tokens / self.seconds if self.seconds else 0.0
+        """Generation speed after the first token (the wait before it is ``first_token_s``)."""
+        if self.first_token_s is None or self.tokens < 2 or self.seconds <= self.first_token_s:
+            return 0.0
+        return (self.tokens - 1) / (self.seconds - self.first_token_s)
 
 
 def uses_retrieval(arm: str) -> bool:
@@ -175,6 +180,8 @@ class ChatEngine:
                     answer.text += piece
                     answer.tokens += 1
                     answer.seconds = time.perf_counter() - started
+                    if answer.first_token_s is None:
+                        answer.first_token_s = answer.seconds
                     yield answer
             finally:
                 pieces.close()

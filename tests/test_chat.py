@@ -46,3 +46,30 @@ def test_each_arm_answers_and_the_tuned_arms_load_the_adapter(project):
     pairs = engine.gguf().pairs
     assert pairs["tuned"].lora.parent == run.path / "gguf" and pairs["tuned"].lora.is_file()  # the run's adapter...
     assert pairs["base"].lora is None and pairs["base"].model == pairs["tuned"].model  # ...over the very base
+
+
+def test_the_chat_tab_sends_the_conversation_so_far_without_the_new_question(monkeypatch):
+    """The tuned column's history is the earlier turns only: it once included the new question with an empty
+    answer, and the tuned model answered that empty turn with nothing."""
+    from smt_gui.chat import Answer
+    from smt_gui.ui import chat as chat_tab
+
+    sent: dict[str, list] = {}
+
+    class FakeIndex:
+        def count(self) -> int:
+            return 1
+
+    class FakeEngine:
+        index = FakeIndex()
+
+        def stream(self, arm, question, history=None, **_):
+            sent[arm] = list(history or [])
+            yield Answer(arm=arm, text=f"{arm} says Phobos", tokens=3, seconds=0.1, done=True)
+
+    monkeypatch.setattr(chat_tab, "engine_for", lambda *_: FakeEngine())
+    *_, tuned, rag, both = list(chat_tab.ask("proj", None, QUESTION, 4, False, 32, True, "", [], [], []))[-1]
+    assert sent["tuned"] == []
+    assert tuned == [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": "tuned says Phobos"}]
+    list(chat_tab.ask("proj", None, "And who cooked?", 4, False, 32, True, "", tuned, rag, both))
+    assert sent["tuned"] == tuned  # the first exchange, and not the second question

@@ -84,8 +84,8 @@ class GgufChat:
     def stream(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
                temperature: float = 0.0) -> Iterator[str]:
         """Yield the answer piece by piece; closing the iterator stops the model and frees the cores at once."""
-        llm = self.model(which)
-        with compute_turn():
+        with compute_turn():  # loading is llama.cpp work on the same cores too
+            llm = self.model(which)
             pieces = llm.create_chat_completion(messages=messages, max_tokens=max_new_tokens, stream=True,
                                                 temperature=temperature, repeat_penalty=REPEAT_PENALTY, seed=0)
             try:

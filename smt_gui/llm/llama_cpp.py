@@ -25,10 +25,11 @@ class LlamaCppBackend:
         try:
             from llama_cpp import Llama
 
-            self.llm = Llama(
-                model_path=path, n_ctx=config.n_ctx, n_threads=config.extra.get("n_threads") or os.cpu_count(),
-                n_gpu_layers=int(config.extra.get("n_gpu_layers", -1)), verbose=False, seed=0,
-            )
+            with compute_turn():  # loading is llama.cpp work on the same cores too
+                self.llm = Llama(
+                    model_path=path, n_ctx=config.n_ctx, n_threads=config.extra.get("n_threads") or os.cpu_count(),
+                    n_gpu_layers=int(config.extra.get("n_gpu_layers", -1)), verbose=False, seed=0,
+                )
         except (ValueError, RuntimeError, OSError) as exc:
             raise BackendError(f"llama.cpp could not load {path!r} (not a valid GGUF, or out of memory?): {exc}") from exc
         self.path = path

@@ -80,7 +80,8 @@ def stats_line(answer: Answer, note: str = "") -> str:
     state = "" if answer.done else " · generating…"
     empty = " · ⚠ the model answered with nothing" if answer.done and not answer.text.strip() else ""
     engine = f" · {answer.engine}" if answer.engine else ""
-    return (f"{answer.seconds:.1f} s · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s{engine}{state}"
+    first = f" · first token {answer.first_token_s:.1f} s" if answer.first_token_s is not None else ""
+    return (f"{answer.seconds:.1f} s{first} · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s{engine}{state}"
             f"{empty}{note}")
 
 
@@ -111,8 +112,7 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
     updates: queue.Queue = queue.Queue()
     stop = threading.Event()
 
-    def work(arm: str) -> None:
-        prior = [m for m in histories[arm] if m["role"] in ("user", "assistant")]
+    def work(arm: str, prior: list[dict[str, str]]) -> None:
         states = engine.stream(arm, question, k=int(k), mmr=mmr, max_new_tokens=int(max_tokens),
                                history=prior if arm == "tuned" else None, reranker=(reranker or "").strip() or None)
         try:
@@ -125,8 +125,11 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
             updates.put((arm, None))
 
     for arm in arms:
+        # The conversation so far, without this question: it used to include the question and its still-empty answer,
+        # and the tuned model (through llama.cpp) answered that empty turn with nothing.
+        prior = [m for m in histories[arm] if m["role"] in ("user", "assistant")]
         histories[arm] = [*histories[arm], {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
-        threading.Thread(target=work, args=(arm,), daemon=True).start()
+        threading.Thread(target=work, args=(arm, prior), daemon=True).start()
     running = set(arms)
     ended = _streams[session] = threading.Event()
     try:
