@@ -10,9 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
+import threading
 from pathlib import Path
 
 from smt_gui.llm.bundled import ModelNotFoundError, cache_dir, resolve_model_spec
+
+_CONVERTING = threading.Lock()
 
 
 def _cache_key(path: Path) -> str:
@@ -38,8 +42,9 @@ def gguf_to_hf(gguf_path: Path, target: Path) -> Path:
         raise RuntimeError(f"GGUF conversion mismatch: missing {missing[:5]}, unexpected {unexpected[:5]}")
     if missing:
         rebuilt.tie_weights()
-    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    # A folder of its own per conversion: two at once (two app events, or two processes) once shared one and one
+    # deleted the other's files mid-write ("No such file or directory" while saving).
+    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".tmp", dir=target.parent))
     rebuilt.save_pretrained(tmp, safe_serialization=True)
     tokenizer.save_pretrained(tmp)
     if target.exists():
@@ -54,10 +59,11 @@ def resolve_base_model(spec: str | None) -> Path:
     resolved = Path(resolve_model_spec(spec))
     if resolved.suffix == ".gguf":
         target = cache_dir() / "hf-models" / f"{resolved.stem}-{_cache_key(resolved)}"
-        if (target / "config.json").exists():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return gguf_to_hf(resolved, target)
+        with _CONVERTING:  # one conversion at a time in this process; the others then find it done
+            if (target / "config.json").exists():
+                return target
+            target.parent.mkdir(parents=True, exist_ok=True)
+            return gguf_to_hf(resolved, target)
     if resolved.is_dir() and (resolved / "config.json").exists():
         return resolved
     raise ModelNotFoundError(f"{spec!r} is neither a .gguf file nor a Hugging Face model folder (no config.json).")
