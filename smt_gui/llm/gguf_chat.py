@@ -20,9 +20,6 @@ from typing import Any
 from smt_gui.llm.scheduler import compute_turn
 from smt_gui.project import Project
 
-# The same mild repetition penalty as the transformers path: greedy answers of a small model loop otherwise.
-REPEAT_PENALTY = 1.15
-
 
 @dataclass(frozen=True)
 class GgufPair:
@@ -84,10 +81,11 @@ class GgufChat:
     def stream(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
                temperature: float = 0.0) -> Iterator[str]:
         """Yield the answer piece by piece; closing the iterator stops the model and frees the cores at once."""
+        from smt_gui.chat import REPETITION_PENALTY  # the transformers path's penalty: every arm decodes alike
         with compute_turn():  # loading is llama.cpp work on the same cores too
             llm = self.model(which)
             pieces = llm.create_chat_completion(messages=messages, max_tokens=max_new_tokens, stream=True,
-                                                temperature=temperature, repeat_penalty=REPEAT_PENALTY, seed=0)
+                                                temperature=temperature, repeat_penalty=REPETITION_PENALTY, seed=0)
             try:
                 for chunk in pieces:
                     text = chunk["choices"][0]["delta"].get("content")
