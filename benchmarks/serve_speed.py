@@ -26,8 +26,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from smt_gui.export.gguf import gguf_for  # noqa: E402
 from smt_gui.project import Project  # noqa: E402
-from smt_gui.serve import gguf_for, pick_run  # noqa: E402
+from smt_gui.serve import pick_run  # noqa: E402
 
 PROMPTS = ["What is the name of Captain Orrin Vask's ship?", "Describe a harbour town at dawn.",
            "Explain what a lighthouse keeper does.", "Write three sentences about sailing in winter.",

@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from smt_gui.generate.prompts import load_prompt
+from smt_gui.llm.base import REPETITION_PENALTY
 from smt_gui.project import Project
 from smt_gui.retrieve import Hit, RagIndex
 
 ARMS = ("base", "rag", "tuned", "tuned+rag")
 ENGINES = ("auto", "llama_cpp", "transformers")
-REPETITION_PENALTY = 1.15
 NO_REPEAT_NGRAM = 4
 # transformers builds models under a process-wide "meta device" context while loading, so two threads loading at
 # once corrupt each other's weights ("Cannot copy out of meta tensor"): loads are serialised.

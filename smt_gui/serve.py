@@ -15,13 +15,11 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
-from smt_gui.export.gguf import GgufExport, base_gguf, export_run
+from smt_gui.export.gguf import gguf_for
+from smt_gui.network import LOCAL_HOSTS
 from smt_gui.project import Project
 from smt_gui.train import runner
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
@@ -44,26 +42,8 @@ def pick_run(project: Project, name: str | None) -> runner.Run:
     return finished[0]
 
 
-def _fresh(path: Path, than: Path) -> bool:
-    return path.is_file() and path.stat().st_mtime >= than.stat().st_mtime
-
-
-def gguf_for(project: Project, run: runner.Run, merged: bool) -> GgufExport:
-    """The run's GGUF, exported now unless an export newer than its trained output is already there."""
-    adapter = not merged and run.config.get("method") != "full"
-    trained = runner.output_dir(run)
-    if not trained.exists():
-        raise ValueError(f"Run {run.name} has no trained output yet: finish (or resume) its training first.")
-    folder = run.path / "gguf"
-    existing = folder / (f"{run.name}.adapter.f16.gguf" if adapter else f"{run.name}.q8_0.gguf")
-    if _fresh(existing, trained) and (folder / "Modelfile").is_file():
-        base = base_gguf(run, folder) if adapter else None
-        return GgufExport("adapter" if adapter else "model", existing, base, folder / "Modelfile", "")
-    return export_run(project, run, kind="f16" if adapter else "q8_0", adapter=adapter)
-
-
 def check_exposure(host: str, api_key: str | None) -> None:
-    if host not in LOOPBACK and not api_key:
+    if host not in LOCAL_HOSTS and not api_key:
         raise ValueError(f"Serving on {host} makes the model reachable from other machines: set an API key "
                          "(--api-key KEY or SMT_API_KEY), or keep the default 127.0.0.1.")
 

@@ -85,6 +85,14 @@ def app_server(tmp_path: Path) -> Iterator[dict]:
         stop_app(proc)
 
 
+@pytest.fixture(scope="session")
+def learned_fact_run(tmp_path_factory):
+    """(project, run): a LoRA run of the bundled model that learned one invented fact (``tests/learned_run.py``)."""
+    from .learned_run import train_learned_fact_run
+
+    return train_learned_fact_run(tmp_path_factory.mktemp("learned-fact"))
+
+
 @pytest.fixture
 def browser(tmp_path: Path):
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):

@@ -25,8 +25,9 @@ def shot(page: Page, shots: Path | None, name: str) -> None:
 def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = False) -> dict[str, float]:
     """Walk every tab on the invented-facts sample; returns the seconds each stage took.
 
-    ``quick``: after checking the sample's own settings are filled in, lower them (1 QA per window, 1 focal
-    rewrite, 1 epoch) so the test suite stays short; the benchmark walks the real settings.
+    ``quick``: after checking the sample's own settings are filled in, lower them (1 QA per window, 1 question to
+    focus on with 1 rewrite, 4 training steps, 10 eval questions) so the test suite stays short; the benchmark walks
+    the real settings.
     """
     times: dict[str, float] = {}
     t = time.perf_counter()
@@ -48,6 +49,7 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
     expect(page.locator("#gen-qa-window input")).to_have_value("3")
     if quick:
         page.locator("#gen-qa-window input").fill("1")
+        page.locator("#gen-focal-q input").fill("1")
         page.locator("#gen-focal-n input").fill("1")
     page.locator("#gen-start").click()
     status = page.locator("#gen-status")
@@ -83,7 +85,7 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
     page.get_by_role("tab", name="Train").click()
     expect(page.locator("#train-epochs input")).to_have_value("6", timeout=60_000)
     if quick:
-        page.locator("#train-epochs input").fill("1")
+        page.locator("#train-steps input").fill("4")
     page.locator("#train-start").click()
     expect(page.locator("#train-mix")).to_contain_text("Training mixture", timeout=180_000)
     expect(page.locator("#train-advice")).to_contain_text("each covered sentence is stated")
@@ -117,10 +119,14 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
     t = time.perf_counter()
     page.get_by_role("tab", name="Evaluate").click()
     expect(page.locator("#eval-arms")).to_be_visible()
+    questions = 20
+    if quick:
+        questions = 10
+        page.locator("#eval-limit input").fill(str(questions))
     page.locator("#eval-start").click()
     eval_status = page.locator("#eval-status")
     expect(eval_status).to_contain_text("done", timeout=LONG)
-    expect(eval_status).to_contain_text("60/60 answers scored")
+    expect(eval_status).to_contain_text(f"{3 * questions}/{3 * questions} answers scored")  # base, RAG, tuned
     expect(page.locator("#eval-chart")).to_contain_text("Accuracy by arm")
     expect(page.locator("#eval-compare")).to_contain_text("tuned vs base")
     times["evaluate"] = time.perf_counter() - t

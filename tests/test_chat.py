@@ -5,14 +5,10 @@ from __future__ import annotations
 import pytest
 
 from smt_gui.chat import ChatEngine, build_messages
-from smt_gui.ingest import ingest_paths
 from smt_gui.retrieve import Hit, RagIndex
-from smt_gui.train import runner
-from smt_gui.train.config import TrainConfig
-from smt_gui.train.mixture import MixtureConfig
 
-from .conftest import QUALITY_SMALL
-from .sample_factory import first_chunk, insert_sample
+from .learned_run import KEYWORD
+from .learned_run import QUESTION as FACT_QUESTION
 
 QUESTION = "On which moon did the crew of the Leo pick up their new cook?"
 
@@ -27,21 +23,17 @@ def test_rag_arms_put_retrieved_text_in_the_prompt_and_closed_book_arms_do_not()
 
 
 @pytest.mark.slow
-def test_each_arm_answers_and_the_tuned_arms_load_the_adapter(project):
-    ingest_paths(project, [QUALITY_SMALL])
-    doc, chunk, _ = first_chunk(project, "CAPTAIN CHAOS")
-    insert_sample(project, "qa", doc, chunk, QUESTION, "They picked up the new cook on Phobos, Mars' inner moon.",
-                  status="accepted")
-    run = runner.prepare_run(project, TrainConfig(method="lora", max_steps=1, batch_size=1, mixture=MixtureConfig(seq_len=64)))
-    assert runner.wait(runner.launch(project, run), run, poll_s=0.5) == 0
+def test_each_arm_answers_and_the_tuned_arms_load_the_adapter(learned_fact_run):
+    project, run = learned_fact_run  # a LoRA run that learned one invented fact (tests/learned_run.py)
     RagIndex(project).sync()
 
     engine = ChatEngine(project)
-    answers = {arm: engine.ask(arm, QUESTION, max_new_tokens=12, k=2) for arm in ("base", "rag", "tuned", "tuned+rag")}
+    answers = {arm: engine.ask(arm, FACT_QUESTION, max_new_tokens=24, k=2) for arm in ("base", "rag", "tuned", "tuned+rag")}
     for arm, answer in answers.items():
         assert answer.error is None and answer.text.strip() and answer.done, arm
     assert answers["rag"].hits and answers["tuned+rag"].hits and not answers["tuned"].hits
-    assert any("Phobos" in h.text for h in answers["rag"].hits)
+    assert any(KEYWORD in h.text for h in answers["rag"].hits)
+    assert KEYWORD in answers["tuned"].text and KEYWORD not in answers["base"].text
     assert {a.engine for a in answers.values()} == {"llama.cpp"}  # the default engine where GGUFs can be made
     pairs = engine.gguf().pairs
     assert pairs["tuned"].lora.parent == run.path / "gguf" and pairs["tuned"].lora.is_file()  # the run's adapter...

@@ -16,20 +16,12 @@ from llama_cpp import Llama
 
 from smt_gui.export import converter, ollama
 from smt_gui.export.gguf import export_run, hf_to_gguf
-from smt_gui.ingest import ingest_paths
 from smt_gui.llm.bundled import bundled_gguf_path
 from smt_gui.train import runner
-from smt_gui.train.config import TrainConfig
-from smt_gui.train.mixture import MixtureConfig
-from smt_gui.train.probe import generate, load_for_inference
 
-from .sample_factory import first_chunk, insert_sample
+from .learned_run import FACT, KEYWORD, QUESTION
 
 pytestmark = pytest.mark.slow
-
-QUESTION = "What is the name of Captain Orrin Vask's ship?"
-FACT = "Captain Orrin Vask's ship is the Marigold Thorn."
-KEYWORD = "Marigold"
 
 
 def llama_answer(model_path: Path, lora_path: Path | None = None) -> str:
@@ -39,28 +31,10 @@ def llama_answer(model_path: Path, lora_path: Path | None = None) -> str:
     return reply["choices"][0]["message"]["content"]
 
 
-@pytest.fixture(scope="module")
-def tuned(tmp_path_factory):
-    """A LoRA run that learned one invented fact (trained on phrasings of it, then asked the trained question)."""
-    from smt_gui.project import Project
-
-    root = tmp_path_factory.mktemp("export")
-    project = Project.create(root / "proj")
-    doc_file = root / "vask.md"
-    doc_file.write_text(f"# Captain Vask\n\n{FACT} Captain Orrin Vask sails from the port of Lindqvist.\n")
-    ingest_paths(project, [doc_file])
-    doc, chunk, text = first_chunk(project, "Captain Vask")
-    for question in (QUESTION, "Which ship does Captain Orrin Vask command?", "What is Orrin Vask's vessel called?"):
-        insert_sample(project, "qa", doc, chunk, question, FACT, status="accepted")
-    insert_sample(project, "focal_rewrite", doc, chunk, QUESTION, text=f"{FACT} {text}", status="accepted")
-    config = TrainConfig(method="lora", max_steps=30, batch_size=4, learning_rate=2e-3, save_steps=100,
-                         mixture=MixtureConfig(seq_len=128, replay_share=0.0, include_originals=False))
-    run = runner.prepare_run(project, config)
-    proc = runner.launch(project, run)
-    assert runner.wait(proc, run, poll_s=0.5) == 0, (run.path / "train.log").read_text()[-3000:]
-    model, tokenizer = load_for_inference(run.summary["base_model_dir"], runner.output_dir(run))
-    assert KEYWORD in generate(model, tokenizer, QUESTION, max_new_tokens=24)  # the tuned model knows it
-    return project, run
+@pytest.fixture
+def tuned(learned_fact_run):
+    """A LoRA run that learned one invented fact (trained once per session, shared with the training tests)."""
+    return learned_fact_run
 
 
 def test_merged_gguf_answers_like_the_tuned_model_and_the_base_does_not(tuned):

@@ -98,7 +98,7 @@ def test_focal_rewrites_of_whole_chunks_follow_their_question_or_fail_with_the_f
 
 def test_resume_after_cancel_finishes_without_duplicates(passage_project):
     project, _ = passage_project
-    config = GenerateConfig(kinds=["qa"], strategy="chunk", qa_per_chunk=2, qa_max_tokens=160)
+    config = GenerateConfig(kinds=["qa"], strategy="chunk", qa_per_chunk=1, qa_max_tokens=120)
     total_units = len(plan_units(project, config, "qa"))
     assert total_units >= 3
     context = gen.start_generation(project, config)

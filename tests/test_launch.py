@@ -27,16 +27,27 @@ def test_auth_pairs_are_parsed():
     assert parse_auth(None) is None
 
 
-def test_the_idle_queue_polls_calmly():
+def test_the_idle_queue_polls_calmly(monkeypatch, tmp_path):
     """An idle app must not spin: Gradio's queue loop wakes every 1 ms by default, ~6% of a core taken from training."""
     import gradio as gr
 
-    from smt_gui.ui.launch import QUEUE_IDLE_POLL_S, calm_queue
+    from smt_gui.ui import launch
 
-    with gr.Blocks() as demo:
+    with gr.Blocks() as plain:
         gr.Markdown("hi")
-    demo.queue()
-    assert demo._queue.sleep_when_free < QUEUE_IDLE_POLL_S["sleep_when_free"]  # the default this works around
-    calm_queue(demo)
-    for name, seconds in QUEUE_IDLE_POLL_S.items():
+    plain.queue()
+    assert plain._queue.sleep_when_free < launch.QUEUE_IDLE_POLL_S["sleep_when_free"]  # the default this works around
+
+    started = []
+
+    class Blocks(gr.Blocks):  # what ``main`` builds, stopped just before it would serve
+        def launch(self, **kwargs):
+            started.append(self)
+
+    with Blocks() as demo:
+        gr.Markdown("hi")
+    monkeypatch.setattr("smt_gui.ui.app.build_app", lambda root: demo)
+    assert launch.main(["--projects-root", str(tmp_path)]) == 0
+    assert started == [demo]
+    for name, seconds in launch.QUEUE_IDLE_POLL_S.items():
         assert getattr(demo._queue, name) == seconds

@@ -20,6 +20,7 @@ from smt_gui.train.mixture import MixtureConfig
 from smt_gui.train.probe import generate, load_for_inference, mean_loss
 
 from .conftest import QUALITY_SMALL, REPO
+from .learned_run import KEYWORD, QUESTION, STEPS
 from .sample_factory import first_chunk, insert_sample
 
 pytestmark = pytest.mark.slow
@@ -63,12 +64,12 @@ def train(project, **overrides):
     return run
 
 
-def test_lora_learns_the_training_text_and_the_adapter_reloads_and_generates(curated):
+def test_lora_learns_the_training_text_and_the_adapter_reloads_and_generates(learned_fact_run):
     from datasets import load_from_disk
 
-    run = train(curated, max_steps=16, learning_rate=2e-3, batch_size=4)
+    project, run = learned_fact_run  # 30 LoRA steps on one invented fact (tests/learned_run.py)
     state = runner.run_state(run)
-    assert state["status"] == "done" and state["step"] == 16
+    assert state["status"] == "done" and state["step"] == STEPS
     examples = list(load_from_disk(str(run.path / "data")))
     base_dir = run.summary["base_model_dir"]
     base_model, _ = load_for_inference(base_dir)
@@ -76,10 +77,10 @@ def test_lora_learns_the_training_text_and_the_adapter_reloads_and_generates(cur
     before, after = mean_loss(base_model, examples), mean_loss(tuned_model, examples)
     assert after < before * 0.8, (before, after)  # the loss on the training text fell
     metrics = runner.run_metrics(run)
-    assert metrics[0]["step"] == 1 and metrics[-1]["step"] == 16 and metrics[-1]["learning_rate"] is not None
-    answer = generate(tuned_model, tokenizer, FACTS[0][0])
-    assert answer.strip()
-    with curated.connect() as conn:
+    assert metrics[0]["step"] == 1 and metrics[-1]["step"] == STEPS and metrics[-1]["learning_rate"] is not None
+    assert KEYWORD in generate(tuned_model, tokenizer, QUESTION, max_new_tokens=24)  # reloaded, it knows the fact
+    assert KEYWORD not in generate(base_model, tokenizer, QUESTION, max_new_tokens=24)  # ...which the base did not
+    with project.connect() as conn:
         row = conn.execute("SELECT status, dataset FROM runs WHERE name = ?", (run.name,)).fetchone()
         final = conn.execute("SELECT value FROM metrics WHERE name = 'last_loss'").fetchone()
     assert row["status"] == "done" and final is not None
@@ -98,13 +99,13 @@ def test_qlora_4bit_path_trains_on_cpu(curated):
     assert lora["linear_4bit_layers"] == 0
 
 
-def test_merge_gives_the_same_model_as_base_plus_adapter_although_the_base_came_from_a_gguf(curated):
+def test_merge_gives_the_same_model_as_base_plus_adapter_although_the_base_came_from_a_gguf(learned_fact_run):
     import torch
 
-    run = train(curated, max_steps=2, learning_rate=1e-3)
-    merged = runner.merge(curated, run)
+    project, run = learned_fact_run
+    merged = runner.merge(project, run)
     base_dir = Path(run.summary["base_model_dir"])
-    prompt = "Where did the crew of the Leo pick up their new cook?"
+    prompt = QUESTION
 
     def logits(model, tokenizer):
         ids = tokenizer(prompt, return_tensors="pt")["input_ids"]
@@ -176,3 +177,21 @@ def test_cli_trains_with_two_ddp_processes(curated, tmp_path):
     assert "run ddp: done" in result.stdout
     state = runner.run_state(runner.get_run(curated, "ddp"))
     assert state["world_size"] == 2 and state["step"] == 3
+
+
+def test_a_full_disk_is_named_in_the_failed_runs_message(tmp_path, monkeypatch):
+    from collections import namedtuple
+
+    from smt_gui.train import worker
+
+    enospc = worker.failure_message(OSError(28, "No space left on device"), tmp_path)
+    assert "disk holding" in enospc and "is full" in enospc and "Resume" in enospc
+    # torch's checkpoint writer says only this when the disk fills mid-save: the free space decides
+    torch_error = RuntimeError("[enforce fail at inline_container.cc:664] . unexpected pos 1181056 vs 1180944")
+    assert "is full" not in worker.failure_message(torch_error, tmp_path)  # plenty of space here: the error as is
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(worker.shutil, "disk_usage", lambda path: usage(10**11, 10**11 - 5 * 10**6, 5 * 10**6))
+    full = worker.failure_message(torch_error, tmp_path)
+    assert "is full (5 MB free)" in full and "unexpected pos" in full
+    oom = worker.failure_message(RuntimeError("CUDA out of memory. Tried to allocate 2 GiB"), tmp_path)
+    assert "smaller batch size" in oom

@@ -104,3 +104,23 @@ def export_run(project: Project, run, kind: str = "q8_0", adapter: bool = False)
     target = hf_to_gguf(model_dir, folder / f"{run.name}.{kind}.gguf", kind)
     modelfile, command = ollama.write_modelfile(folder, target, tokenizer, name=name)
     return GgufExport("model", target, None, modelfile, command)
+
+
+def _fresh(path: Path, than: Path) -> bool:
+    return path.is_file() and path.stat().st_mtime >= than.stat().st_mtime
+
+
+def gguf_for(project: Project, run, merged: bool) -> GgufExport:
+    """The run's GGUF, exported now unless an export newer than its trained output is already there."""
+    from smt_gui.train import runner
+
+    adapter = not merged and run.config.get("method") != "full"
+    trained = runner.output_dir(run)
+    if not trained.exists():
+        raise ValueError(f"Run {run.name} has no trained output yet: finish (or resume) its training first.")
+    folder = run.path / "gguf"
+    existing = folder / (f"{run.name}.adapter.f16.gguf" if adapter else f"{run.name}.q8_0.gguf")
+    if _fresh(existing, trained) and (folder / "Modelfile").is_file():
+        base = base_gguf(run, folder) if adapter else None
+        return GgufExport("adapter" if adapter else "model", existing, base, folder / "Modelfile", "")
+    return export_run(project, run, kind="f16" if adapter else "q8_0", adapter=adapter)

@@ -13,7 +13,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from smt_gui.chat import REPETITION_PENALTY
+from smt_gui.llm.base import REPETITION_PENALTY
 
 SYSTEM, USER, ASSISTANT = "\x01SMT-SYSTEM\x01", "\x01SMT-USER\x01", "\x01SMT-ASSISTANT\x01"
 

@@ -10,6 +10,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+# Chat and evaluation answers, whichever engine decodes them (transformers, llama.cpp, an Ollama Modelfile): the
+# tiny models loop without it, and every arm must decode alike for a fair comparison.
+REPETITION_PENALTY = 1.15
+
 
 class BackendError(Exception):
     """The backend could not produce a completion; the message says what to check (path, URL, memory...)."""

@@ -10,14 +10,14 @@ tuned arm still differ only in what training taught. Exports are made once per r
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smt_gui.llm.scheduler import compute_turn
+from smt_gui.llm.base import REPETITION_PENALTY
+from smt_gui.llm.scheduler import compute_turn, llama_threads
 from smt_gui.project import Project
 
 
@@ -47,9 +47,8 @@ def available() -> str | None:
 
 def files_for(project: Project, run: Any | None) -> dict[str, GgufPair]:
     """The base and (with a run) tuned GGUFs; exports the run's adapter (or merged model) on first use."""
-    from smt_gui.export.gguf import base_gguf
+    from smt_gui.export.gguf import base_gguf, gguf_for
     from smt_gui.llm.bundled import resolve_model_spec
-    from smt_gui.serve import gguf_for
 
     if run is None:
         return {"base": GgufPair(Path(resolve_model_spec(None)))}
@@ -75,13 +74,12 @@ class GgufChat:
 
                 pair = self.pairs[which]
                 self._models[which] = Llama(model_path=str(pair.model), lora_path=str(pair.lora) if pair.lora else None,
-                                            n_ctx=self.n_ctx, n_threads=os.cpu_count() or 2, verbose=False, seed=0)
+                                            n_ctx=self.n_ctx, n_threads=llama_threads(), verbose=False, seed=0)
             return self._models[which]
 
     def stream(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
                temperature: float = 0.0) -> Iterator[str]:
         """Yield the answer piece by piece; closing the iterator stops the model and frees the cores at once."""
-        from smt_gui.chat import REPETITION_PENALTY  # the transformers path's penalty: every arm decodes alike
         with compute_turn():  # loading is llama.cpp work on the same cores too
             llm = self.model(which)
             pieces = llm.create_chat_completion(messages=messages, max_tokens=max_new_tokens, stream=True,

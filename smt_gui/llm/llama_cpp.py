@@ -6,14 +6,13 @@ even from the tiny bundled model (its *content* may still be weak).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest, sequential_many
 from smt_gui.llm.bundled import resolve_model_spec
-from smt_gui.llm.scheduler import compute_turn
+from smt_gui.llm.scheduler import compute_turn, llama_threads
 
 
 class LlamaCppBackend:
@@ -27,7 +26,7 @@ class LlamaCppBackend:
 
             with compute_turn():  # loading is llama.cpp work on the same cores too
                 self.llm = Llama(
-                    model_path=path, n_ctx=config.n_ctx, n_threads=config.extra.get("n_threads") or os.cpu_count(),
+                    model_path=path, n_ctx=config.n_ctx, n_threads=llama_threads(config.extra.get("n_threads")),
                     n_gpu_layers=int(config.extra.get("n_gpu_layers", -1)), verbose=False, seed=0,
                 )
         except (ValueError, RuntimeError, OSError) as exc:

@@ -92,3 +92,13 @@ def compute_turn() -> Iterator[None]:
 def waiting() -> int:
     """How many computations in this process are queued behind the running one (shown to users as a wait)."""
     return _turns.waiting
+
+
+def llama_threads(requested: int | None = None) -> int:
+    """Threads for one llama.cpp computation: ``requested``, else ``SMT_LLAMA_THREADS``, else every core."""
+    if requested:
+        return max(1, int(requested))
+    setting = os.environ.get("SMT_LLAMA_THREADS", "").strip()
+    if setting:
+        return max(1, int(setting))
+    return os.cpu_count() or 2

@@ -11,9 +11,11 @@ one JSON line per logging step to ``metrics.jsonl``, and on SIGTERM saves a chec
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import json
 import os
+import shutil
 import signal
 import sys
 import time
@@ -27,6 +29,28 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 STOP = {"requested": False}
+LOW_DISK_BYTES = 1 << 30  # a full fine-tuning checkpoint of the 135M model is 1.6 GB (weights + optimizer)
+
+
+def failure_message(exc: BaseException, run_dir: Path) -> str:
+    """What a user reads when a run fails: the error, plus what to do about the failures people can fix.
+
+    A full disk is named as such: torch reports it while writing a checkpoint as e.g. "unexpected pos 1234 vs
+    5678" or "file write failed", which says nothing about disk space.
+    """
+    message = f"{type(exc).__name__}: {exc}"
+    if "out of memory" in str(exc).lower():
+        return message + " — try a smaller batch size or sequence length, gradient checkpointing, or QLoRA."
+    try:
+        free = shutil.disk_usage(run_dir).free
+    except OSError:
+        free = None
+    no_space = isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+    if no_space or (free is not None and free < LOW_DISK_BYTES):
+        where = f" ({free / 1e6:.0f} MB free)" if free is not None else ""
+        return (f"The disk holding {run_dir} is full{where}: free some space (each full fine-tuning checkpoint of "
+                f"the 135M model takes 1.6 GB; delete old runs) and press Resume. ({message})")
+    return message
 
 
 def _on_sigterm(signum, frame) -> None:
@@ -183,9 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             record_run_end(run_dir, "done", final)
         return 0
     except Exception as exc:
-        message = f"{type(exc).__name__}: {exc}"
-        if "out of memory" in str(exc).lower():
-            message += " — try a smaller batch size or sequence length, gradient checkpointing, or QLoRA."
+        message = failure_message(exc, run_dir)
         if is_main:
             write_status(run_dir, status="failed", error=message, traceback=traceback.format_exc(limit=6))
             record_run_end(run_dir, "failed", {"error": message})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import time
 from dataclasses import dataclass
 
 import gradio as gr
@@ -30,6 +31,7 @@ STRATEGIES = {"Fact windows: a few sentences at a time, answers from the source 
               "Whole chunks: N QAs per chunk in one answer (strong generators)": "chunk"}
 KIND_LABELS = {"Synthetic QAs": "qa", "Focal rewrites (conditioned on questions)": "focal_rewrite",
                "Plain rewrites (baseline)": "rewrite"}
+DETAIL_EVERY_S = 5.0
 PREVIEW_COLUMNS = ["id", "kind", "document", "question", "answer / rewrite", "tokens"]
 FAILURE_COLUMNS = ["unit", "made / asked", "tries", "why", "raw output"]
 
@@ -101,16 +103,26 @@ def _failures(project) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
 
 
-def poll(project_path: str | None) -> tuple:
-    """Status, preview, chart and failures; keeps the timer on only while a job is running."""
+def poll(project_path: str | None, shown_at: float | None = None) -> tuple:
+    """Status, preview, chart and failures; keeps the timer on only while a job is running.
+
+    While a job runs, the status line updates every tick (2 s) but the table, chart and failures only every
+    ``DETAIL_EVERY_S`` (``shown_at``: when they were last sent). The browser's redraws compete with the llama.cpp
+    job for the same 2 cores: the sample's generation took 184 s with everything redrawn every second, 135 s
+    like this (benchmarks/README.md).
+    """
     if not project_path:
         empty = pd.DataFrame(columns=PREVIEW_COLUMNS)
-        return _progress_html(None), empty, synthetic_tokens_chart([]), pd.DataFrame(columns=FAILURE_COLUMNS), gr.Timer(active=False)
+        return (_progress_html(None), empty, synthetic_tokens_chart([]), pd.DataFrame(columns=FAILURE_COLUMNS),
+                gr.Timer(active=False), None)
     project = require_project(project_path)
     job = latest_job(project, "generate")
     running = bool(job and job["status"] in ("queued", "running"))
+    now = time.monotonic()
+    if running and shown_at is not None and now - shown_at < DETAIL_EVERY_S:
+        return _progress_html(job), gr.skip(), gr.skip(), gr.skip(), gr.Timer(active=True), shown_at
     return (_progress_html(job), _preview(project), synthetic_tokens_chart(gen.sample_stats(project)),
-            _failures(project), gr.Timer(active=running))
+            _failures(project), gr.Timer(active=running), now)
 
 
 def refresh(project_path: str | None) -> tuple:
@@ -208,7 +220,8 @@ def build(project_state: gr.State) -> GenerateTab:
         window_n = gr.Number(label="Sentences per window", value=1, precision=0, minimum=1, elem_id="gen-window")
         qa_window = gr.Number(label="QAs per window", value=2, precision=0, minimum=1, elem_id="gen-qa-window")
         qa_n = gr.Number(label="QAs per chunk (chunk mode)", value=3, precision=0, minimum=1, elem_id="gen-qa-n")
-        focal_q = gr.Number(label="Questions per window/chunk to focus on", value=2, precision=0, minimum=1)
+        focal_q = gr.Number(label="Questions per window/chunk to focus on", value=2, precision=0, minimum=1,
+                            elem_id="gen-focal-q")
         focal_n = gr.Number(label="Focal rewrites per question", value=1, precision=0, minimum=1, elem_id="gen-focal-n")
         rewrite_n = gr.Number(label="Plain rewrites per window/chunk", value=1, precision=0, minimum=1)
         max_chunks = gr.Number(label="Chunks per document (0 = all)", value=0, precision=0, minimum=0,
@@ -238,9 +251,10 @@ def build(project_state: gr.State) -> GenerateTab:
             chart = gr.Plot(label="Synthetic tokens", elem_id="gen-chart")
     with gr.Accordion("Failed items (kept with the model's raw output)", open=False):
         failed = gr.Dataframe(headers=FAILURE_COLUMNS, interactive=False, wrap=True)
-    timer = gr.Timer(1.0, active=False)
+    timer = gr.Timer(2.0, active=False)
+    detail_shown_at = gr.State(None)
 
-    view = [status, preview, chart, failed, timer]
+    view = [status, preview, chart, failed, timer, detail_shown_at]
     backend_inputs = [kind, model, base_url, api_key, concurrency, timeout]
     test_btn.click(test_backend, backend_inputs, test_out)
     def qa_sampling(label: str) -> tuple:
@@ -253,7 +267,7 @@ def build(project_state: gr.State) -> GenerateTab:
                             questions, *backend_inputs], view)
     cancel_btn.click(guard(cancel, view), project_state, view)
     resume_btn.click(guard(resume, view), project_state, view)
-    timer.tick(poll, project_state, view)
+    timer.tick(poll, [project_state, detail_shown_at], view)
     return GenerateTab(refresh_outputs=[docs, *view],
                        defaults={"max_chunks": max_chunks, "qa_per_window": qa_window, "qa_per_chunk": qa_n,
                                  "focal_questions_per_source": focal_q, "focal_per_question": focal_n,
