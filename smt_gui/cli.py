@@ -101,7 +101,7 @@ def _print_job(job: dict) -> None:
     if result.get("requested"):
         print(f"  made {result['made']} of {result['requested']} requested items "
               f"({result['made'] / result['requested']:.0%}); units short: {result.get('short_units', 0)}, "
-              f"failed: {result.get('failed', 0)}; plain questions made from the sentence: "
+              f"failed: {result.get('failed', 0)}; questions built from the sentence: "
               f"{result.get('template_questions', 0)}")
 
 
@@ -158,7 +158,11 @@ def _cmd_curate(args: argparse.Namespace) -> int:
                   f"< {args.reject_ungrounded}")
     if args.accept_rest:
         pending = curate.matching_ids(project, curate.SampleFilter(status="pending"))
-        print(f"accepted {curate.set_status(project, pending, 'accepted')} pending sample(s)")
+        outcome = curate.accept_passing(project, pending, progress=lambda name: print(f"checking {name} ..."))
+        print(f"accepted {outcome['accepted']} pending sample(s) that passed every check")
+        if outcome["held_back"]:
+            why = ", ".join(f"{k} {v}" for k, v in sorted(outcome["reasons"].items()))
+            print(f"left {outcome['held_back']} pending: they fail a check ({why}); see Curate or `smt curate --auto`")
     if args.holdout is not None:
         try:
             held = curate.hold_out(project, args.holdout, seed=args.seed)
@@ -393,7 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--uncovered", action="store_true",
                      help="only sentences no accepted sample covers yet (see `smt coverage`)")
     gen.add_argument("--no-fallback", action="store_true",
-                     help="window QAs: record a shortfall instead of a plain wh- question when the model's tries fail")
+                     help="window QAs: record a shortfall instead of a question built from the sentence when the model fails")
     gen.add_argument("--question", action="append", help="your own question to focus rewrites on (repeat)")
     gen.add_argument("--qa-temperature", type=float, help="default 1.0 (paper recipe)")
     gen.add_argument("--doc-temperature", type=float, help="default 0.7 (paper recipe)")
@@ -409,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     cur.add_argument("--auto", action="store_true", help="run all checks; reject near-duplicates and eval leaks")
     cur.add_argument("--dup-threshold", type=float, default=0.9, help="near-duplicate similarity to reject (default 0.9)")
     cur.add_argument("--reject-ungrounded", type=float, metavar="SCORE", help="also reject grounding below SCORE")
-    cur.add_argument("--accept-rest", action="store_true", help="accept every sample still pending")
+    cur.add_argument("--accept-rest", action="store_true", help="accept every pending sample that passes every check (run first if needed)")
     cur.add_argument("--holdout", type=float, metavar="SHARE",
                      help="hold out this share of each document's accepted QAs as the project's own eval set (e.g. 0.2)")
     cur.add_argument("--seed", type=int, default=0, help="which QAs --holdout picks (default 0)")

@@ -2,8 +2,8 @@
 
 A model can only learn facts its training data states. Coverage shows that per sentence: a sample made from a
 fact window covers the sentences of its window; any other sample (chunk strategy, imported) covers a sentence of
-its chunk when it repeats the sentence's names and numbers and at least half of its content words. Headings and
-lines with fewer than three content words carry no facts and are not counted.
+its chunk when it repeats the sentence's names and numbers and at least half of its content words. Headings, labels
+(``facts.is_fact_sentence``) and lines with fewer than three content words carry no facts and are not counted.
 
 ``uncovered_spans`` feeds "generate for uncovered sentences only" (``GenerateConfig.only_spans``).
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from smt_gui.facts import Sentence, content_words, names, numbers, split_sentences
+from smt_gui.facts import Sentence, content_words, is_fact_sentence, names, numbers, split_sentences
 from smt_gui.project import Project
 
 MIN_CONTENT_WORDS = 3
@@ -53,7 +53,8 @@ class DocumentCoverage:
 
 @lru_cache(maxsize=64)
 def _fact_sentences(text: str) -> tuple[Sentence, ...]:
-    return tuple(s for s in split_sentences(text) if len(content_words(s.text)) >= MIN_CONTENT_WORDS)
+    return tuple(s for s in split_sentences(text)
+                 if is_fact_sentence(s.text) and len(content_words(s.text)) >= MIN_CONTENT_WORDS)
 
 
 def _states(sample_body: str, sentence: str) -> bool:

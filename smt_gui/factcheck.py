@@ -11,6 +11,7 @@ Used by ``benchmarks/faithfulness.py`` and the tests; never by the app (real doc
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -83,3 +84,120 @@ def grade_samples(samples: list[dict[str, Any]], facts_by_document: dict[int, li
         "facts": total_facts, "covered": len(covered), "coverage": len(covered) / total_facts if total_facts else 0.0,
         "wrong_examples": wrong_examples,
     }
+
+
+# ---- grading against an answer key: does the short answer answer the question? ----------------------------------
+# The checks above grade whether a sample's text states a true fact. A QA whose answer ends with its source sentence
+# always does, whatever its question and short answer say; so these grade what a reader judges instead, and they can
+# fail: the short answer must be the value the question asks for, by the document's answer key.
+
+
+def _norm_words(text: str) -> list[str]:
+    """Words for comparing answers: articles dropped, numbers in words as digits ("eleven" = "11")."""
+    from smt_gui.facts import NUMBER_WORDS
+
+    words = re.findall(r"[a-z0-9£$€%]+", (text or "").lower().replace(",", ""))
+    return [NUMBER_WORDS.get(w, w) for w in words if w not in {"a", "an", "the", "about", "around", "up", "to"}]
+
+
+def same_answer(short: str, value: str) -> bool:
+    """Whether a short answer gives a key value: equal as words, or one holds all of the other's words and they
+    share most of them ("forty minutes" / "forty", "old cider barn" / "the old cider barn")."""
+    a, b = _norm_words(short), _norm_words(value)
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return set(small) <= set(large) and len(small) / len(large) >= 0.5
+
+
+def key_facts(document: str, facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Key facts with the character span of their sentence in the document (facts whose sentence is not found are
+    dropped: they cannot be matched to a sample's source)."""
+    out = []
+    for f in facts:
+        sentence = f.get("sentence") or ""
+        at = document.find(sentence) if sentence else -1
+        if at >= 0:
+            out.append({**f, "start": at, "end": at + len(sentence)})
+    return out
+
+
+def _mentions(question: str, value: str) -> bool:
+    words = set(_norm_words(value))
+    return bool(words) and words <= set(_norm_words(question))
+
+
+ASKS_SIMILAR = 0.55  # MiniLM cosine above which a generated question asks what a key fact's question asks
+
+
+def grade_qa(sample: dict[str, Any], keys: list[dict[str, Any]]) -> tuple[bool | None, str]:
+    """Whether a QA's short answer is what its question asks, by the document's answer key.
+
+    Right when the short answer is a key value of its source sentence that the question does not state and that
+    its wh-phrase can ask for (a year for "which year"; a fictional-facts key also takes the entity when the
+    question states the value: "Who kept a goat?"). Otherwise the question is matched to the key fact it asks
+    about: among the sentence's key facts whose own question (``asks``) has the same kind of wh-phrase and whose
+    value it does not state, the closest by the bundled MiniLM embeddings, if close enough; then it is wrong:
+    "What did the whole fleet switch to?" -> "2019" (a key value, but not a thing; the key asks "What did the fleet
+    switch to?" -> "electric ferries"). Otherwise None: the key lists nothing it asks about, and only a reader can
+    judge it (the audit).
+    """
+    from smt_gui.generate.question_forms import asked_type, compatible
+
+    start, end = sample.get("source_start"), sample.get("source_end")
+    generator = sample.get("generator")
+    span = (json.loads(generator or "{}") if isinstance(generator, str) else (generator or {})).get("answer_span")
+    question = sample.get("question") or ""
+    if not span:
+        return False, "no short answer recorded"
+    if start is None:
+        return False, "no source sentence recorded"
+    here = [k for k in keys if k["start"] < end and start < k["end"]]
+    if not here:
+        return None, "its sentence states no key fact"
+
+    def answers(k: dict[str, Any]) -> bool:
+        entity = k.get("entity")
+        return (same_answer(span, k["value"]) and not _mentions(question, k["value"])) or bool(
+            entity and same_answer(span, entity) and _mentions(question, k["value"]))
+
+    sentence = sample.get("source_text") or ""
+    for k in here:  # the short answer is a key value the question can ask for and does not state
+        if answers(k) and (compatible(question, k["value"], sentence) or k.get("entity")):
+            return True, f"answers with the key value '{k['value']}'"
+    groups = {"what": "thing", "which": "thing", "when": "time", "year": "time", "date": "time", "time": "time",
+              "quantity": "quantity", "who": "who", "where": "place", "place": "place"}
+    group = groups.get(asked_type(question) or "")
+    # Which key fact does it ask about? One whose own question has the same kind of wh-phrase ("How long has X
+    # worked on the crossing?" is not "What has X worked on?") and whose value the question does not state.
+    asks = [k for k in here if k.get("asks") and groups.get(asked_type(k["asks"]) or "") == group
+            and not _mentions(question, k["value"])]
+    if asks:
+        from smt_gui.embeddings import embed
+
+        vectors = embed([question] + [k["asks"] for k in asks])
+        sims = vectors[1:] @ vectors[0]
+        best = int(sims.argmax())
+        if sims[best] >= ASKS_SIMILAR:
+            key = asks[best]
+            return False, f"asks what the key asks ('{key['asks']}', {sims[best]:.2f}) but answers '{span}', not '{key['value']}'"
+    values = ", ".join(f"'{k['value']}'" for k in here[:3])
+    return None, f"short answer '{span}' is none of its sentence's key answers ({values}), and the question asks none of theirs"
+
+
+def grade_rewrite(sample: dict[str, Any], keys: list[dict[str, Any]]) -> tuple[bool, bool, str]:
+    """(keeps every key value of its source sentences, differs from the source beyond one word, reason)."""
+    text = sample.get("text") or ""
+    source = sample.get("source_text") or ""
+    start, end = sample.get("source_start"), sample.get("source_end")
+    here = [k for k in keys if start is not None and k["start"] < end and start < k["end"]]
+    lost = [k["value"] for k in here if not _mentions(text, k["value"])]
+    a, b = _norm_words(text), _norm_words(source)
+    import difflib
+
+    ops = difflib.SequenceMatcher(None, b, a, autojunk=False).get_opcodes()
+    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
+    reason = ("loses " + ", ".join(f"'{v}'" for v in lost[:3])) if lost else "keeps every key value"
+    return not lost, changed > 1, reason

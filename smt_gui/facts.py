@@ -38,7 +38,8 @@ FUNCTION_CAPS = {
     "most", "many", "some", "all", "each", "every", "both", "one", "two", "three", "records", "so", "yet",
     "however", "although", "because", "mr", "mrs", "ms", "dr", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "visitors", "let", "please", "according", "name", "named", "describe", "explain", "give",
-    "list", "state", "answer", "question", "passage", "text", "document", "true", "false",
+    "list", "state", "answer", "question", "passage", "text", "document", "true", "false", "today", "yesterday",
+    "tomorrow", "tonight", "now", "later", "present", "apologies", "held", "dear", "yours", "note", "notes",
     *MONTHS,
 }
 CONNECTORS = {"of", "de", "du", "van", "von", "der", "la", "le", "da", "del", "and", "&"}
@@ -67,21 +68,87 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
+_HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s|\|)")  # markdown heading or table row
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•▪‣◦]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _is_label_line(line: str) -> bool:
+    """A short line without sentence punctuation: a heading, caption or label ("The fleet", "Fares:")."""
+    stripped = line.strip()
+    return bool(stripped) and not _SENTENCE_END.search(stripped) and len(stripped.split()) <= 8
+
+
+def _units(block: str) -> list[tuple[int, str]]:
+    """A paragraph's lines joined into the units sentences are found in, with their offsets in ``block``.
+
+    A single newline inside a paragraph is a line wrap (editors, e-mail and PDF text layers break lines there),
+    not a sentence end: wrapped lines are joined with a space of the same length, so spans stay exact. Headings,
+    table rows, list items and short label lines stay units of their own.
+    """
+    units: list[tuple[int, str]] = []
+    offset = 0
+    lines = block.split("\n")
+    current_start, current = 0, ""
+    previous = ""
+    for i, line in enumerate(lines):
+        starts_new = i == 0 or bool(_HEADING_LINE.match(line) or _LIST_ITEM.match(line)) or bool(
+            _HEADING_LINE.match(previous)) or (_is_label_line(previous) and not _LIST_ITEM.match(previous)
+                                                and line.strip()[:1].isupper())
+        if starts_new:
+            if current:
+                units.append((current_start, current))
+            current_start, current = offset, line
+        else:
+            current += " " + line
+        previous = line
+        offset += len(line) + 1
+    if current:
+        units.append((current_start, current))
+    return units
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with exact character spans in ``text`` (pysbd; blank lines and headings end a sentence)."""
+    """Sentences with exact character spans in ``text`` (pysbd).
+
+    Blank lines, headings, list items and table rows end a sentence; a single newline inside a paragraph does not
+    (hard-wrapped text and PDF text layers break lines mid-sentence). ``Sentence.text`` is the exact span.
+    """
     out: list[Sentence] = []
-    for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):  # paragraphs/lines first: never join across them
-        offset = block.start()
-        spans = _segmenter().segment(block.group()) if block.group().strip() else []
-        for span in spans:
-            raw = block.group()[span.start : span.end]
-            stripped = raw.strip()
-            if not stripped:
+    for block in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text):  # paragraphs first: never join across them
+        for unit_start, unit in _units(block.group()):
+            if not unit.strip():
                 continue
-            lead = len(raw) - len(raw.lstrip())
-            start = offset + span.start + lead
-            out.append(Sentence(start, start + len(stripped), stripped))
+            offset = block.start() + unit_start
+            for span in _segmenter().segment(unit):
+                raw = unit[span.start : span.end]
+                stripped = raw.strip()
+                if not stripped:
+                    continue
+                lead = len(raw) - len(raw.lstrip())
+                start = offset + span.start + lead
+                out.append(Sentence(start, start + len(stripped), text[start : start + len(stripped)]))
     return out
+
+
+def is_fact_sentence(text: str) -> bool:
+    """Whether a sentence can state a fact: not a heading, table row, caption, list label or lead-in ("Fares:").
+
+    Headings read as facts give samples such as "The fleet was a military expedition."; a reader never sees a
+    heading as a claim. A fact sentence has at least three words and ends as a sentence does (a list item counts when
+    it does).
+    """
+    line = " ".join(text.split())
+    if _HEADING_LINE.match(line):
+        return False
+    body = _LIST_ITEM.sub("", line, count=1)
+    return len(body.split()) >= 3 and bool(_SENTENCE_END.search(body))
+
+
+def plain(text: str) -> str:
+    """A span as a reader sees it: a list marker and markdown emphasis dropped, line wraps as spaces."""
+    text = _LIST_ITEM.sub("", " ".join((text or "").split()), count=1)
+    return re.sub(r"(\*{1,3}|_{1,3}|`)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
 
 
 def paragraph_starts(text: str) -> list[int]:
@@ -248,3 +315,34 @@ def candidate_answers(sentence: str, known: set[str] | None = None, topic: list[
     for phrase in reversed(phrases[:-1]):
         add(phrase)
     return out[:limit] if limit else out
+
+
+_HONORIFIC_RE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Captain|Professor|Councillor|Cllr|Sister|Father|Sir|Dame)\.?\s+$")
+
+
+def person_names(document: str, known: set[str] | None = None) -> set[str]:
+    """Lower-cased names (and their last words) that a document uses for people: after an honorific ("Mrs. Dilys
+    Ferrand"), before "who" ("Bethan Moss, who joined"), or opening a paragraph that goes on with "He"/"She".
+    A question about one of them asks "who"; about anything else ("Fenwick Mills", "the Barge Fair") "what"."""
+    known = known if known is not None else known_name_words(document)
+    people: set[str] = set()
+
+    def add(name: str) -> None:
+        people.add(name.lower())
+        people.add(name.split()[-1].lower())
+
+    for sentence in split_sentences(document):
+        text = sentence.text
+        for name in names(text, known):
+            at = text.find(name)
+            if _HONORIFIC_RE.search(text[:at]) or re.match(r"\s*,?\s*who\b", text[at + len(name):]):
+                add(name)
+    for block in re.split(r"\n\s*\n", document):
+        sentences = split_sentences(block)
+        if len(sentences) < 2:
+            continue
+        opener = names(sentences[0].text, known)
+        if opener and any(re.match(r"\s*(He|She)\b", s.text) for s in sentences[1:]) and \
+                sentences[0].text.find(opener[0]) <= len(" ".join(sentences[0].text.split()[:4])):
+            add(opener[0])  # the paragraph is about this name, and goes on with "he"/"she"
+    return people

@@ -44,7 +44,7 @@ class Sample:
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # overrides of DEFAULT_SETTINGS
 
     def next_steps(self) -> str:
-        return ("Next: **Generate** (Start) → **Curate** (*Accept all filtered*) → **Train** (Start) → "
+        return ("Next: **Generate** (Start) → **Curate** (*Accept all filtered that pass the checks*) → **Train** (Start) → "
                 "**Chat** (*Index*, ask) → **Evaluate** (Start).")
 
 

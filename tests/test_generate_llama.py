@@ -67,7 +67,7 @@ def test_window_generation_with_the_bundled_model_states_only_true_facts_and_giv
     assert grades["covered"] == grades["facts"]  # every fact is stated by at least one sample
     by_model = [q for q in samples if q["kind"] == "qa" and json.loads(q["generator"])["question_source"] == "model"]
     assert by_model, "the model should write some of the questions itself"
-    assert json.loads(by_model[0]["generator"])["prompt_version"] == "qa-window-v1"
+    assert json.loads(by_model[0]["generator"])["prompt_version"] == "qa-window-v2"
     failures = gen.failures(project)
     assert all(f["error"] for f in failures)  # each shortfall says why
 

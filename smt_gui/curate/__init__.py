@@ -1,6 +1,15 @@
 """Curation: find, inspect, edit, accept/reject, check and export synthetic samples (no gradio here)."""
 
-from smt_gui.curate.checks import CHECKS, GROUNDING_THRESHOLD, apply_rule, auto_curate, reject_hallucinated, run_checks
+from smt_gui.curate.checks import (
+    CHECKS,
+    GROUNDING_THRESHOLD,
+    accept_passing,
+    apply_rule,
+    auto_curate,
+    failed_checks,
+    reject_hallucinated,
+    run_checks,
+)
 from smt_gui.curate.export import FORMATS, export_samples, import_jsonl
 from smt_gui.curate.store import (
     SORTS,
@@ -26,10 +35,12 @@ __all__ = [
     "SPLITS",
     "STATUSES",
     "SampleFilter",
+    "accept_passing",
     "apply_rule",
     "auto_curate",
     "edit_sample",
     "export_samples",
+    "failed_checks",
     "get_sample",
     "hold_out",
     "import_jsonl",

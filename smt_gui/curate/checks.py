@@ -8,6 +8,9 @@
   the chunk): any name, number or date the source lacks scores 0 ("hallucinated: 'Khvaletk' not in source");
   otherwise the share of content words found in the source. Optionally an LLM judge with the chosen backend.
 * format — length and shape checks (question mark, answer/rewrite length).
+* question — a QA's question reads as an English question (``question_forms.form_problem``: no repeated words,
+  no dangling "the", a verb, no unresolved "she") and, where the sample records its short answer, does not give
+  that answer away and asks for its kind ("how many" takes a quantity). Edited QAs are re-checked the same way.
 * leakage — word-for-word similarity of a QA question or focal question to the project's held-out eval questions:
   an eval question copied into training data is flagged; a question made from the document that asks for the same
   fact in other words is not (that is what synthetic QAs are for).
@@ -30,13 +33,13 @@ LEAK_THRESHOLD = 0.8  # word-for-word similarity to an eval question (difflib ra
 DUPLICATE_THRESHOLD = 0.9
 GROUNDING_THRESHOLD = 0.5  # below: flagged (and rejected by the rule); a hallucinated name or number scores 0
 HALLUCINATED_BELOW = 1e-9  # grounding scores exactly 0 for a hallucinated fact
-CHECKS = ("near_duplicate", "grounding", "format", "leakage")
+CHECKS = ("near_duplicate", "grounding", "format", "question", "leakage")
 
 
 def _samples(project: Project) -> list[dict[str, Any]]:
     with project.connect() as conn:
         rows = conn.execute(
-            """SELECT s.id, s.kind, s.document_id, s.question, s.answer, s.text, s.scores, s.source_text,
+            """SELECT s.id, s.kind, s.document_id, s.question, s.answer, s.text, s.scores, s.source_text, s.generator,
                       c.text AS chunk_text, d.text AS document_text
                FROM samples s LEFT JOIN chunks c ON c.id = s.chunk_id LEFT JOIN documents d ON d.id = s.document_id
                ORDER BY s.id"""
@@ -169,6 +172,27 @@ def check_format(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return results
 
 
+def check_questions(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    from smt_gui.generate.question_forms import answer_type, asked_type, compatible, form_problem, mentioned
+
+    results = {}
+    for s in samples:
+        if s["kind"] != "qa":
+            results[s["id"]] = {"question": {"score": 1.0, "reason": "not a QA"}}
+            continue
+        question = s["question"] or ""
+        problem = form_problem(question)
+        span = (json.loads(s.get("generator") or "{}") or {}).get("answer_span")
+        if problem is None and span:
+            sentence = s.get("source_text") or ""
+            if mentioned(span, question) and asked_type(question) not in ("what", "which"):
+                problem = f"question gives its answer away ('{span}')"
+            elif not compatible(question, span, sentence):
+                problem = f"asks '{asked_type(question)}' but its answer '{span}' is a {answer_type(span, sentence)}"
+        results[s["id"]] = {"question": {"score": 0.0 if problem else 1.0, "reason": problem or "ok"}}
+    return results
+
+
 def copy_score(a: str, b: str) -> float:
     """How much of one question is the other, word for word in order (difflib ratio over normalised words).
 
@@ -258,6 +282,7 @@ def run_checks(
         "near_duplicate": lambda: check_near_duplicates(samples),
         "grounding": lambda: check_grounding(samples),
         "format": lambda: check_format(samples),
+        "question": lambda: check_questions(samples),
         "leakage": lambda: check_leakage(project, samples),
     }
     flagged: dict[str, int] = {}
@@ -285,7 +310,43 @@ def is_flagged(check: str, score: float | None, threshold: float | None = None) 
         return score >= (threshold if threshold is not None else LEAK_THRESHOLD)
     if check == "grounding":
         return score < (threshold if threshold is not None else GROUNDING_THRESHOLD)
-    return score < 0.5  # format, judge
+    return score < 0.5  # format, question, judge
+
+
+def failed_checks(scores: dict[str, Any]) -> list[str]:
+    """The checks a sample's stored scores flag ("grounding: hallucinated: 'Khvaletk' not in source")."""
+    return [f"{name}: {entry.get('reason', '')}" for name, entry in scores.items()
+            if isinstance(entry, dict) and is_flagged(name, entry.get("score"))]
+
+
+def accept_passing(project: Project, sample_ids: list[int], progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Bulk accept that never accepts an unchecked or failing sample: run the checks where any of the chosen
+    samples lacks one, then accept those that pass every check and leave the rest as they are (pending), with
+    the reasons counted. One undoable change."""
+    from collections import Counter
+
+    from smt_gui.curate.store import set_status
+
+    def load() -> dict[int, dict[str, Any]]:
+        with project.connect() as conn:
+            rows = conn.execute(f"SELECT id, scores FROM samples WHERE id IN ({','.join('?' * len(sample_ids))})",
+                                sample_ids).fetchall() if sample_ids else []
+        return {r["id"]: json.loads(r["scores"] or "{}") for r in rows}
+
+    scores = load()
+    if any(not set(CHECKS) <= set(sc) for sc in scores.values()):
+        run_checks(project, progress=progress)
+        scores = load()
+    passing, reasons = [], Counter()
+    for sample_id, sc in scores.items():
+        failed = failed_checks(sc)
+        if failed:
+            reasons.update(f.split(":")[0] for f in failed)
+        else:
+            passing.append(sample_id)
+    accepted = set_status(project, passing, "accepted")
+    return {"accepted": accepted, "passed": len(passing), "held_back": len(scores) - len(passing),
+            "reasons": dict(reasons)}
 
 
 def reject_hallucinated(project: Project) -> int:

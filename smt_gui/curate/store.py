@@ -28,6 +28,7 @@ class SampleFilter:
     document_id: int | None = None
     status: str | None = None
     split: str | None = None  # train | eval
+    question_source: str | None = None  # QAs whose question the model wrote ("model") or was built ("template")
     search: str = ""
     score_name: str | None = None  # near_duplicate | grounding | leakage | format
     score_min: float | None = None
@@ -47,6 +48,9 @@ class SampleFilter:
         if self.split:
             clauses.append("s.split = ?")
             args.append(self.split)
+        if self.question_source:
+            clauses.append("json_extract(s.generator, '$.question_source') = ?")
+            args.append(self.question_source)
         if self.search.strip():
             like = f"%{self.search.strip()}%"
             clauses.append("(s.question LIKE ? OR s.answer LIKE ? OR s.text LIKE ?)")

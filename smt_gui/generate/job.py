@@ -45,7 +45,7 @@ class GenerateConfig:
     focal_per_question: int = 1
     focal_questions_per_source: int = 2  # at most this many questions per window/chunk get focal rewrites
     rewrites_per_source: int = 1
-    fallback_questions: bool = True  # window QAs: a plain wh- question when the model's tries all fail
+    fallback_questions: bool = True  # window QAs: a question built from the sentence when the model's tries all fail
     user_questions: list[str] = field(default_factory=list)
     only_spans: dict[str, list[list[int]]] | None = None  # {document id: [[start, end], ...]}: uncovered text only
     qa_temperature: float | None = None  # None = the prompt file's recipe default
@@ -114,7 +114,7 @@ def store_unit(project: Project, job_id: int | None, unit: WorkUnit, items: list
             answer = item.get("answer")
             text = item.get("text")
             n_tokens = count_tokens(" ".join(x for x in (question if unit.kind == "qa" else None, answer, text) if x))
-            extra = {k: item[k] for k in ("answer_span", "question_source") if k in item}
+            extra = {k: item[k] for k in ("answer_span", "question_source", "checks") if k in item}
             cursor = conn.execute(
                 """INSERT INTO samples(kind, document_id, chunk_id, question, answer, text, original, status, n_tokens,
                                        generator, job_key, source_start, source_end, source_text, created_at, updated_at)
@@ -229,7 +229,8 @@ def _run_batch(project: Project, job_id: int | None, config: GenerateConfig, kin
             room = kind.max_tries(config, state.unit) - state.tries
             for _ in range(max(0, min(wanted, room))):
                 plan.append((state, state.tries + len([p for p in plan if p[0] is state])))
-        requests = [kind.request(config, s.unit, unit_seed(config, s.unit, attempt), s.items) for s, attempt in plan]
+        requests = [kind.request(config, s.unit, unit_seed(config, s.unit, attempt), s.items, attempt)
+                    for s, attempt in plan]
         errors: list[BackendError] = []
         for index, result in backend.complete_many(requests):
             state = plan[index][0]
@@ -276,7 +277,7 @@ def _finish(project: Project, job_id: int | None, config: GenerateConfig, kind: 
         error = f"asked {unit.requested}, the model gave {len(state.items)} usable in {state.tries} tries: " \
                 + summarise_problems(state.problems)
         if fallback:
-            error += f"; {len(fallback)} plain question(s) made from the sentence instead"
+            error += f"; {len(fallback)} question(s) built from the sentence instead"
     stored = store_unit(project, job_id, unit, items, provenance, state.tokens, state.tries, count_tokens,
                         raw=state.last_raw if len(items) < unit.requested else None, error=error)
     totals["samples"] += stored

@@ -3,7 +3,7 @@
 Two source strategies (``GenerateConfig.strategy``):
 
 * ``window`` (default) — fact windows of one or a few sentences (``generate.windows``). QAs are answer-aware: the
-  model writes a question about one sentence, the answer is a candidate span it leaves out plus the sentence;
+  model writes a question about one sentence for a given answer, the answer attached is the one the question asks for plus the sentence;
   rewrites of a window must keep every name and number and add none. Works with the bundled 135M model and
   stays right for strong ones.
 * ``chunk`` — the paper's layout: N QAs per chunk in one JSON answer, rewrites of whole chunks. Good with strong
@@ -22,9 +22,18 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from smt_gui.facts import candidate_answers, content_words, dropped_facts, known_name_words, unsupported_facts
+from smt_gui.facts import (
+    candidate_answers,
+    content_words,
+    dropped_facts,
+    known_name_words,
+    person_names,
+    unsupported_facts,
+)
+from smt_gui.generate.meaning import meaning_changes
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
 from smt_gui.generate.prompts import load_prompt
+from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, statements
 from smt_gui.generate.questions import answer_for, make_answer, question_problem, resolve_sentence, template_question
 from smt_gui.generate.windows import Window, document_windows
 from smt_gui.llm import GenerationRequest
@@ -47,7 +56,9 @@ class WorkUnit:
     passage: str  # what the generator is shown
     question: str | None = None  # a focal rewrite's conditioning question
     requested: int = 1  # items this unit should yield
-    candidates: tuple[str, ...] = ()  # window QAs: candidate answers, best first
+    candidates: tuple[str, ...] = ()  # window QAs: every candidate answer of the sentence, best first
+    targets: tuple[str, ...] = ()  # window QAs: the candidates a well-formed question can be built for
+    templates: tuple[str, ...] = ()  # window QAs: that question, per target (the anchor a model's question must match)
     focus_start: int | None = None  # window units: the focus sentences' span in the document
     focus_end: int | None = None
     source: str | None = None  # what the sample is checked against (None = its chunk)
@@ -89,6 +100,13 @@ class Sources:
             cache[document_id] = known_name_words(text)
         return cache[document_id]
 
+    def people(self, document_id: int) -> set[str]:
+        cache = self.__dict__.setdefault("_people", {})
+        if document_id not in cache:
+            text = self.documents.get(document_id, {}).get("text") or self._document_text(document_id)
+            cache[document_id] = person_names(text, self.known(document_id))
+        return cache[document_id]
+
     def _document_text(self, document_id: int) -> str:
         with self.project.connect() as conn:
             row = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
@@ -126,7 +144,8 @@ class SampleKind:
     def plan(self, sources: Sources) -> list[WorkUnit]:
         raise NotImplementedError
 
-    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item]) -> GenerationRequest:
+    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item],
+                attempt: int = 0) -> GenerationRequest:
         prompt = load_prompt(unit.prompt)
         messages = prompt.messages(title=unit.title, passage=unit.passage, question=unit.question or "")
         return GenerationRequest(messages=messages, temperature=self.temperature(config, prompt), top_p=self.top_p(config, prompt),
@@ -155,7 +174,8 @@ class SampleKind:
 # ---- QAs -------------------------------------------------------------------------------------------------------
 
 class WindowQAs(SampleKind):
-    """Answer-aware QAs: one question per request about one sentence; the answer comes from the sentence."""
+    """Answer-aware QAs: one question per request about one sentence, asked for one of its answers; the answer
+    attached is the one the question asks for (``questions.answer_for``), never another span of the sentence."""
 
     name = "qa"
 
@@ -163,25 +183,41 @@ class WindowQAs(SampleKind):
         config, version = sources.config, load_prompt("qa_window").version
         units = []
         for w in sources.windows:
-            known = sources.known(w.document_id)
+            known, people = sources.known(w.document_id), sources.people(w.document_id)
             sentence = resolve_sentence(w, known)
-            candidates = candidate_answers(sentence, known, list(w.topic))
-            requested = min(config.qa_per_window, len(candidates))
+            candidates: list[str] = []
+            targets: dict[str, tuple[str, str]] = {}  # answer -> (the statement it was asked from, the question)
+            # Ask only for answers a well-formed question can be built for (from the sentence, or from a simple
+            # statement inside it): those are the ones the fallback can always deliver, so "asked for N" stays honest.
+            for statement in statements(sentence):
+                spans = answer_spans(statement, candidate_answers(statement, known, list(w.topic)))
+                candidates += [c for c in spans if c not in candidates]
+                for c in spans:
+                    question = template_question(c, statement, spans, known, people)
+                    if question and c not in targets:
+                        targets[c] = (statement, question)
+            requested = min(config.qa_per_window, len(targets))
             if requested == 0:
                 continue
             title = sources.documents[w.document_id]["title"]
             key = f"qa|{version}|{w.span_key}|n{requested}|s{config.seed}"
             units.append(WorkUnit(key, self.name, "qa_window", w.document_id, w.chunk_id, title, sentence,
-                                  requested=requested, candidates=tuple(candidates), focus_start=w.start,
-                                  focus_end=w.end, source=f"{w.context} {sentence}".strip()))
+                                  requested=requested, candidates=tuple(candidates), targets=tuple(targets),
+                                  templates=tuple(q for _, q in targets.values()),
+                                  focus_start=w.start, focus_end=w.end, source=f"{w.context} {sentence}".strip()))
         return units
 
-    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item]) -> GenerationRequest:
+    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item],
+                attempt: int = 0) -> GenerationRequest:
         prompt = load_prompt(unit.prompt)
+        used = {c["answer_span"] for c in collected}
+        remaining = [t for t in unit.targets if t not in used] or list(unit.targets)
+        target = remaining[attempt % len(remaining)]
         temperature = config.qa_temperature if config.qa_temperature is not None else prompt.temperature
         top_p = config.qa_top_p if config.qa_top_p is not None else prompt.top_p
-        return GenerationRequest(messages=prompt.messages(sentence=unit.passage), temperature=temperature, top_p=top_p,
-                                 max_tokens=config.qa_max_tokens or prompt.max_tokens, seed=seed, stop=prompt.stop)
+        return GenerationRequest(messages=prompt.messages(sentence=unit.passage, answer=target), temperature=temperature,
+                                 top_p=top_p, max_tokens=config.qa_max_tokens or prompt.max_tokens, seed=seed,
+                                 stop=prompt.stop)
 
     def requests_per_round(self, unit: WorkUnit, collected: list[Item]) -> int:
         return unit.requested - len(collected)
@@ -198,28 +234,39 @@ class WindowQAs(SampleKind):
             return [], [problem]
         if any(_norm(question) == _norm(c["question"]) for c in collected):
             return [], ["duplicate question"]
-        answer = answer_for(question, list(unit.candidates), {c["answer_span"] for c in collected})
+        answer, why = answer_for(question, list(unit.candidates), {c["answer_span"] for c in collected}, unit.passage)
         if answer is None:
-            return [], ["question gives every candidate answer away"]
-        return [{"question": question, "answer": make_answer(answer, unit.passage), "answer_span": answer,
-                 "question_source": "model"}], []
+            return [], [why or "no answer fits the question"]
+        if answer not in unit.targets:
+            return [], [f"asks for '{answer}', which no question built from the sentence can check"]
+        anchor = unit.templates[unit.targets.index(answer)]
+        missing = anchor_problem(question, anchor, answer)
+        if missing:
+            return [], [missing]
+        return [self._item(question, answer, unit, "model")], []
+
+    @staticmethod
+    def _item(question: str, answer: str, unit: WorkUnit, source: str) -> Item:
+        """A QA with why it passed: the checks are stored with it and shown in Curate."""
+        checks = [f"answer '{answer}' is a {answer_type(answer, unit.passage)}, as '{question.split()[0].lower()}…' asks",
+                  "no other answer of the sentence fits the question", "question is well-formed English",
+                  "names and numbers all in the source"]
+        return {"question": question, "answer": make_answer(answer, unit.passage), "answer_span": answer,
+                "question_source": source, "checks": checks}
 
     def fallback(self, config: GenerateConfig, unit: WorkUnit, collected: list[Item], sources: Sources) -> list[Item]:
-        """Plain wh- questions for the candidates the model's questions did not cover (if enabled)."""
+        """Wh-questions built from the sentence for the answers the model's questions did not cover (if enabled)."""
         if not config.fallback_questions:
             return []
         used = {c["answer_span"] for c in collected}
         items = []
-        for candidate in unit.candidates:
+        for candidate, question in zip(unit.targets, unit.templates, strict=True):
             if len(collected) + len(items) >= unit.requested:
                 break
             if candidate in used:
                 continue
-            question = template_question(candidate, unit.passage)
-            if question:
-                items.append({"question": question, "answer": make_answer(candidate, unit.passage),
-                              "answer_span": candidate, "question_source": "template"})
-                used.add(candidate)
+            items.append(self._item(question, candidate, unit, "template"))
+            used.add(candidate)
         return items
 
 
@@ -238,7 +285,8 @@ class ChunkQAs(SampleKind):
                          c["document_id"], c["id"], c["title"], c["text"], requested=config.qa_per_chunk)
                 for c in sources.chunks]
 
-    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item]) -> GenerationRequest:
+    def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item],
+                attempt: int = 0) -> GenerationRequest:
         prompt = load_prompt("qa")
         missing = max(1, unit.requested - len(collected))
         temperature = config.qa_temperature if config.qa_temperature is not None else prompt.temperature
@@ -295,11 +343,12 @@ def rewrite_problems(text: str, unit: WorkUnit, known: set[str], strict: bool) -
     invented = unsupported_facts(text, unit.source or source, known)
     if invented:
         problems.append("hallucinated: " + ", ".join(f"'{x}'" for x in invented[:3]) + " not in source")
-    dropped = dropped_facts(text, source, known, nouns=strict)
-    total = max(1, len(dropped_facts("", source, known, nouns=strict)))
+    dropped = dropped_facts(text, source, known)  # nouns and content words: ``meaning_changes`` (strict)
+    total = max(1, len(dropped_facts("", source, known)))
     if dropped and (strict or len(dropped) / total > 0.2):
         problems.append("dropped: " + ", ".join(f"'{x}'" for x in dropped[:3]))
     if strict:
+        problems += meaning_changes(text, source, context=unit.source or "")
         added = content_words(text) - content_words(unit.source or source)
         if len(added) > max(2, len(content_words(source)) // 3):
             problems.append("adds what the source does not say: " + ", ".join(sorted(added)[:4]))

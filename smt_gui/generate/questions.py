@@ -1,18 +1,32 @@
 """Grounded QAs from fact windows: who "she" is, whether a generated question is usable, what its answer is.
 
-The model only writes the *question*. The answer is built from the source: the candidate span the question asks
-for (a name, number, date or noun phrase of the sentence that the question leaves out), then the sentence itself,
-so an answer can never state a fact the document does not. A question is rejected, with its reason, when it
-invents a name or number, gives the answer away, does not say whom it is about, or is not a question; after the
-retries a plain "wh-" question made from the sentence takes its place (marked as such in the sample's provenance),
-so asking for N questions gives N.
+The model only writes the *question*, told which answer to ask for. The answer attached is chosen *from the
+question*: the one candidate span of the sentence (a name, number, date, time or noun phrase) that the question
+leaves out and whose kind its wh-phrase asks for ("which year" takes a year, "how many" a quantity); then comes
+the sentence itself, so an answer never states a fact the document does not. A question is rejected, with its
+reason, when it invents a name or number, gives the answer away, does not say whom it is about, is not English
+(``question_forms.form_problem``), or when no candidate or more than one fits it. After the retries a wh-question
+built from the sentence's syntax takes its place (marked as "template" in the sample's provenance) where one can
+be built safely.
 """
 
 from __future__ import annotations
 
 import re
 
-from smt_gui.facts import NUMBER_RE, content_words, dates, names, unsupported_facts
+from smt_gui.facts import content_words, names, plain, split_sentences, unsupported_facts
+from smt_gui.generate.question_forms import (
+    PRONOUN_SUBJECTS,
+    ROLE_WORDS,
+    _join,
+    analyse,
+    asked_candidates,
+    asked_type,
+    clause_span,
+    form_problem,
+    pairing_problem,
+    wh_question,
+)
 from smt_gui.generate.windows import Window
 
 _SUBJECT_PRONOUN = re.compile(r"\b(he|she|He|She)\b")
@@ -40,44 +54,62 @@ def resolve_sentence(window: Window, known: set[str]) -> str:
     Otherwise the text is returned unchanged: a wrong guess would turn a true sentence into a false fact.
     """
     text = window.focus
-    if len(window.topic) != 1 or len(window.topic[0].split()) < 2:
-        return text
+    if len(window.topic) != 1 or not re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z'’-]+", window.topic[0]):
+        return _resolve_it(window, text, known)  # "he"/"she" only ever stand for a two-word person's name
     topic = window.topic[0]
     surname = topic.split()[-1]
-    from smt_gui.facts import split_sentences
-
     for sentence in split_sentences(window.context):
         lead = _leading_subject(sentence.text, known)
         if lead not in (topic, surname, "he", "she"):
             return text
     if topic in text:
         return text
-    if re.search(rf"\b{re.escape(surname)}\b", text):
-        return re.sub(rf"\b{re.escape(surname)}\b", topic, text, count=1)
+    bare_surname = re.search(rf"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{{2}}\s)\b{re.escape(surname)}\b", text)
+    if bare_surname and not re.search(rf"[A-Z][\w.]*\s+{re.escape(surname)}\b", text):
+        return text[: bare_surname.start()] + topic + text[bare_surname.end() :]
     match = _SUBJECT_PRONOUN.search(text)
     if window.context and match and _leading_subject(text, known) in ("he", "she"):
         return text[: match.start()] + topic + text[match.end() :]
     return text
 
 
+_EXPLETIVE_IT = re.compile(r"^It (?:is|was|will be|would be|has been) (?:\w+ )?(?:to|that|for|when|whether|not)\b")
+
+
+def _resolve_it(window: Window, text: str, known: set[str]) -> str:
+    """A sentence opening with "It"/"Its" about what the paragraph opened with ("The Harrowgate Ferry Cooperative
+    runs ... It was founded in 1987") gets that subject back, when every sentence between says "it" or names it.
+
+    Not for "It is important to ...", nor when the opener's subject is a person, a plural or a pronoun.
+    """
+    if not window.context or not re.match(r"^Its? ", text) or _EXPLETIVE_IT.match(text):
+        return text
+    sentences = [plain(s.text) for s in split_sentences(window.context)]
+    clause = analyse(sentences[0]) if sentences else None
+    if clause is None:
+        return text
+    subject = _join([t.text for t in clause.tokens[clause.subject[0] : clause.subject[1]]])
+    head = subject.split()[-1]
+    if (subject.split()[0].lower() in PRONOUN_SUBJECTS or head.lower() in ROLE_WORDS or
+            (head.endswith("s") and head[:1].islower()) or len(subject.split()) > 6 or not subject[:1].isupper()):
+        return text
+    if subject.split()[0].lower() == "the":
+        subject = "the " + " ".join(subject.split()[1:]) if not subject.split()[1][:1].isupper() else subject
+    for sentence in sentences[1:]:
+        if not (sentence.startswith(("It ", "Its ")) or head.lower() in sentence.lower().split()[:4]):
+            return text
+    name = subject[:1].upper() + subject[1:]
+    if text.startswith("Its "):
+        return f"{name}'s " + text[4:]
+    return name + text[2:]
+
+
 def _norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def answer_for(question: str, candidates: list[str], used: set[str]) -> str | None:
-    """The candidate a question asks for: the first one it leaves out (and that no earlier question of the same
-    window has taken)."""
-    q = f" {_norm(question)} "
-    for candidate in candidates:
-        if candidate in used:
-            continue
-        if f" {_norm(candidate)} " not in q:
-            return candidate
-    return None
-
-
 def question_problem(question: str, sentence: str, source: str, known: set[str]) -> str | None:
-    """Why a generated question is unusable for this sentence, or None."""
+    """Why a generated question is unusable for this sentence, or None (its answer is checked apart)."""
     q = question.strip()
     words = re.findall(r"\w+", q)
     if len(words) < 4:
@@ -98,52 +130,52 @@ def question_problem(question: str, sentence: str, source: str, known: set[str])
     foreign = content_words(q) - content_words(source) - GENERIC_QUESTION_WORDS
     if len(foreign) > 1:
         return "question asks about something the sentence does not say (" + ", ".join(sorted(foreign)[:3]) + ")"
-    return None
+    return form_problem(q)
+
+
+def answer_for(question: str, candidates: list[str], used: set[str], sentence: str) -> tuple[str | None, str | None]:
+    """The answer a question asks for, chosen *from the question*: the one candidate of the sentence it leaves out
+    and whose kind its wh-phrase asks for (a year for "which year", a quantity for "how many"). Returns
+    ``(answer, None)``, or ``(None, why not)`` when no candidate or more than one fits."""
+    asked = asked_candidates(question, candidates, sentence)
+    if not asked:
+        kind = asked_type(question)
+        return None, f"asks for no answer the sentence has ({kind or 'no question word'})"
+    if len(asked) > 1:
+        return None, f"ambiguous: it could ask for '{asked[0]}' or '{asked[1]}'"
+    answer = asked[0]
+    if answer in used:
+        return None, f"asks for '{answer}' again"
+    problem = pairing_problem(question, answer, candidates, sentence)
+    return (None, problem) if problem else (answer, None)
 
 
 def make_answer(candidate: str, sentence: str) -> str:
-    """The candidate first, written as in the source (what a short-answer reader expects), then the source
-    sentence as the full fact."""
+    """The short answer first, written as in the source (what a reader expects first), then the source sentence as
+    the full fact."""
     body = sentence.strip()
     if body and body[-1] not in ".!?":
         body += "."
     return f"{candidate}. {body}"
 
 
-def _wh_phrase(candidate: str, sentence: str, start: int) -> str:
-    before = sentence[:start].rstrip().lower()
-    if re.fullmatch(r"\d{4}", candidate) and 1000 <= int(candidate) <= 2100:
-        return "which year"
-    if dates(candidate):
-        return "what date"
-    if NUMBER_RE.fullmatch(candidate):
-        return "how much" if re.search(r"[$£€%]|million|billion|percent", candidate) else "how many"
-    if candidate[:1].isupper():
-        if re.search(r"\b(in|at|from|to|near|beside|on)$", before):
-            return "which place"
-        if re.search(r"\b(by|with|for)$", before):
-            return "whom"
-        return "who" if len(candidate.split()) > 1 else "what"
-    return "what"
+def template_question(candidate: str, sentence: str, candidates: list[str] | None = None,
+                      known: set[str] | None = None, people: set[str] | None = None) -> str | None:
+    """A wh-question made from the sentence's syntax whose answer is ``candidate``, or None when none is safe.
 
-
-def template_question(candidate: str, sentence: str) -> str | None:
-    """A plain wh- question made from the sentence by putting a question word where the answer was.
-
-    "Leander Orainell kept a rabbit as a pet." + "rabbit" -> "Leander Orainell kept what as a pet?"
+    "Leander Orainell kept a rabbit as a pet." + "rabbit" -> "What did Leander Orainell keep as a pet?". The
+    question must pass the same round trip as a model's: with ``candidates`` (all of the sentence's), no other
+    candidate may be what it asks for.
     """
-    match = re.search(rf"(?:\b(?:a|an|the|his|her|its|their)\s+)?{re.escape(candidate)}", sentence)
-    if not match:
+    question = wh_question(sentence, candidate, known, people)
+    if question is None:
         return None
-    core = sentence[match.start() : match.end()]
-    wh = _wh_phrase(candidate, sentence, match.start())
-    if match.start() == 0:
-        wh = wh[:1].upper() + wh[1:]
-    question = sentence[: match.start()] + wh + sentence[match.end() :]
-    question = re.sub(r"\bhow many\s+(?=\w)", "how many ", question)
-    if re.fullmatch(r"\d[\d,.]*", candidate) and re.match(r"\s+[a-z]+", sentence[match.end() :]):
-        pass  # "employs how many people" reads fine as it is
-    question = re.sub(r"^(Records show that|According to [^,]+,)\s+", "", question).strip()
-    question = question[:1].upper() + question[1:]
-    question = re.sub(r"[.!;:,\s]+$", "", question) + "?"
-    return question if core and _norm(candidate) not in _norm(question) else None
+    span = clause_span(sentence)
+    if span is not None and candidates:
+        flat = " ".join(sentence.split())
+        # Rivals are the answers of the clause the question was built from; a later clause ("..., and the last
+        # returns from Ostley") is cut off the question, so its answers are not what it asks for.
+        candidates = [c for c in candidates if 0 <= flat.find(c) < span[1]]
+    if candidates and pairing_problem(question, candidate, candidates, sentence):
+        return None
+    return question

@@ -12,7 +12,16 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from smt_gui.facts import Sentence, candidate_answers, known_name_words, names, paragraph_starts, split_sentences
+from smt_gui.facts import (
+    Sentence,
+    candidate_answers,
+    is_fact_sentence,
+    known_name_words,
+    names,
+    paragraph_starts,
+    plain,
+    split_sentences,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +63,7 @@ def document_windows(document_id: int, text: str, chunks: list[dict[str, Any]], 
     focus overlaps one of them (generate for uncovered sentences only).
     """
     chunks = sorted(chunks, key=lambda c: c["start_char"])
-    sentences = split_sentences(text)
+    sentences = [s for s in split_sentences(text) if is_fact_sentence(s.text)]  # headings and labels state nothing
     paragraphs = paragraph_starts(text)
     known = known_name_words(text)
     size = max(1, int(window_sentences))
@@ -74,8 +83,8 @@ def document_windows(document_id: int, text: str, chunks: list[dict[str, Any]], 
             if chunk is None:
                 continue
             before = [] if i == 0 else ([opener] if i == 1 else [opener, group[i - 1]])
-            windows.append(Window(document_id, chunk["id"], start, end, text[start:end],
-                                  " ".join(s.text for s in before), topic))
+            windows.append(Window(document_id, chunk["id"], start, end, " ".join(plain(s.text) for s in focus),
+                                  " ".join(plain(s.text) for s in before), topic))
     return windows
 
 

@@ -20,7 +20,7 @@ from smt_gui.ui.plots import curation_charts
 
 ALL = "All"
 COLUMNS = ["id", "kind", "status", "document", "question", "answer / rewrite", "tokens", "dup", "grounded", "leak"]
-SCORE_CHOICES = ["(none)", "near_duplicate", "grounding", "leakage", "format"]
+SCORE_CHOICES = ["(none)", "near_duplicate", "grounding", "leakage", "format", "question"]
 # Every event that repaints the table joins one queue, so results land in the order the clicks happened: a slow
 # tab refresh can never overwrite the result of a filter typed after it.
 SERIAL = {"concurrency_id": "curate-table", "concurrency_limit": 1}
@@ -34,10 +34,11 @@ class CurateTab:
 
 
 def _filter(kind: str, status: str, doc: str | int | None, search: str, score_name: str, score_min: float | None,
-            score_max: float | None, split: str | None = ALL) -> curate.SampleFilter:
+            score_max: float | None, split: str | None = ALL, source: str | None = ALL) -> curate.SampleFilter:
     return curate.SampleFilter(
         kind=None if kind in (ALL, None) else kind, status=None if status in (ALL, None) else status,
         split=None if split in (ALL, None) else split,
+        question_source=None if source in (ALL, None) else source,
         document_id=None if doc in (ALL, None, "") else int(doc), search=search or "",
         score_name=None if score_name in ("(none)", None) else score_name,
         score_min=None if score_min in (None, "") else float(score_min),
@@ -57,11 +58,11 @@ def _score(scores: dict, name: str) -> str:
 
 
 def table(project_path: str | None, kind: str, status: str, doc: str, search: str, score_name: str, score_min: float,
-          score_max: float, split: str, sort: str, page: float, page_size: str) -> tuple[pd.DataFrame, str]:
+          score_max: float, split: str, source: str, sort: str, page: float, page_size: str) -> tuple[pd.DataFrame, str]:
     if not project_path:
         return pd.DataFrame(columns=COLUMNS), "Open a project first."
     project = require_project(project_path)
-    flt = _filter(kind, status, doc, search, score_name, score_min, score_max, split)
+    flt = _filter(kind, status, doc, search, score_name, score_min, score_max, split, source)
     size = int(page_size)
     rows, total = curate.query_samples(project, flt, page=int(page or 1), page_size=size, sort=sort)
     data = [[r["id"], r["kind"], r["status"] + (" · eval" if r.get("split") == "eval" else "") + (" ✎" if r["edited_at"] else ""),
@@ -83,6 +84,28 @@ def highlight(source: str, sample_text: str) -> str:
     return f"<div id='cur-source' style='white-space:pre-wrap;max-height:420px;overflow:auto'>{marked}</div>"
 
 
+def why_it_passed(sample: dict) -> str:
+    """Who wrote the question, the short answer marked in the sentence it came from, and the checks it passed."""
+    generator = sample["generator"]
+    out = ""
+    source = generator.get("question_source")
+    if source == "template":
+        out += ("\n\n**Question:** built from the sentence's syntax (the model's questions failed the checks, or "
+                "none was asked for).")
+    elif source == "model":
+        out += "\n\n**Question:** written by the model, and checked to ask for this answer."
+    span = generator.get("answer_span")
+    sentence = sample.get("source_text") or ""
+    if span and sentence:
+        at = sentence.find(span)
+        marked = (html.escape(sentence[:at]) + f"<mark id='cur-answer-span'>{html.escape(span)}</mark>"
+                  + html.escape(sentence[at + len(span):])) if at >= 0 else html.escape(sentence)
+        out += f"\n\n**Short answer in its sentence:** {marked}"
+    if generator.get("checks"):
+        out += "\n\n**Passed when generated:** " + "; ".join(html.escape(c) for c in generator["checks"])
+    return out
+
+
 def show_sample(project_path: str | None, sample_id: int | None) -> tuple:
     project = require_project(project_path)
     sample = curate.get_sample(project, int(sample_id)) if sample_id is not None else None
@@ -93,8 +116,7 @@ def show_sample(project_path: str | None, sample_id: int | None) -> tuple:
     header = f"**#{sample['id']} · {sample['kind']} · {sample['status']}{held}** · {sample['title']}"
     if sample.get("source_text"):
         header += f"\n\n**Made from:** “{sample['source_text']}”"
-    if sample["generator"].get("question_source") == "template":
-        header += "\n\n*Plain question made from the sentence (the model's questions failed the checks).*"
+    header += why_it_passed(sample)
     if sample["kind"] == "focal_rewrite":
         header += f"\n\n**Conditioning question:** {sample['question']}"
     if sample["edited_at"]:
@@ -173,6 +195,13 @@ def hold_out_share(project_path: str | None, percent: float, seed: float) -> str
 def bulk(project_path: str | None, status: str, *filters: object) -> None:
     project = require_project(project_path)
     ids = curate.matching_ids(project, _filter(*filters))
+    if status == "accepted":  # accept only what passed the checks (they run first where missing)
+        outcome = curate.accept_passing(project, ids)
+        held = (f" {outcome['held_back']} fail a check and stay as they were ("
+                + ", ".join(f"{k} {v}" for k, v in sorted(outcome["reasons"].items())) + ")") if outcome["held_back"] else ""
+        gr.Info(f"Accepted {outcome['accepted']} of {len(ids)} filtered sample(s) that pass every check.{held} "
+                "Undo reverts it.")
+        return
     changed = curate.set_status(project, ids, status)
     gr.Info(f"{changed} of {len(ids)} filtered sample(s) set to {status}. Undo reverts it.")
 
@@ -255,6 +284,7 @@ def build(project_state: gr.State) -> CurateTab:
         score_min = gr.Number(label="min", value=None)
         score_max = gr.Number(label="max", value=None)
         split = gr.Dropdown([ALL, *curate.SPLITS], value=ALL, label="Split (eval = held out)", elem_id="cur-split")
+        written_by = gr.Dropdown([ALL, "model", "template"], value=ALL, label="Question written by", elem_id="cur-qsource")
         page = gr.Number(label="Page", value=1, precision=0, minimum=1, elem_id="cur-page")
         page_size = gr.Dropdown(["25", "50", "100"], value="50", label="Per page")
     info = gr.Markdown(elem_id="cur-info")
@@ -262,7 +292,7 @@ def build(project_state: gr.State) -> CurateTab:
                         label="Samples (click a row to inspect)",  # the check columns stay on screen
                         column_widths=["48px", "90px", "80px", "12%", "22%", "30%", "56px", "56px", "12%", "56px"])
     with gr.Row():
-        accept_all = gr.Button("Accept all filtered", size="sm", elem_id="cur-accept-all")
+        accept_all = gr.Button("Accept all filtered that pass the checks", size="sm", elem_id="cur-accept-all")
         reject_all = gr.Button("Reject all filtered", size="sm", elem_id="cur-reject-all")
         undo_btn = gr.Button("Undo last change", size="sm", elem_id="cur-undo")
     selected = gr.State(None)
@@ -322,14 +352,14 @@ def build(project_state: gr.State) -> CurateTab:
             import_btn = gr.Button("Import")
             import_out = gr.Markdown()
 
-    filters = [kind, status, doc, search, score_name, score_min, score_max, split]
+    filters = [kind, status, doc, search, score_name, score_min, score_max, split, written_by]
     table_inputs = [project_state, *filters, sort, page, page_size]
     detail = [selected, header, question, answer, text, source, scores]
 
     def reload(event):
         return event.then(table, table_inputs, [grid, info], **SERIAL).then(show_sample, [project_state, selected], detail)
 
-    for control in (kind, status, doc, sort, score_name, page_size, split):
+    for control in (kind, status, doc, sort, score_name, page_size, split, written_by):
         control.input(lambda: 1, None, page).then(table, table_inputs, [grid, info], **SERIAL)
     for control in (search, score_min, score_max, page):
         control.submit(table, table_inputs, [grid, info], **SERIAL)

@@ -21,11 +21,14 @@ from smt_gui.ui.common import guard, progress_bar, require_project
 from smt_gui.ui.plots import synthetic_tokens_chart
 
 WEAK_MODEL_NOTE = (
-    "ℹ️ **Fact windows** (the default) keep even the bundled 135M generator faithful: it writes one question about "
-    "one sentence, the answer is taken from that sentence, and a rewrite must keep every name and number of its "
-    "source; anything else is retried, then shown under *Failed items* with the reason. Its questions are still "
-    "plain, and when all its tries fail a simple question is made from the sentence. A stronger model (any local "
-    "GGUF, or an OpenAI-compatible endpoint such as vLLM or Ollama) writes better questions and rewrites."
+    "ℹ️ **Fact windows** (the default) keep even the bundled 135M generator right: it is asked for a question about "
+    "one sentence and one of its answers; the answer attached is the one the question asks for (of the kind its "
+    "question word takes), checked, never another span of the sentence, and a rewrite must keep every name, number, "
+    "noun, negation and \"only\" of its source. Anything else is retried, then shown under *Failed items* with the "
+    "reason. A small model's questions rarely pass, so most questions are then built from the sentence's own "
+    "syntax (\"In which year did the fleet switch to electric ferries?\"); sentences no question can safely be built "
+    "for get none. A stronger model (any local GGUF, or an OpenAI-compatible endpoint such as vLLM or Ollama) writes "
+    "more of the questions and rewrites itself."
 )
 STRATEGIES = {"Fact windows: a few sentences at a time, answers from the source (any generator)": "window",
               "Whole chunks: N QAs per chunk in one answer (strong generators)": "chunk"}
@@ -78,7 +81,7 @@ def _progress_html(job: dict | None) -> str:
         shortfall = (f" · <b>made {made} of {requested} asked</b> ({made / requested:.0%}); "
                      f"{p.get('short_units', 0)} unit(s) short, {p.get('failed', 0)} failed")
         if p.get("template_questions"):
-            shortfall += f", {p['template_questions']} plain question(s) made from the sentence"
+            shortfall += f", {p['template_questions']} question(s) built from the sentence"
     live = ""
     if running and p.get("live_text"):
         live = (f"<div style='color:#666;font-size:90%'>last answer ({p.get('live_unit', '')}): "
@@ -214,7 +217,7 @@ def build(project_state: gr.State) -> GenerateTab:
     with gr.Row():
         strategy = gr.Radio(list(STRATEGIES), value=next(iter(STRATEGIES)), label="Work from", elem_id="gen-strategy")
         uncovered = gr.Checkbox(label="Only sentences no accepted sample covers yet", elem_id="gen-uncovered")
-        fallback = gr.Checkbox(value=True, label="Make a plain question from the sentence when the model's tries fail",
+        fallback = gr.Checkbox(value=True, label="Build a question from the sentence when the model's tries fail",
                                elem_id="gen-fallback")
     with gr.Row():
         window_n = gr.Number(label="Sentences per window", value=1, precision=0, minimum=1, elem_id="gen-window")

@@ -1,0 +1,899 @@
+"""English wh-questions built from a sentence's syntax, and the checks that a question asks for its answer.
+
+Why this exists: a QA teaches what it pairs. A sensible question with another span of the sentence as its "short
+answer" ("What kind of fuel has the fleet switched to?" -> "islands") or a fill-in-the-blank fragment ("The
+what?") is what a person sees in Curate and what the tuned model repeats in Chat. So:
+
+* ``answer_type`` says what kind of thing a candidate answer is (a year, a time, a quantity, a place, a name, a
+  thing), and ``asked_type`` what kind of thing a question asks for ("In which year" -> year, "How many" ->
+  quantity). A question whose wh-phrase cannot take its answer is rejected with the reason.
+* ``asked_candidate`` is the round trip: of the sentence's candidate answers, the ones the question leaves out and
+  could be asking for (by type). A question is kept only when that is exactly the answer attached to it.
+* ``wh_question`` moves the answer's phrase to the front with subject-auxiliary inversion or do-support
+  ("In 2019 the fleet switched to electric ferries." + "2019" -> "In which year did the fleet switch to electric
+  ferries?"), using lemminflect for verb forms. When the sentence's shape is not one it can transform safely
+  (the answer inside a relative clause, a subject it cannot find, a pronoun it cannot resolve), it returns None:
+  no question is better than a fragment.
+* ``form_problem`` rejects what no reader would call a question (repeated words, a dangling "the", no verb).
+
+English-only heuristics over a tokenised sentence; every rule says no rather than guess.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from smt_gui.facts import DATE_RE, NUMBER_RE, NUMBER_WORDS, dates
+
+# ---- tokens ----------------------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[A-Za-z]+-\d+\w*|[$£€]?\d[\d,.:]*\d%?|[$£€]?\d%?|[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+DETERMINERS = {"a", "an", "the", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those",
+               "every", "each", "some", "no", "any"}
+PRONOUN_SUBJECTS = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those", "there", "anyone",
+                    "everyone", "someone", "nobody", "everybody", "somebody", "anybody", "one", "no", "none"}
+PREPOSITIONS = {"in", "on", "at", "by", "for", "from", "to", "of", "with", "without", "after", "before", "during",
+                "since", "until", "till", "into", "onto", "over", "under", "near", "beside", "between", "among",
+                "through", "across", "along", "behind", "above", "below", "around", "about", "within", "via", "per",
+                "towards", "toward", "against", "outside", "inside", "beyond", "upon"}
+AUXILIARIES = {"is", "are", "was", "were", "am", "has", "have", "had", "can", "could", "will", "would", "shall",
+               "should", "may", "might", "must", "does", "do", "did"}
+# Words that open another clause: a question moved across one of them stops being English.
+HONORIFICS = {"dr", "mr", "mrs", "ms", "miss", "captain", "professor", "councillor", "cllr", "sister", "father",
+              "sir", "dame", "lady", "lord", "rev", "reverend"}
+SUBORDINATORS = {"after", "before", "until", "till", "since", "because", "although", "while", "when", "once"}
+IMPERATIVE_STARTS = {"please", "never", "always", "do", "don't", "don’t", "note", "remember", "ensure", "make", "keep",
+                     "check", "press", "turn", "remove", "place", "fill", "plug", "unplug", "switch", "wait"}
+POSSESSIVES = {"his", "her", "its", "their"}  # fine after the name they refer to: "Where did Ines spend her childhood?"
+THIRD_PERSON = {"he", "she", "him", "her", "his", "hers", "it", "its", "they", "them", "their", "theirs"}
+CLAUSE_WORDS = {"which", "who", "whom", "whose", "that", "where", "when", "while", "whereas", "whatever", "whenever",
+                "wherever", "whoever", "although", "though", "because", "unless", "if", "since", "so", "but", "and",
+                "or", "nor", "than", "as", "whether", "how", "why", "what"}
+CLAUSE_PUNCT = {",", ";", ":", "—", "–", "(", ")", '"', "“", "”", "!", "?"}
+INTRO_WORDS = PREPOSITIONS | {"today", "yesterday", "once", "later", "now", "then", "usually", "often", "always",
+                              "sometimes", "recently", "originally", "formerly"}
+MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december"}
+ROLE_WORDS = {"clerk", "chair", "chairman", "chairwoman", "mayor", "secretary", "treasurer", "captain", "skipper",
+              "doctor", "nurse", "director", "manager", "president", "councillor", "cllr", "headmaster", "headmistress",
+              "minister", "reverend", "sergeant", "inspector", "officer", "engineer", "founder", "owner"}
+TIME_NOUNS = MONTH_NAMES | {"morning", "evening", "afternoon", "night", "day", "week", "month", "year", "summer", "winter", "spring",
+              "autumn", "weekday", "weekend", "season", "quarter", "monday", "tuesday", "wednesday", "thursday",
+              "friday", "saturday", "sunday"}
+NUMBER_WORD_RE = re.compile(
+    r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|"
+    r"eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|a hundred|one hundred|a thousand|a dozen|half)"
+    r"(?:\s+(?:hundred|thousand|million))?\b", re.I)
+_HOURS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
+TIME_RE = re.compile(rf"(?i)\b(?:(?:half|a quarter|quarter|five|ten|twenty|twenty-five) (?:past|to) {_HOURS}"
+                     rf"|{_HOURS} o'clock|\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?|\d{{1,2}}\s*(?:am|pm)|noon|midday|midnight)\b")
+PLACE_WORDS = {"town", "city", "village", "place", "country", "island", "islands", "port", "harbour", "harbor",
+               "street", "road", "region", "county", "district", "square", "hall", "building", "room", "quay",
+               "pier", "station", "valley", "coast", "river", "site", "location"}
+UNIT_WORDS = {"mg", "g", "kg", "km", "m", "cm", "mm", "ml", "l", "kwh", "kw", "w", "v", "mph", "knots", "tonnes", "°c"}
+IRREGULAR_PLURALS = {"people", "children", "staff", "crew", "police", "cattle", "livestock", "men", "women", "feet",
+                     "teeth", "mice", "sheep", "fish", "deer", "passengers"}
+CHANGE_VERBS = {"rose", "fell", "grew", "increased", "decreased", "dropped", "climbed", "declined", "rises", "falls",
+                "grows", "increases", "decreases", "drops", "climbs", "declines", "gained", "lost"}
+TIME_UNITS = {"second", "seconds", "minute", "minutes", "hour", "hours", "day", "days", "week", "weeks", "month",
+              "months", "year", "years", "decade", "decades", "night", "nights"}
+
+
+@lru_cache(maxsize=4096)
+def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
+    import lemminflect
+
+    return dict(lemminflect.getAllLemmas(word.lower()))
+
+
+@lru_cache(maxsize=4096)
+def _inflections(lemma: str, tag: str) -> tuple[str, ...]:
+    import lemminflect
+
+    return tuple(lemminflect.getInflection(lemma, tag=tag))
+
+
+def _verb_lemma(word: str) -> str | None:
+    forms = _lemmas(word)
+    lemma = (forms.get("VERB") or forms.get("AUX") or (None,))[0]
+    return lemma
+
+
+def _is_inflected_verb(word: str) -> bool:
+    """A finite-looking verb form: "switched", "takes", "kept", "stands" (not a bare noun like "office")."""
+    lemma = _verb_lemma(word)
+    if lemma is None:
+        return False
+    low = word.lower()
+    return low != lemma and (low in _inflections(lemma, "VBD") or low in _inflections(lemma, "VBZ"))
+
+
+def _only_noun_like(word: str) -> bool:
+    forms = _lemmas(word)
+    return "NOUN" in forms and not ({"VERB", "AUX"} & set(forms))
+
+
+# ---- answer types ----------------------------------------------------------------------------------------------
+
+YEAR, DATE, TIME, QUANTITY, PLACE, NAME, THING = "year", "date", "time", "quantity", "place", "name", "thing"
+
+
+def answer_type(candidate: str, sentence: str = "") -> str:
+    """What kind of thing a candidate answer is, from its form and the word before it in the sentence."""
+    text = candidate.strip()
+    bare = APPROXIMATORS_START.sub("", text)
+    if bare != text and bare:
+        return answer_type(bare, sentence)
+    if re.fullmatch(r"(?:in |by )?\d{4}s?", text) and 1000 <= int(re.sub(r"\D", "", text)[:4]) <= 2100:
+        return YEAR
+    if DATE_RE.fullmatch(text) or (dates(text) and len(text.split()) <= 4):
+        return DATE
+    if TIME_RE.fullmatch(text):
+        return TIME
+    if ORDINAL_DAY_RE.fullmatch(text):
+        return DATE
+    first = text.split()[0].lower() if text.split() else ""
+    if NUMBER_RE.match(text) or NUMBER_WORD_RE.match(text) or first in NUMBER_WORDS:
+        return QUANTITY
+    if text[:1].isupper():
+        at = sentence.find(text)
+        before = [w for w in sentence[:at].lower().split() if w not in ("the", "a")][-1:] if at > 0 else []
+        if before and before[0] in {"in", "at", "from", "to", "near", "beside", "outside", "into", "across"}:
+            return PLACE
+        return NAME
+    if text.split()[-1].lower() in PLACE_WORDS:
+        return PLACE
+    return THING
+
+
+ORDINAL_DAY_RE = re.compile(r"(?:the )?(?:first|second|third|fourth|last) (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
+                            r"Saturday|Sunday|weekday)(?: of (?:each|every|the) month)?")
+APPROXIMATORS_START = re.compile(r"(?i)^(?:about|around|roughly|nearly|almost|some|over|under|up to|more than|less than|"
+                                 r"fewer than|at least|at most|just over|just under|exactly|approximately)\s+(?=\S)")
+
+QUANTITY_NOUNS = ("population", "number", "price", "cost", "fare", "length", "height", "weight", "capacity", "total",
+                  "size", "age", "salary", "revenue", "profit", "rate", "speed", "distance", "budget", "fee", "amount",
+                  "dose", "temperature", "score", "count", "staff")
+
+# What each kind of question word can ask for.
+_ASKS: dict[str, set[str]] = {
+    "year": {YEAR}, "date": {DATE, YEAR}, "time": {TIME}, "when": {YEAR, DATE, TIME},
+    "quantity": {QUANTITY}, "where": {PLACE, NAME}, "who": {NAME}, "place": {PLACE, NAME},
+    "what": {THING, NAME, PLACE}, "which": {THING, NAME, PLACE},
+}
+_WH_RE = re.compile(r"(?i)\b(who|whom|whose|what|which|when|where|how)\b(?:\s+(\w+))?(?:\s+(\w+))?")
+
+
+def asked_type(question: str) -> str | None:
+    """The kind of answer a question's wh-phrase asks for ("In which year ..." -> "year"), None if it has none."""
+    m = _WH_RE.search(question)
+    if not m:
+        return None
+    if re.match(rf"(?i)^what (?:is|was|are|were) (?:the|its|their|his|her) (?:\w+ )?(?:{'|'.join(QUANTITY_NOUNS)})\b",
+                question):
+        return "quantity"  # "What is the population of Kelmsby?"
+    wh, nxt, third = m.group(1).lower(), (m.group(2) or "").lower(), (m.group(3) or "").lower()
+    if wh in ("who", "whom", "whose"):
+        return "who"
+    if wh == "when":
+        return "when"
+    if wh == "where":
+        return "where"
+    if wh == "how":
+        return "quantity" if nxt in {"many", "much", "long", "far", "old", "often", "big", "large", "high", "heavy",
+                                      "tall", "wide", "deep", "fast", "soon", "early", "late"} else None
+    if nxt in ("year", "years", "decade", "century"):
+        return "year"
+    if nxt in ("date", "day", "month") or (nxt == "day" and third == "of"):
+        return "date"
+    if nxt in ("time", "hour", "hours", "times"):
+        return "time"
+    if nxt in ("number", "amount", "price", "fee", "fare", "cost", "percentage", "share", "sum", "total", "age"):
+        return "quantity"
+    if nxt in PLACE_WORDS:
+        return "place"
+    if nxt in ("kind", "type", "sort") and third == "of":
+        return "what"
+    return wh
+
+
+def wh_words(question: str) -> str:
+    """The question phrase as a reader names it: "in which year", "how many", "who"."""
+    m = re.search(r"(?i)\b(?:(in|on|at|by|for|from|to|with|during)\s+)?(who|whom|whose|what|which|when|where|how)\b"
+                  r"(?:\s+(\w+))?", question)
+    if not m:
+        return ""
+    words = [m.group(1), m.group(2)] + ([m.group(3)] if m.group(2).lower() in ("which", "what", "how") else [])
+    return " ".join(w for w in words if w).lower()
+
+
+def compatible(question: str, candidate: str, sentence: str) -> bool:
+    """Whether the question's wh-phrase can ask for this candidate ("how many" never for "islands")."""
+    asked = asked_type(question)
+    return asked is not None and answer_type(candidate, sentence) in _ASKS[asked]
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in DETERMINERS}
+
+
+def mentioned(candidate: str, question: str) -> bool:
+    """Whether a question already states a candidate (then it cannot be what the question asks for)."""
+    words = _words(candidate)
+    if answer_type(candidate) == QUANTITY and len(candidate.split()) > 1:
+        words = _words(" ".join(candidate.split()[:-1]))  # "How many members ...?" does not state "twelve members"
+    return bool(words) and len(words & _words(question)) >= max(1, (len(words) + 1) // 2)
+
+
+_WHICH_NOUN = re.compile(r"(?i)\b(?:what|which)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z]+)")
+
+
+def asked_candidates(question: str, candidates: list[str], sentence: str) -> list[str]:
+    """The round trip: the candidates a question leaves out *and* could ask for, by type.
+
+    "What kind of ferries ...?" / "Which ferries ...?" asks for the candidate whose head is "ferries" ("electric
+    ferries"), though the question names that head.
+    """
+    which = _WHICH_NOUN.search(question)
+    if which:
+        head = which.group(1).lower()
+        named = [c for c in candidates if c.split()[-1].lower() == head and len(c.split()) > 1]
+        if named:
+            return named
+    return [c for c in candidates if not mentioned(c, question) and compatible(question, c, sentence)]
+
+
+def pairing_problem(question: str, answer: str, candidates: list[str], sentence: str) -> str | None:
+    """Why ``answer`` is not what ``question`` asks for, or None. The answer must be the one candidate left."""
+    if mentioned(answer, question) and answer not in asked_candidates(question, [answer], sentence):
+        return f"question gives its answer away ('{answer}')"
+    asked = asked_type(question)
+    if asked is None:
+        return "question has no question word"
+    kind = answer_type(answer, sentence)
+    if kind not in _ASKS[asked]:
+        return f"asks '{wh_words(question)}' but '{answer}' is a {kind}"
+    others = [c for c in asked_candidates(question, candidates, sentence) if c != answer and not mentioned(c, answer)]
+    if others:
+        return f"ambiguous: it could ask for '{others[0]}' as well as '{answer}'"
+    return None
+
+
+# ---- well-formed questions -------------------------------------------------------------------------------------
+
+_QUESTION_START = re.compile(r"(?i)^(?:(?:in|on|at|by|for|from|to|with|during|after|before|since|until|under|"
+                             r"through|into|near|of|up to|above|below)\s+)?(?:who|whom|whose|what|which|when|where|how)"
+                             r"\b|^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b")
+
+
+def form_problem(question: str) -> str | None:
+    """Why a question is not one a reader would accept as English, or None."""
+    q = question.strip()
+    toks = [t.low for t in tokenize(q)]
+    words = [t for t in toks if re.match(r"\w", t)]
+    if len(words) < 4:
+        return "question too short"
+    if not q.endswith("?"):
+        return "no question mark"
+    if not _QUESTION_START.match(q):
+        return "does not start as a question"
+    for a, b in itertools.pairwise(toks):
+        if a == b and re.match(r"\w", a):
+            return f"repeated word '{a}'"
+    if len([w for w in words if w in {"who", "whom", "what", "which", "when", "where", "how"}]) > 1:
+        return "more than one question word"
+    if words[-1] in DETERMINERS | {"and", "or", "but", "whose", "which", "who"}:
+        return f"ends on '{words[-1]}'"
+    if not any(w in AUXILIARIES or _is_inflected_verb(w) or _verb_lemma(w) for w in words[1:]):
+        return "no verb"
+    if q.count("(") != q.count(")") or q.count('"') % 2:
+        return "unbalanced brackets or quotes"
+    for i, w in enumerate(words[:-2]):
+        if w in {"do", "does"} and words[i + 1] in {"the", "a", "an", "this"}:
+            noun = next((x for x in words[i + 2 : i + 5] if "NOUN" in _lemmas(x)), None)
+            if noun and (w == "do") == (_lemmas(noun)["NOUN"][0] == noun and noun not in IRREGULAR_PLURALS):
+                return f"'{w}' does not agree with '{noun}'"
+    raw = re.findall(r"[A-Za-z][\w'’-]*", q)
+    for i, w in enumerate(raw):
+        low = w.lower()
+        if low in THIRD_PERSON and not (low in POSSESSIVES and (any(x[:1].isupper() for x in raw[1:i])
+                                                                or raw[0].lower() in ("who", "what"))):
+            return f"says '{low}' without saying who or what that is"
+    return None
+
+
+# ---- building questions ----------------------------------------------------------------------------------------
+
+@dataclass
+class Clause:
+    tokens: list[Token]
+    intro: tuple[int, int]  # token range of a fronted adverbial ("In 2019", "In the evenings"), may be empty
+    subject: tuple[int, int]
+    verb: int  # index of the finite verb or auxiliary
+    end: int  # the clause stops here (first clause boundary after the verb)
+    shares_tail: bool = False  # what follows the cut adds to this clause ("in 2019 and again in 2021"), no new verb
+
+
+def _subject_start(tokens: list[Token]) -> tuple[tuple[int, int], int] | None:
+    """Where the subject begins, after a fronted adverbial such as "In 2019", "Today" or "In the evenings,"."""
+    if tokens and (tokens[0].low in IMPERATIVE_STARTS or (_verb_lemma(tokens[0].low) == tokens[0].low
+                                                         and set(_lemmas(tokens[0].low)) == {"VERB"})):
+        return None  # "Please read ...", "Never immerse ...": an instruction has no subject to ask about
+    if len(tokens) > 2 and tokens[0].low in {"every", "each", "last", "next", "this"} and tokens[1].low in TIME_NOUNS:
+        return ((0, 3), 3) if tokens[2].text == "," else ((0, 2), 2)  # "Every morning the ferry leaves ..."
+    if not tokens or tokens[0].low not in INTRO_WORDS:
+        return (0, 0), 0
+    if len(tokens) > 1 and APPROXIMATORS_START.match(f"{tokens[0].text} {tokens[1].text}") and (
+            NUMBER_RE.match(tokens[1].text) or NUMBER_WORD_RE.match(tokens[1].text)):
+        return (0, 0), 0  # "About 4,300 people live in Kelmsby": the number is the subject
+    if tokens[0].low not in PREPOSITIONS:  # "Today the cooperative has ...", "Later, she ..."
+        return ((0, 2), 2) if len(tokens) > 1 and tokens[1].text == "," else ((0, 1), 1)
+    # A prepositional phrase: it ends at a comma, or where a determiner, pronoun or name starts the subject.
+    i = 1
+    if i < len(tokens) and tokens[i].low in DETERMINERS:
+        i += 1
+    while i < len(tokens) and i < 8:
+        t = tokens[i]
+        if t.text == ",":
+            return (0, i), i + 1
+        if t.low in DETERMINERS and tokens[i - 1].low in PREPOSITIONS:
+            i += 1  # "For most of her career": still the adverbial
+            continue
+        if t.low in DETERMINERS or t.low in PRONOUN_SUBJECTS or (t.text[:1].isupper() and not tokens[i - 1].text[:1].isupper()):
+            return (0, i), i
+        if t.text in CLAUSE_PUNCT or t.low in AUXILIARIES:
+            return None
+        i += 1
+    return None
+
+
+def _later_verb(tokens: list[Token], i: int, participle: bool) -> bool:
+    """Whether another finite verb follows before the clause ends, so that the word at ``i`` is not the clause's verb.
+
+    ``participle``: the word is a verb-only past form ("held", "built"); it yields only to an auxiliary, and only
+    when a preposition follows it ("The minutes of the meeting *held on* 11 July *were* approved"), since "the
+    mill burned down after a lamp was knocked over" has its own verb. Otherwise ("tests", "profit") any later
+    finite verb wins ("Blood tests on admission *showed*", "Operating profit *rose*").
+    """
+    if participle and (i + 1 >= len(tokens) or tokens[i + 1].low in DETERMINERS | PRONOUN_SUBJECTS | THIRD_PERSON
+                       or tokens[i + 1].text[:1].isupper() or NUMBER_RE.match(tokens[i + 1].text)):
+        return False  # "kept a donkey", "joined Eskiwick Shipping": a verb with its object
+    for t in tokens[i + 1 : i + 14]:
+        if participle and t.text == ",":
+            return False
+        if (t.text in CLAUSE_PUNCT - {","}) or t.low in CLAUSE_WORDS or t.text == "." or (participle and t.low in SUBORDINATORS):
+            return False
+        if t.low in AUXILIARIES - {"do", "does", "did"}:
+            return True
+        if not participle and t.text[:1].islower() and _is_inflected_verb(t.low) and \
+                (not _lemmas(t.low).get("NOUN") or not (t.low.endswith("s"))):
+            return True
+    return False
+
+
+def _is_verb_at(tokens: list[Token], i: int, start: int) -> bool:
+    t = tokens[i]
+    if not t.text[:1].isalpha() or t.text[:1].isupper():
+        return False
+    if t.low in AUXILIARIES:
+        return True
+    prev = tokens[i - 1] if i > start else None
+    if prev is not None and (prev.low in DETERMINERS or prev.low in PREPOSITIONS or prev.low.endswith(("'s", "’s"))
+                             or NUMBER_RE.fullmatch(prev.text) or (_lemmas(prev.low).get("ADJ") and not
+                                                                     _lemmas(prev.low).get("NOUN"))):
+        return False  # inside a noun phrase: "the ferries", "electric ferries"
+    if _is_inflected_verb(t.low):
+        # "tests", "leaves" can be nouns: then a later verb wins. A verb-only form ("kept") yields to an auxiliary
+        # only ("the meeting held on Monday was ...").
+        return not _later_verb(tokens, i, participle=not _lemmas(t.low).get("NOUN"))
+    # A bare present-tense verb after a plural noun or a name of several words: "members elect", "the Orchard
+    # Cooperative meet" (not "Season ticket", where a capitalised noun opens the sentence).
+    before = tokens[i - 2] if i - 2 >= start else None
+    plural = prev is not None and (prev.low in IRREGULAR_PLURALS or (
+        prev.low.endswith("s") and (_lemmas(prev.low).get("NOUN") or ("",))[0] != prev.low))
+    named = prev is not None and prev.text[:1].isupper() and before is not None and before.text[:1].isupper()
+    return ((plural or named) and _verb_lemma(t.low) == t.low and "VERB" in _lemmas(t.low)
+            and not _later_verb(tokens, i, participle=False))
+
+
+def analyse(sentence: str) -> Clause | None:
+    tokens = tokenize(sentence)
+    found = _subject_start(tokens)
+    if found is None:
+        return None
+    intro, start = found
+    verb = next((i for i in range(start + 1, min(len(tokens), start + 12)) if _is_verb_at(tokens, i, start)), None)
+    if verb is None:
+        return None
+    if any(t.text in CLAUSE_PUNCT or t.low in CLAUSE_WORDS for t in tokens[start:verb]):
+        return None  # "The Gannet, which is the oldest ship, takes ..." : not a subject this can move round
+    end, shares_tail = len(tokens), False
+    for i in range(verb + 1, len(tokens)):
+        t = tokens[i]
+        if t.low in {"and", "or"} and not any(_is_verb_at(tokens, j, i + 1) or tokens[j].low in AUXILIARIES
+                                              for j in range(i + 1, min(len(tokens), i + 8))):
+            continue  # "between Harrowgate Quay and the village of Ostley": one phrase, not a new clause
+        if t.text == "," and 0 < i < len(tokens) - 2 and "ADJ" in _lemmas(tokens[i - 1].low) and \
+                "ADJ" in _lemmas(tokens[i + 1].low) and "NOUN" in _lemmas(tokens[i + 2].low):
+            continue  # "a flat, dry surface"
+        if t.text in CLAUSE_PUNCT | {"."} or t.low in CLAUSE_WORDS - {"as", "than"}:
+            end = i
+            break
+    shares_tail = end < len(tokens) and tokens[end].low in {"but", "nor", ","} and not any(
+        _is_verb_at(tokens, i, end + 1) for i in range(end + 1, min(len(tokens), end + 8)))
+    return Clause(tokens, intro, (start, verb), verb, end, shares_tail)
+
+
+def clause_span(sentence: str) -> tuple[int, int] | None:
+    """The characters of the sentence's first clause (where a built question's answer and its rivals lie)."""
+    clause = analyse(" ".join(sentence.split()))
+    if clause is None:
+        return None
+    if clause.shares_tail:
+        return 0, len(" ".join(sentence.split()))
+    last = clause.tokens[clause.end - 1] if clause.end > 0 else clause.tokens[-1]
+    return 0, last.end
+
+
+def _span_tokens(clause: Clause, sentence: str, candidate: str) -> tuple[int, int] | None:
+    at = sentence.find(candidate)
+    if at < 0:
+        return None
+    idx = [i for i, t in enumerate(clause.tokens) if t.start >= at and t.end <= at + len(candidate)]
+    if not idx:
+        return None
+    a, b = idx[0], idx[-1] + 1
+    if answer_type(candidate, sentence) == QUANTITY and a > 0 and clause.tokens[a - 1].low in DETERMINERS \
+            and b < len(clause.tokens) and re.fullmatch(r"[a-z]+", clause.tokens[b].text) and "NOUN" in _lemmas(clause.tokens[b].low):
+        return None  # "the 30 mph limit": the number modifies a noun
+    if a > 0 and clause.tokens[a - 1].low in DETERMINERS:
+        a -= 1
+    if a > 2 and clause.tokens[a - 1].low == "of" and clause.tokens[a - 2].low in PLACE_WORDS and \
+            clause.tokens[a - 3].low in DETERMINERS:
+        a -= 3  # "the town of Kelmsby": asked for as a place
+    if a > 0 and clause.tokens[a - 1].text == "." and a > 1 and clause.tokens[a - 2].low in HONORIFICS:
+        a -= 2  # "Dr. Ines Varga"
+    elif a > 0 and clause.tokens[a - 1].low in HONORIFICS:
+        a -= 1
+    nxt = clause.tokens[b].low if b < len(clause.tokens) else ""
+    after = clause.tokens[b + 1].low if b + 1 < len(clause.tokens) else ""
+    if nxt and (NUMBER_RE.fullmatch(nxt) or (nxt == "to" and (NUMBER_RE.fullmatch(after) or after in NUMBER_WORDS
+                                                                 or NUMBER_WORD_RE.fullmatch(after)))):
+        return None  # "item 5", "four votes to one": the answer is half of a pair
+    attached = nxt in {"of", "outside", "inside", "behind", "beside", "near", "between", "above", "below", "under"} \
+        and (after in DETERMINERS or clause.tokens[b + 1].text[:1].isupper())
+    kind = answer_type(candidate, sentence)
+    if kind == NAME and re.fullmatch(r"[a-z]+", nxt) and "NOUN" in _lemmas(nxt) and not _lemmas(nxt).get("VERB"):
+        return None  # "the Thorne mill": the name modifies a noun
+    if answer_type(candidate, sentence) in (THING, PLACE) and (attached or nxt == "of" or
+                                                      (re.fullmatch(r"[a-z]+", nxt) and _only_noun_like(nxt))):
+        return None  # "the cider barn", "a staff of 285", "the board outside the office": part of a larger phrase
+    return a, b
+
+
+def _join(words: list[str]) -> str:
+    text = " ".join(w for w in words if w)
+    return re.sub(r"\s+([,.;:?!%)])|([($£€])\s+", lambda m: m.group(1) or m.group(2), text)
+
+
+def _lower_first(text: str, known: set[str] | None = None) -> str:
+    """"The fleet" / "Tea" -> "the fleet" / "tea" in mid-question; names ("Fenwick Mills", a word the document
+    capitalises mid-sentence) and "I" keep their capital."""
+    words = text.split()
+    if not words or words[0] == "I":
+        return text
+    first = words[0]
+    is_name = (first.lower() in (known or set()) or (len(words) > 1 and words[1][:1].isupper())
+               or not _lemmas(first.lower()))
+    if first.lower() in DETERMINERS or first.lower() in PRONOUN_SUBJECTS or not is_name:
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _wh_phrase(kind: str, candidate: str, prep: str | None, people: set[str] | None) -> tuple[str, bool]:
+    """The question phrase for a candidate, and whether it absorbed the preposition before it."""
+    if kind == YEAR:
+        return (f"{prep} which year", True) if prep in {"in", "by", "since", "until", "from", "after", "before"} else ("which year", False)
+    if kind == DATE:
+        return ("when", True) if prep in {"on", "in"} else ((f"{prep} what date", True) if prep else ("what date", False))
+    if kind == TIME:
+        return ("at what time", True) if prep == "at" else ((f"{prep} what time", True) if prep else ("what time", False))
+    if kind == QUANTITY:
+        words = APPROXIMATORS_START.sub("", candidate).split()
+        unit = words[-1] if len(words) > 1 and re.fullmatch(r"[a-z]+", words[-1]) and not NUMBER_WORD_RE.fullmatch(
+            words[-1]) and words[-1] not in NUMBER_WORDS else ""
+        if re.search(r"[$£€%]|percent|\bmillion\b|\bbillion\b", candidate):
+            return "how much", False
+        if unit and (unit.endswith("s") or unit in IRREGULAR_PLURALS or unit.lower() in UNIT_WORDS):
+            return f"how many {unit}", False
+        if unit:
+            return "", False  # "one vessel": "how much vessel" is not English
+        return "how many", False
+    if kind == PLACE and prep in {"in", "at", "on", "near"}:
+        return "where", True
+    head = candidate.split()[-1].lower()
+    if kind == THING and _person_like(candidate, people):
+        return (f"{prep} whom", True) if prep in {"by", "with", "for", "to", "from"} else ("who", False)
+    if kind == THING and prep in {"in", "at", "on", "during"} and head in TIME_NOUNS:
+        return f"{prep} which {head}", True  # "in the third quarter" -> "In which quarter"
+    if kind == NAME and _person_like(candidate, people):
+        return (f"{prep} whom", True) if prep in {"by", "with", "for", "to", "from"} else ("who", False)
+    if kind == NAME:
+        return "what", False
+    return "what", False
+
+
+def _person_like(name: str, people: set[str] | None = None) -> bool:
+    """A person ("Dr. Ines Varga", "the Clerk", a name the document calls "he"/"she" or follows with "who"), not an
+    organisation, a place or an event: only then does a question ask "who"."""
+    words = name.replace("Dr.", "Dr").split()
+    if words[0].lower().rstrip(".") in HONORIFICS or words[-1].lower() in ROLE_WORDS:
+        return True
+    return name.lower() in (people or set()) or words[-1].lower() in (people or set())
+
+
+def _do_form(verb: Token, subject_words: list[str]) -> tuple[str, str] | None:
+    lemma = _verb_lemma(verb.low)
+    if lemma is None:
+        return None
+    low = verb.low
+    if low in _inflections(lemma, "VBZ") and low != lemma:
+        return "does", lemma
+    if low in _inflections(lemma, "VBD") and low != lemma:
+        return "did", lemma
+    if low == lemma:
+        if lemma in {"cost", "put", "set", "cut", "let", "hit", "shut", "spread"} and not subject_words[-1:][0].lower().endswith("s"):
+            return "did", lemma
+        return "do", lemma
+    return None
+
+
+REPORTING_FRAME = re.compile(r"^(?:Records show that|It is recorded that|It is said that|According to [^,]{1,60},)\s+")
+
+
+def declarative(sentence: str) -> tuple[str, bool]:
+    """An instruction as a statement about "you" ("Add coarse-ground coffee to the filter." -> "You should add
+    coarse-ground coffee to the filter."), so a question can be asked about it; other sentences as they are."""
+    sentence = REPORTING_FRAME.sub("", sentence)
+    sentence = sentence[:1].upper() + sentence[1:]
+    words = sentence.split()
+    if not words:
+        return sentence, False
+    lead = words[0].lower().strip(",")
+    rest = words[1:]
+    if lead == "please" and rest:
+        lead, rest = rest[0].lower(), rest[1:]
+    adverb = ""
+    if lead in {"never", "always"} and rest:
+        adverb, lead, rest = lead + " ", rest[0].lower(), rest[1:]
+    forms = _lemmas(lead)
+    nxt = rest[0].lower() if rest else ""
+    object_follows = nxt in DETERMINERS | {"it", "them", "all", "any", "both"} or bool(NUMBER_RE.match(nxt))
+    if "VERB" in forms and _verb_lemma(lead) == lead and lead not in AUXILIARIES | HONORIFICS | ROLE_WORDS and nxt \
+            and not (rest[0][:1].isupper()) and (object_follows or set(forms) == {"VERB"}):
+        return " ".join(["You", "should", adverb + lead, *rest]).replace("  ", " "), True
+    return sentence, False
+
+
+def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
+                people: set[str] | None = None) -> str | None:
+    """A question whose answer is ``candidate``, made by moving its phrase to the front; None when unsafe.
+
+    "The Gannet takes forty minutes for the crossing." + "forty minutes" -> "How many minutes does the Gannet take
+    for the crossing?"; "Ines Varga founded the clinic in 1994." + "Ines Varga" -> "Who founded the clinic in
+    1994?". Anything it cannot transform safely (a relative clause in the way, an unresolved "she") gives None.
+    ``known``: lower-cased words the document capitalises mid-sentence (names keep their capital); ``people``:
+    lower-cased names the document uses for people (``person_names``), asked about with "who".
+    """
+    sentence, instruction = declarative(" ".join(sentence.split()).rstrip())
+    clause = analyse(sentence)
+    if clause is None:
+        return None
+    span = _span_tokens(clause, sentence, candidate)
+    if span is None:
+        return None
+    a, b = span
+    toks = clause.tokens
+    if toks[a].low in HONORIFICS:
+        people = (people or set()) | {candidate.lower()}  # "Mrs. Dilys Ferrand" is a person
+    words = [t.text for t in toks]
+    kind = answer_type(candidate, sentence)
+    if a + 2 < len(toks) and toks[a].low in DETERMINERS and toks[a + 1].low in PLACE_WORDS and toks[a + 2].low == "of":
+        kind = PLACE  # "in the town of Kelmsby" -> "Where ...?"
+    existential = re.match(r"^There (is|are|was|were) ", sentence)
+    if existential and kind == QUANTITY and a == 2:  # "There are 285 people on the payroll of Fenwick Mills."
+        wh = _wh_phrase(kind, candidate, None, people)[0]
+        if not wh or wh == "how many":
+            return None
+        return _finish([wh, existential.group(1), "there", *words[b : clause.end]])
+    s0, s1 = clause.subject
+    subject = words[s0:s1]
+    if not subject or (len(subject) == 1 and subject[0].lower() in PRONOUN_SUBJECTS and not instruction) \
+            or subject[0].lower() in {"no", "none"}:
+        return None  # "she", "it": the question would not say whom it is about; "No passenger may ..." inverts badly
+    verb = toks[clause.verb]
+    tail = words[clause.verb + 1 : clause.end]
+    intro = words[clause.intro[0] : clause.intro[1]]
+    if b < len(toks) and toks[b].low in {"and", "or"} and a >= s0 and b <= s1:
+        return None
+    if a >= s0 and b <= s1:  # the candidate is (the whole of) the subject: "Who founded ...?"
+        if (a, b) != (s0, s1) and not (a == s0 + 1 and toks[s0].low in DETERMINERS):
+            return None
+        if kind in (YEAR, DATE, TIME):
+            return None
+        wh = _wh_phrase(kind, candidate, None, people)[0] if kind in (QUANTITY, NAME) else "what"
+        if kind == THING and _person_like(candidate, people):
+            wh = "who"  # "the Clerk reported ..." -> "Who reported ...?"
+        body = [wh, verb.text, *tail]
+        if intro:
+            body += [w.lower() if i == 0 else w for i, w in enumerate(intro)]
+        return _finish(body)
+    inside_intro = clause.intro[1] > 0 and a >= clause.intro[0] and b <= clause.intro[1]
+    if not inside_intro and not (clause.verb < a and b <= clause.end):
+        return None  # in another clause: moving it out would not be English
+    if not inside_intro and any(t.low in AUXILIARIES or (_is_inflected_verb(t.low) and not _lemmas(t.low).get("NOUN"))
+                                for t in toks[b : clause.end]):
+        return None  # "... burned down after a lamp was knocked over": the candidate is an embedded subject
+    if (a > 0 and toks[a - 1].low in {"and", "or"}) or (b < len(toks) and toks[b].low in {"and", "or"}) or any(
+            t.low in {"and", "or"} for t in toks[a:b]):
+        return None  # out of "X and Y": "What runs the crossing between Harrowgate Quay and?" is not English
+    between = toks[clause.verb + 1 : a]
+    if not inside_intro and any((t.low.endswith("ing") and "VERB" in _lemmas(t.low)) or
+                                (t.low == "to" and j + 1 < len(between) and "VERB" in _lemmas(between[j + 1].low)
+                                 and _verb_lemma(between[j + 1].low) == between[j + 1].low)
+                                for j, t in enumerate(between)):
+        return None  # "reported vehicles travelling ... near what?": out of a participle or infinitive clause
+    prep = toks[a - 1].low if a > 0 and toks[a - 1].low in PREPOSITIONS else None
+    wh, absorbs = _wh_phrase(kind, candidate, prep, people)
+    if kind == QUANTITY and (prep == "of" or (b < len(toks) and toks[b].low == "of")):
+        return None  # "a heart rate of 128 beats", "two episodes of dizziness": the number sits inside a phrase
+    if kind == QUANTITY and wh == "how many" and a == clause.verb + 1 and toks[clause.verb].low in {
+            "is", "are", "was", "were"}:
+        wh = "what"  # "The population of Kelmsby is 4,300." -> "What is the population of Kelmsby?"
+    if not wh:
+        return None
+    if wh == "how many" and not inside_intro:
+        return None  # "How many did anyone age?": a bare number needs its unit to be asked for
+    if kind == QUANTITY and a > 0 and toks[a - 1].low in CHANGE_VERBS and "%" in candidate:
+        wh = "by how much"  # "Revenue rose 12%" -> "By how much did revenue rise?"
+    if inside_intro:
+        if b != clause.intro[1] or (prep and a - 1 != clause.intro[0]):
+            return None
+        wh, absorbs = _wh_phrase(kind, candidate, prep, people)
+        rest = tail
+        moved_intro: list[str] = []
+    else:
+        cut_from = a - 1 if (absorbs and prep) else a
+        rest = words[clause.verb + 1 : cut_from] + words[b : clause.end]
+        moved_intro = intro
+    subject_text = _lower_first(_join(subject), known)
+    nxt = toks[clause.verb + 1].low if clause.verb + 1 < len(toks) else ""
+    possessive_have = verb.low in {"has", "have", "had"} and not (_lemmas(nxt).get("VERB") and nxt.endswith(("ed", "en", "wn")))
+    if verb.low in AUXILIARIES and verb.low not in {"do", "does", "did"} and not possessive_have:
+        body = [wh, verb.text.lower(), subject_text, *rest]
+    elif verb.low in {"do", "does", "did"}:
+        body = [wh, verb.low, subject_text, *rest]
+    else:
+        form = _do_form(verb, subject)
+        if form is None:
+            return None
+        body = [wh, form[0], subject_text, form[1], *rest]
+    if moved_intro:
+        body += [w.lower() if i == 0 and w[:1].isupper() and w.lower() in INTRO_WORDS | DETERMINERS else w
+                 for i, w in enumerate(moved_intro) if w != ","]
+    return _finish(body)
+
+
+def _finish(words: list[str]) -> str | None:
+    text = _join(words).strip(" ,;:")
+    text = re.sub(r"[.!;:,\s]+$", "", text)
+    question = text[:1].upper() + text[1:] + "?"
+    return None if form_problem(question) else question
+
+
+def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
+    """Candidate answers as a reader would give them: a number with its unit ("285" -> "285 people"), numbers and
+    times written in words ("forty minutes", "half past six"), in the sentence's order of importance."""
+    out: list[str] = []
+
+    def add(span: str) -> None:
+        if span and not any(span.lower() in o.lower() or o.lower() in span.lower() for o in out):
+            out.append(span)
+
+    tokens = tokenize(sentence)
+    clause = analyse(declarative(sentence)[0])
+    verb_at = sentence.find(clause.tokens[clause.verb].text) if clause and clause.tokens[clause.verb].text in sentence else -1
+    for m in TIME_RE.finditer(sentence):
+        add(m.group())
+    for m in ORDINAL_DAY_RE.finditer(sentence):
+        add(m.group())
+    for candidate in candidates:
+        at = sentence.find(candidate)
+        if at >= 0 and answer_type(candidate, sentence) == THING:
+            candidate = _whole_noun(sentence, candidate, at, tokens)
+        if clause and at >= 0 and at < verb_at < at + len(candidate):
+            candidate = sentence[at:verb_at].strip()  # "the ferry leaves" -> "ferry"
+        if answer_type(candidate, sentence) == THING:
+            kept = []
+            for word in candidate.split():  # "appliance without supervision" -> "appliance", "pontoon five" -> "pontoon"
+                if word.lower() in PREPOSITIONS | CLAUSE_WORDS or NUMBER_WORD_RE.fullmatch(word) or word[:1].isdigit():
+                    break
+                kept.append(word)
+            candidate = " ".join(kept)
+        if candidate.lower() in PLACE_WORDS and re.search(rf"\b{re.escape(candidate)} of [A-Z]", sentence):
+            continue  # "the town of Kelmsby": the answer is Kelmsby, asked for as a place
+        if answer_type(candidate, sentence) == THING and len(candidate.split()) == 1:
+            at = sentence.find(candidate)
+            before = sentence[:at].split()[-1:] if at > 0 else []
+            if not before or before[0].lower() not in DETERMINERS:
+                continue  # "in writing", "on weekdays", "before departure": idiom, not an answer
+            if clause and at < verb_at:
+                continue  # "What has 1,140 members?" -> "cooperative": the subject's common noun says nothing
+        if answer_type(candidate, sentence) == DATE:
+            weekday = re.search(r"(?i)\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday),?\s+$",
+                                sentence[: max(0, sentence.find(candidate))])
+            if weekday:
+                candidate = sentence[weekday.start() : sentence.find(candidate) + len(candidate)]
+        if not candidate:
+            continue
+        if answer_type(candidate, sentence) == QUANTITY:
+            number = re.match(r"(?i)(?:[$£€]?\d[\d,.]*%?|[a-z]+(?:-[a-z]+)?)", APPROXIMATORS_START.sub("", candidate))
+            candidate = _with_unit(sentence, number.group() if number else candidate, tokens)
+        add(candidate)
+    for phrase in _bare_noun_phrases(sentence, tokens):
+        if len(phrase.split()) > 1:  # "in writing", "before departure", "on board": idioms, not answers
+            add(phrase)
+    for m in NUMBER_WORD_RE.finditer(sentence):
+        if m.group().lower() in {"one", "half", "a dozen"}:  # "one of the ships", "half the fleet": rarely the fact
+            continue
+        add(_with_unit(sentence, m.group(), tokens))
+    return out
+
+
+def _bare_noun_phrases(sentence: str, tokens: list[Token]) -> list[str]:
+    """Noun phrases without a determiner after a verb or preposition ("add *coarse-ground coffee*", "in *warm soapy
+    water*"): the candidate finder of ``facts`` only sees phrases after "a"/"the"."""
+    out = []
+    for i, t in enumerate(tokens[:-1]):
+        if not t.text[:1].islower() or not (t.low in PREPOSITIONS or _is_inflected_verb(t.low)):
+            continue
+        words = []
+        if t.low == "to" and i + 1 < len(tokens) and _verb_lemma(tokens[i + 1].low) == tokens[i + 1].low:
+            continue  # "left to find work": an infinitive, not a noun phrase
+        for u in tokens[i + 1 : i + 5]:
+            forms = _lemmas(u.low)
+            if not re.fullmatch(r"[a-z][a-z-]*", u.text) or u.low in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES | DETERMINERS \
+                    or u.low in NUMBER_WORDS or not ({"NOUN", "ADJ"} & set(forms) or "-" in u.text):
+                break
+            words.append(u)
+        while words and "NOUN" not in _lemmas(words[-1].low) and "-" not in words[-1].text:
+            words.pop()
+        if words and (len(words) > 1 or "NOUN" in _lemmas(words[0].low)):
+            out.append(sentence[words[0].start : words[-1].end])
+    return out
+
+
+def _whole_noun(sentence: str, candidate: str, at: int, tokens: list[Token]) -> str:
+    """A noun phrase up to its head: "second speed indicator" + "sign" -> "second speed indicator sign"."""
+    end = at + len(candidate)
+    for t in tokens:
+        if t.start < end:
+            continue
+        if sentence[end : t.start].strip() or not re.fullmatch(r"[a-z]+", t.text) or "NOUN" not in _lemmas(t.low) \
+                or t.low in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES:
+            break
+        end = t.end
+    return sentence[at:end]
+
+
+APPROXIMATORS = re.compile(r"(?i)(?:\b(?:about|around|roughly|nearly|almost|some|over|under|up to|more than|less than|"
+                           r"fewer than|at least|at most|just over|just under|exactly|approximately)\s+)$")
+
+
+def _with_unit(sentence: str, number: str, tokens: list[Token]) -> str:
+    """The number with its unit, and with a word that qualifies it ("about eleven minutes", "up to ninety-six")."""
+    at = sentence.find(number)
+    approx = APPROXIMATORS.search(sentence[:at]) if at > 0 else None
+    if approx:
+        number, at = sentence[approx.start() : at] + number, approx.start()
+    nxt = next((t for t in tokens if t.start >= at + len(number)), None)
+    if nxt is not None and re.fullmatch(r"[a-z°]+", nxt.text, re.I) and ("NOUN" in _lemmas(nxt.low) or nxt.low in UNIT_WORDS) \
+            and nxt.low not in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES and sentence[at + len(number): nxt.start].strip() == "":
+        return sentence[at : nxt.end]
+    return number
+
+
+_NP_BEFORE = (r"(?:(?:the|a|an|The|A|An)\s+)?(?:(?:Mr|Mrs|Ms|Dr|Cllr|Captain|Miss|Professor)\.?\s+)?"
+              r"(?:[A-Z][\w'’-]*\s+){0,4}[A-Z][\w'’-]*|(?:the|a|an|The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*")
+_RELATIVE = re.compile(rf"(?P<np>{_NP_BEFORE}),\s+(?:who|which)\s+(?P<rest>[^,;()]+?)(?=\s*(?:[,;)]|\.?$))")
+_SECOND_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?P<rest>[^;]+)$")
+
+
+def statements(sentence: str) -> list[str]:
+    """The sentence and the simple statements it contains, each a true sentence of its own, so that a fact inside
+    a relative or a second clause can be asked about too:
+
+    * "... by Captain Aled Rourke, who has worked on the crossing for nineteen years." -> "Captain Aled Rourke has
+      worked on the crossing for nineteen years."
+    * "... in 2004, and the Kelmsby Heritage Trust restored it in 1990." -> "The Kelmsby Heritage Trust restored it
+      in 1990."
+
+    A statement is kept only when it parses as subject + verb with a subject that is not a bare pronoun.
+    """
+    sentence = " ".join(sentence.split())
+    out = [sentence]
+
+    def keep(text: str) -> None:
+        text = text.strip().rstrip(",;")
+        text = text[:1].upper() + text[1:]
+        if not text.endswith("."):
+            text += "."
+        clause = analyse(text)
+        if clause is None:
+            return
+        subject = clause.tokens[clause.subject[0] : clause.subject[1]]
+        if len(subject) == 1 and subject[0].low in PRONOUN_SUBJECTS | THIRD_PERSON:
+            return
+        if text not in out:
+            out.append(text)
+
+    for m in _RELATIVE.finditer(sentence):
+        keep(f"{m.group('np')} {m.group('rest')}")
+    second = _SECOND_CLAUSE.search(sentence)
+    if second:
+        keep(second.group("rest"))
+    return out
+
+
+def anchor_problem(question: str, anchor: str, answer: str) -> str | None:
+    """Why a model's question may not ask what the question built from the sentence asks, or None.
+
+    The round trip by type alone lets "What is a full chamber?" through with "standard strength brew" attached: a
+    weak model's question can leave out the right span while asking something else. So a model's question must keep
+    the words that say what is asked: two thirds of the content words (as lemmas) of the question built from the
+    sentence for the same answer, and its negation ("Children under eight should not use ..." never becomes "What
+    can a child under eight use?").
+    """
+    def lemmas(text: str) -> set[str]:
+        out = set()
+        for w in re.findall(r"[a-z]+", text.lower()):
+            if len(w) < 3 or w in DETERMINERS | PREPOSITIONS | AUXILIARIES | {"what", "which", "who", "whom", "when",
+                                                                              "where", "how", "many", "much"}:
+                continue
+            forms = _lemmas(w)
+            out.add(next((forms[p][0] for p in ("VERB", "NOUN", "ADJ") if forms.get(p)), w))
+        return out
+
+    negators = {"not", "never", "no", "without", "cannot", "n't"}
+    if bool(set(re.findall(r"[a-z']+", anchor.lower())) & negators) != bool(
+            set(re.findall(r"[a-z']+", question.lower().replace("n't", " not"))) & negators):
+        return "drops or adds a negation"
+    wanted = lemmas(anchor) - lemmas(answer)
+    have = lemmas(question)
+    if not wanted:
+        return None
+    if len(wanted & have) * 3 < len(wanted) * 2:
+        lost = sorted(wanted - have)[:3]
+        return "does not ask what the sentence says about it (missing " + ", ".join(f"'{w}'" for w in lost) + ")"
+    return form_problem(question)

@@ -1,0 +1,106 @@
+"""Questions a reader can trust: the short answer is what the question asks for, and no fragment is built.
+
+Each test below fails on the code before issue 23's fix: the old code attached the first span of the sentence the
+question left out ("What kind of fuel has the fleet switched to?" -> "islands") and made in-situ blanks ("The
+what?", "whatever what").
+"""
+
+from __future__ import annotations
+
+from smt_gui.facts import is_fact_sentence, person_names, split_sentences
+from smt_gui.generate.question_forms import answer_spans, form_problem, pairing_problem
+from smt_gui.generate.questions import answer_for, make_answer, template_question
+
+
+def test_the_answer_is_the_one_candidate_the_question_asks_for():
+    sentence = "Caspar Halybrook kept a donkey as a pet."
+    candidates = ["pet", "Caspar Halybrook", "donkey"]
+    assert answer_for("What did Caspar Halybrook keep as a pet?", candidates, set(), sentence) == ("donkey", None)
+    assert answer_for("What did Caspar Halybrook keep a donkey as?", candidates, set(), sentence) == ("pet", None)
+    assert answer_for("Who kept a donkey as a pet?", candidates, set(), sentence) == ("Caspar Halybrook", None)
+    assert make_answer("donkey", sentence) == "donkey. Caspar Halybrook kept a donkey as a pet."
+
+
+def test_a_short_answer_of_the_wrong_type_or_span_is_refused():
+    """The issue's pairs: a sensible question with another span of the sentence attached."""
+    sentence = "In 2019 the whole fleet switched to electric ferries between the islands."
+    candidates = ["2019", "electric ferries", "islands", "whole fleet"]
+    assert answer_for("What kind of ferries did the fleet switch to?", candidates, set(), sentence) == \
+        ("electric ferries", None)
+    answer, why = answer_for("What did the fleet switch to?", candidates, set(), sentence)
+    assert answer is None and why.startswith("ambiguous")  # electric ferries or the islands? Nothing is attached.
+    assert pairing_problem("What did the whole fleet switch to in 2019?", "2019", candidates, sentence) \
+        == "question gives its answer away ('2019')"
+    assert pairing_problem("In which year did the fleet switch to electric ferries between the islands?", "islands",
+                           candidates, sentence).startswith("question gives its answer away")
+    assert pairing_problem("In which year did the fleet switch to electric ferries?", "islands",
+                           candidates, sentence) == "asks 'in which year' but 'islands' is a place"
+    gannet = "The Gannet takes forty minutes for this crossing."
+    assert pairing_problem("How many minutes does the Gannet take for this crossing?", "Gannet",
+                           ["forty minutes", "Gannet"], gannet).startswith("question gives its answer away")
+    assert pairing_problem("How long does the crossing take?", "Gannet", ["forty minutes", "Gannet"], gannet) \
+        .startswith("asks 'how long' but 'Gannet' is a name")
+    members = "Each board elects twelve members."
+    assert pairing_problem("What is the number of members that each board elects?", "members elect",
+                           ["twelve members", "members elect"], members) is not None
+    assert answer_for("How many members does each board elect?", ["twelve members"], set(), members) == \
+        ("twelve members", None)
+
+
+def test_numbers_come_with_their_unit_and_in_words_too():
+    assert answer_spans("The company has a staff of 285 people.", ["285"]) == ["285 people"]
+    assert "forty minutes" in answer_spans("The Gannet takes forty minutes for the crossing.", ["Gannet"])
+    assert "half past six" in answer_spans("The ferry leaves at half past six.", [])
+    # "the ferry leaves" is cut at the verb; a bare common-noun subject ("ferry") is no answer worth asking for
+    assert answer_spans("Every morning the ferry leaves Kelmsby.", ["ferry leaves", "Kelmsby"]) == ["Kelmsby"]
+
+
+def test_template_questions_move_the_answer_phrase_to_the_front():
+    assert template_question("1982", "Leander Orainell was born in 1982.") == "In which year was Leander Orainell born?"
+    assert template_question("donkey", "Caspar Halybrook kept a donkey as a pet.") == \
+        "What did Caspar Halybrook keep as a pet?"
+    people = person_names("Leander Orainell was born in 1982. He worked as a puppeteer.")
+    assert template_question("Leander Orainell", "Leander Orainell worked as a puppeteer.", people=people) == \
+        "Who worked as a puppeteer?"
+    assert template_question("Fenwick Mills", "Fenwick Mills makes copper kettles.", people=people) == \
+        "What makes copper kettles?"
+    assert template_question("285 people", "The company employs 285 people.") == "How many people does the company employ?"
+    assert template_question("285 people", "The company has a staff of 285 people.") is None  # inside "a staff of"
+    assert template_question("2019", "In 2019 the fleet switched to electric ferries.") == \
+        "In which year did the fleet switch to electric ferries?"
+    assert template_question("forty minutes", "The Gannet takes forty minutes for the crossing, and the Tern an hour.") \
+        == "How many minutes does the Gannet take for the crossing?"
+    assert template_question("half past six", "Every morning the ferry leaves Kelmsby at half past six.") == \
+        "At what time does the ferry leave Kelmsby every morning?"
+    assert template_question("enamel mugs", "Tea is served in enamel mugs.") == "What is tea served in?"
+
+
+def test_no_fragment_questions_are_built():
+    """The issue's fragments: a heading, an idiom, a relative clause, an unresolved pronoun give no question."""
+    assert template_question("fleet", "The fleet") is None
+    assert template_question("weather", "A bicycle costs four marks each way, whatever the weather.") is None
+    # The relative clause is cut off, not doubled ("...left by the first cook, who, who worked the galley?").
+    assert template_question("first cook", "The stew was left by the first cook, who worked the galley.") == \
+        "What was the stew left by?"
+    assert template_question("night route", "She works the night route.") is None
+    assert template_question("2019", "The fleet switched in 2019 and again in 2021.", ["2019", "2021"]) is None
+    for bad in ("The what?", "A bicycle costs four marks each way, whatever what?",
+                "Left by the first cook, who, who worked the galley?", "Which ship has lifejackets for the?"):
+        assert form_problem(bad) is not None, bad
+    assert form_problem("In which year was the cooperative founded?") is None
+
+
+def test_hard_wrapped_paragraphs_and_pdf_line_breaks_do_not_cut_sentences():
+    wrapped = ("# The cooperative\n\nThe Harrowgate Ferry Cooperative was founded in 1987 by forty-two residents who\n"
+               "bought the old council ferry. It now has\n1,140 members.\n\nFares\nA share costs twenty-five pounds.\n"
+               "- Bicycles travel free.\n- Dogs cost\n  one mark.\n")
+    sentences = [" ".join(s.text.split()) for s in split_sentences(wrapped)]
+    assert sentences == ["# The cooperative",
+                         "The Harrowgate Ferry Cooperative was founded in 1987 by forty-two residents who bought the "
+                         "old council ferry.", "It now has 1,140 members.", "Fares", "A share costs twenty-five pounds.",
+                         "- Bicycles travel free.", "- Dogs cost one mark."]
+    for s in split_sentences(wrapped):
+        assert wrapped[s.start : s.end] == s.text
+    facts = [s.text for s in split_sentences(wrapped) if is_fact_sentence(s.text)]
+    assert "# The cooperative" not in facts and "Fares" not in facts
+    assert len(facts) == 5 and "- Bicycles travel free." in facts

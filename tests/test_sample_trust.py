@@ -1,0 +1,77 @@
+"""What a reader would reject is rejected: meaning flips in rewrites, unchecked samples in a bulk accept, and a
+grade that says "wrong" when a short answer is not what its question asks (a measure that can fail)."""
+
+from __future__ import annotations
+
+import json
+
+from smt_gui import curate
+from smt_gui.factcheck import grade_qa, grade_rewrite, key_facts
+from smt_gui.generate.kinds import WorkUnit, rewrite_problems
+from smt_gui.generate.meaning import meaning_changes
+from smt_gui.ingest import ingest_paths
+
+from .sample_factory import first_chunk, insert_sample
+
+SOURCE = "The Halcyon is the only ship allowed to carry livestock, and tea on board is served in enamel mugs."
+
+
+def test_a_rewrite_that_swaps_a_noun_or_negates_a_rule_is_refused():
+    assert meaning_changes("Tea is served in glass mugs.", "Tea is served in enamel mugs.") == \
+        ["swaps 'enamel' for 'glass'"]
+    flipped = meaning_changes("The Halcyon can carry livestock, but is not allowed to carry livestock at night.",
+                              "The Halcyon is the only ship allowed to carry livestock.")
+    assert "negation changed ('not' added)" in flipped and "drops 'only'" in flipped
+    assert meaning_changes("Complaints were put in writing to the chair.",
+                           "Complaints should be put in writing to the chair.") == ["drops 'should'"]
+    # Paraphrases that keep the facts pass: new verbs and word order are what rewriting is for.
+    assert meaning_changes("Enamel mugs are what tea is served in.", "Tea is served in enamel mugs.") == []
+    assert meaning_changes("Leander Orainell made his living as a ferry pilot.",
+                           "Leander Orainell earned a living as a ferry pilot.") == []
+    unit = WorkUnit("k", "rewrite", "rewrite_window", 1, 1, "t", SOURCE, focus_start=0, focus_end=len(SOURCE), source=SOURCE)
+    bad = "The Halcyon is not allowed to carry livestock, and tea on board is served in glass mugs."
+    assert any(p.startswith("negation changed") for p in rewrite_problems(bad, unit, set(), strict=True))
+    good = "Of all the ships only the Halcyon is allowed to carry livestock, and on board tea is served in enamel mugs."
+    assert not [p for p in rewrite_problems(good, unit, set(), strict=True) if "negation" in p or "swaps" in p]
+
+
+def test_accept_all_accepts_only_what_passes_the_checks(project, tmp_path):
+    doc = tmp_path / "fleet.md"
+    doc.write_text("# The fleet\n\nIn 2019 the fleet switched to electric ferries between the islands.\n")
+    ingest_paths(project, [doc])
+    with project.connect() as conn:
+        title = conn.execute("SELECT title FROM documents").fetchone()[0]
+    document, chunk, _ = first_chunk(project, title)
+    good = insert_sample(project, "qa", document, chunk, "In which year did the fleet switch to electric ferries?",
+                         "2019. In 2019 the fleet switched to electric ferries between the islands.")
+    fragment = insert_sample(project, "qa", document, chunk, "The what?", "fleet. The fleet.")
+    invented = insert_sample(project, "qa", document, chunk, "In which year did the fleet reach Khvaletk?",
+                             "2019. The fleet reached Khvaletk in 2019.")
+    outcome = curate.accept_passing(project, [good, fragment, invented])  # no check had run: they run first
+    assert outcome["accepted"] == 1 and outcome["held_back"] == 2
+    assert set(outcome["reasons"]) >= {"question", "grounding"}
+    statuses = {r["id"]: r["status"] for r in curate.query_samples(project, page_size=10)[0]}
+    assert statuses == {good: "accepted", fragment: "pending", invented: "pending"}
+
+
+def _sample(question: str, span: str, sentence: str, document: str) -> dict:
+    start = document.index(sentence)
+    return {"question": question, "generator": json.dumps({"answer_span": span}), "source_start": start,
+            "source_end": start + len(sentence), "source_text": sentence}
+
+
+def test_the_key_grade_fails_a_short_answer_that_is_another_span_of_the_sentence():
+    document = "# Fleet\n\nIn 2019 the whole fleet switched to electric ferries between the islands."
+    sentence = document.split("\n\n")[1]
+    keys = key_facts(document, [{"sentence": sentence, "value": "electric ferries", "type": "thing",
+                                 "asks": "What did the fleet switch to?"},
+                                {"sentence": sentence, "value": "2019", "type": "year",
+                                 "asks": "In which year did the fleet switch to electric ferries?"}])
+    assert grade_qa(_sample("What kind of fuel has the fleet switched to?", "islands", sentence, document), keys)[0] \
+        is False
+    assert grade_qa(_sample("What did the whole fleet switch to?", "2019", sentence, document), keys)[0] is False
+    assert grade_qa(_sample("What did the fleet switch to in 2019?", "electric ferries", sentence, document), keys)[0]
+    assert grade_qa(_sample("When did the fleet change?", "2019", sentence, document), keys)[0]
+    lost = {"text": "The fleet switched to diesel ferries in 2019.", "source_text": sentence,
+            "source_start": document.index(sentence), "source_end": len(document)}
+    assert grade_rewrite(lost, keys)[0] is False
