@@ -16,7 +16,9 @@ curation: ``smt curate --auto`` (reject copies, eval leaks, samples stating what
 * yield — items made per item asked for (``generation_log``).
 
 Well-formedness is not graded here: the generator's own form check would grade itself. The labelled audit
-(``benchmarks/audit/``) judges it, by a reader.
+(``benchmarks/audit/``: ``draw.jsonl`` from ``--audit-out``, a reader's ``labels.jsonl``, shares by
+``benchmarks/audit_shares.py``) judges it, and whether rewrites are faithful, which "keeps every key value" only
+bounds from above.
 
     python benchmarks/sample_quality.py                       # six natural-prose genres + fictional facts seed 1
     python benchmarks/sample_quality.py --only np_manual --audit-out /tmp/draw.jsonl
