@@ -104,3 +104,24 @@ def test_hard_wrapped_paragraphs_and_pdf_line_breaks_do_not_cut_sentences():
     facts = [s.text for s in split_sentences(wrapped) if is_fact_sentence(s.text)]
     assert "# The cooperative" not in facts and "Fares" not in facts
     assert len(facts) == 5 and "- Bicycles travel free." in facts
+
+
+def test_a_pdfs_line_breaks_do_not_cut_a_sentence(tmp_path):
+    """pypdf returns a wrapped paragraph with a newline at every line end; the sentences must survive it."""
+    from fpdf import FPDF
+
+    from smt_gui.ingest import parse_file
+
+    paragraph = ("The Harrowgate Ferry Cooperative was founded in 1987 by forty-two residents who bought the old "
+                 "council ferry when the service was due to close. Today the cooperative has 1,140 members, each of "
+                 "whom holds one share and one vote at the annual general meeting in the Ostley Reading Room.")
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(w=pdf.epw, h=8, text=paragraph, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "handbook.pdf"
+    pdf.output(str(path))
+    text = parse_file(path, "handbook.pdf").documents[0].text
+    assert text.count("\n") >= 2  # the text layer really is broken into lines
+    sentences = [" ".join(s.text.split()) for s in split_sentences(text) if is_fact_sentence(s.text)]
+    assert sentences == [" ".join(part.split()) + "." for part in paragraph.rstrip(".").split(". ")]
