@@ -22,7 +22,7 @@ import re
 from collections import Counter
 
 from smt_gui.facts import STOPWORDS
-from smt_gui.generate.question_forms import _is_inflected_verb, _lemmas
+from smt_gui.generate.question_forms import is_inflected_verb, word_forms
 
 NEGATORS = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"}
 MODALS = {"must", "should", "may", "might", "can", "could", "will", "would", "shall", "cannot", "need"}
@@ -39,7 +39,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def lemma(word: str) -> str:
-    forms = _lemmas(word)
+    forms = word_forms(word)
     for pos in ("NOUN", "ADJ", "VERB", "ADV", "AUX"):
         if forms.get(pos):
             return forms[pos][0]
@@ -52,10 +52,10 @@ def _content_lemmas(text: str) -> dict[str, str]:
     for word in _tokens(text):
         if len(word) < 3 or word in _FREE or word in NEGATORS or word in LIMITERS:
             continue
-        forms = _lemmas(word)
+        forms = word_forms(word)
         if forms and not ({"NOUN", "ADJ", "PROPN"} & set(forms)):
             continue
-        if _is_inflected_verb(word):
+        if is_inflected_verb(word):
             continue  # "owns", "holds": verbs, which a paraphrase may change
         out.setdefault(lemma(word), word)
     return out

@@ -101,7 +101,7 @@ TIME_UNITS = {"second", "seconds", "minute", "minutes", "hour", "hours", "day", 
 
 
 @lru_cache(maxsize=4096)
-def _lemmas(word: str) -> dict[str, tuple[str, ...]]:
+def word_forms(word: str) -> dict[str, tuple[str, ...]]:
     import lemminflect
 
     return dict(lemminflect.getAllLemmas(word.lower()))
@@ -115,12 +115,12 @@ def _inflections(lemma: str, tag: str) -> tuple[str, ...]:
 
 
 def _verb_lemma(word: str) -> str | None:
-    forms = _lemmas(word)
+    forms = word_forms(word)
     lemma = (forms.get("VERB") or forms.get("AUX") or (None,))[0]
     return lemma
 
 
-def _is_inflected_verb(word: str) -> bool:
+def is_inflected_verb(word: str) -> bool:
     """A finite-looking verb form: "switched", "takes", "kept", "stands" (not a bare noun like "office")."""
     lemma = _verb_lemma(word)
     if lemma is None:
@@ -130,7 +130,7 @@ def _is_inflected_verb(word: str) -> bool:
 
 
 def _only_noun_like(word: str) -> bool:
-    forms = _lemmas(word)
+    forms = word_forms(word)
     return "NOUN" in forms and not ({"VERB", "AUX"} & set(forms))
 
 
@@ -305,14 +305,14 @@ def form_problem(question: str) -> str | None:
         return "more than one question word"
     if words[-1] in DETERMINERS | {"and", "or", "but", "whose", "which", "who"}:
         return f"ends on '{words[-1]}'"
-    if not any(w in AUXILIARIES or _is_inflected_verb(w) or _verb_lemma(w) for w in words[1:]):
+    if not any(w in AUXILIARIES or is_inflected_verb(w) or _verb_lemma(w) for w in words[1:]):
         return "no verb"
     if q.count("(") != q.count(")") or q.count('"') % 2:
         return "unbalanced brackets or quotes"
     for i, w in enumerate(words[:-2]):
         if w in {"do", "does"} and words[i + 1] in {"the", "a", "an", "this"}:
-            noun = next((x for x in words[i + 2 : i + 5] if "NOUN" in _lemmas(x)), None)
-            if noun and (w == "do") == (_lemmas(noun)["NOUN"][0] == noun and noun not in IRREGULAR_PLURALS):
+            noun = next((x for x in words[i + 2 : i + 5] if "NOUN" in word_forms(x)), None)
+            if noun and (w == "do") == (word_forms(noun)["NOUN"][0] == noun and noun not in IRREGULAR_PLURALS):
                 return f"'{w}' does not agree with '{noun}'"
     raw = re.findall(r"[A-Za-z][\w'’-]*", q)
     for i, w in enumerate(raw):
@@ -338,7 +338,7 @@ class Clause:
 def _subject_start(tokens: list[Token]) -> tuple[tuple[int, int], int] | None:
     """Where the subject begins, after a fronted adverbial such as "In 2019", "Today" or "In the evenings,"."""
     if tokens and (tokens[0].low in IMPERATIVE_STARTS or (_verb_lemma(tokens[0].low) == tokens[0].low
-                                                         and set(_lemmas(tokens[0].low)) == {"VERB"})):
+                                                         and set(word_forms(tokens[0].low)) == {"VERB"})):
         return None  # "Please read ...", "Never immerse ...": an instruction has no subject to ask about
     if len(tokens) > 2 and tokens[0].low in {"every", "each", "last", "next", "this"} and tokens[1].low in TIME_NOUNS:
         return ((0, 3), 3) if tokens[2].text == "," else ((0, 2), 2)  # "Every morning the ferry leaves ..."
@@ -386,8 +386,8 @@ def _later_verb(tokens: list[Token], i: int, participle: bool) -> bool:
             return False
         if t.low in AUXILIARIES - {"do", "does", "did"}:
             return True
-        if not participle and t.text[:1].islower() and _is_inflected_verb(t.low) and \
-                (not _lemmas(t.low).get("NOUN") or not (t.low.endswith("s"))):
+        if not participle and t.text[:1].islower() and is_inflected_verb(t.low) and \
+                (not word_forms(t.low).get("NOUN") or not (t.low.endswith("s"))):
             return True
     return False
 
@@ -400,20 +400,20 @@ def _is_verb_at(tokens: list[Token], i: int, start: int) -> bool:
         return True
     prev = tokens[i - 1] if i > start else None
     if prev is not None and (prev.low in DETERMINERS or prev.low in PREPOSITIONS or prev.low.endswith(("'s", "’s"))
-                             or NUMBER_RE.fullmatch(prev.text) or (_lemmas(prev.low).get("ADJ") and not
-                                                                     _lemmas(prev.low).get("NOUN"))):
+                             or NUMBER_RE.fullmatch(prev.text) or (word_forms(prev.low).get("ADJ") and not
+                                                                     word_forms(prev.low).get("NOUN"))):
         return False  # inside a noun phrase: "the ferries", "electric ferries"
-    if _is_inflected_verb(t.low):
+    if is_inflected_verb(t.low):
         # "tests", "leaves" can be nouns: then a later verb wins. A verb-only form ("kept") yields to an auxiliary
         # only ("the meeting held on Monday was ...").
-        return not _later_verb(tokens, i, participle=not _lemmas(t.low).get("NOUN"))
+        return not _later_verb(tokens, i, participle=not word_forms(t.low).get("NOUN"))
     # A bare present-tense verb after a plural noun or a name of several words: "members elect", "the Orchard
     # Cooperative meet" (not "Season ticket", where a capitalised noun opens the sentence).
     before = tokens[i - 2] if i - 2 >= start else None
     plural = prev is not None and (prev.low in IRREGULAR_PLURALS or (
-        prev.low.endswith("s") and (_lemmas(prev.low).get("NOUN") or ("",))[0] != prev.low))
+        prev.low.endswith("s") and (word_forms(prev.low).get("NOUN") or ("",))[0] != prev.low))
     named = prev is not None and prev.text[:1].isupper() and before is not None and before.text[:1].isupper()
-    return ((plural or named) and _verb_lemma(t.low) == t.low and "VERB" in _lemmas(t.low)
+    return ((plural or named) and _verb_lemma(t.low) == t.low and "VERB" in word_forms(t.low)
             and not _later_verb(tokens, i, participle=False))
 
 
@@ -434,8 +434,8 @@ def analyse(sentence: str) -> Clause | None:
         if t.low in {"and", "or"} and not any(_is_verb_at(tokens, j, i + 1) or tokens[j].low in AUXILIARIES
                                               for j in range(i + 1, min(len(tokens), i + 8))):
             continue  # "between Harrowgate Quay and the village of Ostley": one phrase, not a new clause
-        if t.text == "," and 0 < i < len(tokens) - 2 and "ADJ" in _lemmas(tokens[i - 1].low) and \
-                "ADJ" in _lemmas(tokens[i + 1].low) and "NOUN" in _lemmas(tokens[i + 2].low):
+        if t.text == "," and 0 < i < len(tokens) - 2 and "ADJ" in word_forms(tokens[i - 1].low) and \
+                "ADJ" in word_forms(tokens[i + 1].low) and "NOUN" in word_forms(tokens[i + 2].low):
             continue  # "a flat, dry surface"
         if t.text in CLAUSE_PUNCT | {"."} or t.low in CLAUSE_WORDS - {"as", "than"}:
             end = i
@@ -465,7 +465,7 @@ def _span_tokens(clause: Clause, sentence: str, candidate: str) -> tuple[int, in
         return None
     a, b = idx[0], idx[-1] + 1
     if answer_type(candidate, sentence) == QUANTITY and a > 0 and clause.tokens[a - 1].low in DETERMINERS \
-            and b < len(clause.tokens) and re.fullmatch(r"[a-z]+", clause.tokens[b].text) and "NOUN" in _lemmas(clause.tokens[b].low):
+            and b < len(clause.tokens) and re.fullmatch(r"[a-z]+", clause.tokens[b].text) and "NOUN" in word_forms(clause.tokens[b].low):
         return None  # "the 30 mph limit": the number modifies a noun
     if a > 0 and clause.tokens[a - 1].low in DETERMINERS:
         a -= 1
@@ -484,7 +484,7 @@ def _span_tokens(clause: Clause, sentence: str, candidate: str) -> tuple[int, in
     attached = nxt in {"of", "outside", "inside", "behind", "beside", "near", "between", "above", "below", "under"} \
         and (after in DETERMINERS or clause.tokens[b + 1].text[:1].isupper())
     kind = answer_type(candidate, sentence)
-    if kind == NAME and re.fullmatch(r"[a-z]+", nxt) and "NOUN" in _lemmas(nxt) and not _lemmas(nxt).get("VERB"):
+    if kind == NAME and re.fullmatch(r"[a-z]+", nxt) and "NOUN" in word_forms(nxt) and not word_forms(nxt).get("VERB"):
         return None  # "the Thorne mill": the name modifies a noun
     if answer_type(candidate, sentence) in (THING, PLACE) and (attached or nxt == "of" or
                                                       (re.fullmatch(r"[a-z]+", nxt) and _only_noun_like(nxt))):
@@ -492,7 +492,7 @@ def _span_tokens(clause: Clause, sentence: str, candidate: str) -> tuple[int, in
     return a, b
 
 
-def _join(words: list[str]) -> str:
+def join_words(words: list[str]) -> str:
     text = " ".join(w for w in words if w)
     return re.sub(r"\s+([,.;:?!%)])|([($£€])\s+", lambda m: m.group(1) or m.group(2), text)
 
@@ -505,7 +505,7 @@ def _lower_first(text: str, known: set[str] | None = None) -> str:
         return text
     first = words[0]
     is_name = (first.lower() in (known or set()) or (len(words) > 1 and words[1][:1].isupper())
-               or not _lemmas(first.lower()))
+               or not word_forms(first.lower()))
     if first.lower() in DETERMINERS or first.lower() in PRONOUN_SUBJECTS or not is_name:
         return text[:1].lower() + text[1:]
     return text
@@ -587,7 +587,7 @@ def declarative(sentence: str) -> tuple[str, bool]:
     adverb = ""
     if lead in {"never", "always"} and rest:
         adverb, lead, rest = lead + " ", rest[0].lower(), rest[1:]
-    forms = _lemmas(lead)
+    forms = word_forms(lead)
     nxt = rest[0].lower() if rest else ""
     object_follows = nxt in DETERMINERS | {"it", "them", "all", "any", "both"} or bool(NUMBER_RE.match(nxt))
     if "VERB" in forms and _verb_lemma(lead) == lead and lead not in AUXILIARIES | HONORIFICS | ROLE_WORDS and nxt \
@@ -652,15 +652,15 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     inside_intro = clause.intro[1] > 0 and a >= clause.intro[0] and b <= clause.intro[1]
     if not inside_intro and not (clause.verb < a and b <= clause.end):
         return None  # in another clause: moving it out would not be English
-    if not inside_intro and any(t.low in AUXILIARIES or (_is_inflected_verb(t.low) and not _lemmas(t.low).get("NOUN"))
+    if not inside_intro and any(t.low in AUXILIARIES or (is_inflected_verb(t.low) and not word_forms(t.low).get("NOUN"))
                                 for t in toks[b : clause.end]):
         return None  # "... burned down after a lamp was knocked over": the candidate is an embedded subject
     if (a > 0 and toks[a - 1].low in {"and", "or"}) or (b < len(toks) and toks[b].low in {"and", "or"}) or any(
             t.low in {"and", "or"} for t in toks[a:b]):
         return None  # out of "X and Y": "What runs the crossing between Harrowgate Quay and?" is not English
     between = toks[clause.verb + 1 : a]
-    if not inside_intro and any((t.low.endswith("ing") and "VERB" in _lemmas(t.low)) or
-                                (t.low == "to" and j + 1 < len(between) and "VERB" in _lemmas(between[j + 1].low)
+    if not inside_intro and any((t.low.endswith("ing") and "VERB" in word_forms(t.low)) or
+                                (t.low == "to" and j + 1 < len(between) and "VERB" in word_forms(between[j + 1].low)
                                  and _verb_lemma(between[j + 1].low) == between[j + 1].low)
                                 for j, t in enumerate(between)):
         return None  # "reported vehicles travelling ... near what?": out of a participle or infinitive clause
@@ -687,9 +687,9 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         cut_from = a - 1 if (absorbs and prep) else a
         rest = words[clause.verb + 1 : cut_from] + words[b : clause.end]
         moved_intro = intro
-    subject_text = _lower_first(_join(subject), known)
+    subject_text = _lower_first(join_words(subject), known)
     nxt = toks[clause.verb + 1].low if clause.verb + 1 < len(toks) else ""
-    possessive_have = verb.low in {"has", "have", "had"} and not (_lemmas(nxt).get("VERB") and nxt.endswith(("ed", "en", "wn")))
+    possessive_have = verb.low in {"has", "have", "had"} and not (word_forms(nxt).get("VERB") and nxt.endswith(("ed", "en", "wn")))
     if verb.low in AUXILIARIES and verb.low not in {"do", "does", "did"} and not possessive_have:
         body = [wh, verb.text.lower(), subject_text, *rest]
     elif verb.low in {"do", "does", "did"}:
@@ -706,7 +706,7 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
 
 
 def _finish(words: list[str]) -> str | None:
-    text = _join(words).strip(" ,;:")
+    text = join_words(words).strip(" ,;:")
     text = re.sub(r"[.!;:,\s]+$", "", text)
     question = text[:1].upper() + text[1:] + "?"
     return None if form_problem(question) else question
@@ -776,20 +776,20 @@ def _bare_noun_phrases(sentence: str, tokens: list[Token]) -> list[str]:
     water*"): the candidate finder of ``facts`` only sees phrases after "a"/"the"."""
     out = []
     for i, t in enumerate(tokens[:-1]):
-        if not t.text[:1].islower() or not (t.low in PREPOSITIONS or _is_inflected_verb(t.low)):
+        if not t.text[:1].islower() or not (t.low in PREPOSITIONS or is_inflected_verb(t.low)):
             continue
         words = []
         if t.low == "to" and i + 1 < len(tokens) and _verb_lemma(tokens[i + 1].low) == tokens[i + 1].low:
             continue  # "left to find work": an infinitive, not a noun phrase
         for u in tokens[i + 1 : i + 5]:
-            forms = _lemmas(u.low)
+            forms = word_forms(u.low)
             if not re.fullmatch(r"[a-z][a-z-]*", u.text) or u.low in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES | DETERMINERS \
                     or u.low in NUMBER_WORDS or not ({"NOUN", "ADJ"} & set(forms) or "-" in u.text):
                 break
             words.append(u)
-        while words and "NOUN" not in _lemmas(words[-1].low) and "-" not in words[-1].text:
+        while words and "NOUN" not in word_forms(words[-1].low) and "-" not in words[-1].text:
             words.pop()
-        if words and (len(words) > 1 or "NOUN" in _lemmas(words[0].low)):
+        if words and (len(words) > 1 or "NOUN" in word_forms(words[0].low)):
             out.append(sentence[words[0].start : words[-1].end])
     return out
 
@@ -800,7 +800,7 @@ def _whole_noun(sentence: str, candidate: str, at: int, tokens: list[Token]) -> 
     for t in tokens:
         if t.start < end:
             continue
-        if sentence[end : t.start].strip() or not re.fullmatch(r"[a-z]+", t.text) or "NOUN" not in _lemmas(t.low) \
+        if sentence[end : t.start].strip() or not re.fullmatch(r"[a-z]+", t.text) or "NOUN" not in word_forms(t.low) \
                 or t.low in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES:
             break
         end = t.end
@@ -818,7 +818,7 @@ def _with_unit(sentence: str, number: str, tokens: list[Token]) -> str:
     if approx:
         number, at = sentence[approx.start() : at] + number, approx.start()
     nxt = next((t for t in tokens if t.start >= at + len(number)), None)
-    if nxt is not None and re.fullmatch(r"[a-z°]+", nxt.text, re.I) and ("NOUN" in _lemmas(nxt.low) or nxt.low in UNIT_WORDS) \
+    if nxt is not None and re.fullmatch(r"[a-z°]+", nxt.text, re.I) and ("NOUN" in word_forms(nxt.low) or nxt.low in UNIT_WORDS) \
             and nxt.low not in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES and sentence[at + len(number): nxt.start].strip() == "":
         return sentence[at : nxt.end]
     return number
@@ -881,7 +881,7 @@ def anchor_problem(question: str, anchor: str, answer: str) -> str | None:
             if len(w) < 3 or w in DETERMINERS | PREPOSITIONS | AUXILIARIES | {"what", "which", "who", "whom", "when",
                                                                               "where", "how", "many", "much"}:
                 continue
-            forms = _lemmas(w)
+            forms = word_forms(w)
             out.add(next((forms[p][0] for p in ("VERB", "NOUN", "ADJ") if forms.get(p)), w))
         return out
 

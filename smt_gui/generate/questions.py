@@ -18,12 +18,12 @@ from smt_gui.facts import content_words, names, plain, split_sentences, unsuppor
 from smt_gui.generate.question_forms import (
     PRONOUN_SUBJECTS,
     ROLE_WORDS,
-    _join,
     analyse,
     asked_candidates,
     asked_type,
     clause_span,
     form_problem,
+    join_words,
     pairing_problem,
     wh_question,
 )
@@ -88,7 +88,7 @@ def _resolve_it(window: Window, text: str, known: set[str]) -> str:
     clause = analyse(sentences[0]) if sentences else None
     if clause is None:
         return text
-    subject = _join([t.text for t in clause.tokens[clause.subject[0] : clause.subject[1]]])
+    subject = join_words([t.text for t in clause.tokens[clause.subject[0] : clause.subject[1]]])
     head = subject.split()[-1]
     if (subject.split()[0].lower() in PRONOUN_SUBJECTS or head.lower() in ROLE_WORDS or
             (head.endswith("s") and head[:1].islower()) or len(subject.split()) > 6 or not subject[:1].isupper()):
