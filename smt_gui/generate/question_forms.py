@@ -162,6 +162,8 @@ def answer_type(candidate: str, sentence: str = "") -> str:
         if before and before[0] in {"in", "at", "from", "to", "near", "beside", "outside", "into", "across"}:
             return PLACE
         return NAME
+    if not text:
+        return THING
     if text.split()[-1].lower() in PLACE_WORDS:
         return PLACE
     return THING
@@ -741,6 +743,8 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
                     break
                 kept.append(word)
             candidate = " ".join(kept)
+            if not candidate:
+                continue  # "without supervision": nothing left before the preposition
         if candidate.lower() in PLACE_WORDS and re.search(rf"\b{re.escape(candidate)} of [A-Z]", sentence):
             continue  # "the town of Kelmsby": the answer is Kelmsby, asked for as a place
         if answer_type(candidate, sentence) == THING and len(candidate.split()) == 1:
