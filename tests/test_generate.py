@@ -123,6 +123,54 @@ def test_window_rewrites_must_keep_names_and_numbers_and_add_none(facts):
     assert all(f["source_text"] for f in focal)
 
 
+SECTIONED = """# The ferry
+
+The Gannet leaves the north quay at seven in the morning. She carries forty passengers and six bicycles.
+The crossing to Holm takes forty minutes in calm weather.
+
+# Fares
+
+An adult ticket costs four marks. Children under twelve travel free with an adult.
+"""
+
+
+def test_focal_rewrites_become_documents_of_their_section_in_source_order(project, tmp_path):
+    doc = tmp_path / "ferry.md"
+    doc.write_text(SECTIONED)
+    ingest_paths(project, [doc])
+    gen.generate(project, GenerateConfig(kinds=["qa"], qa_per_window=1, max_retries=0),
+                 backend=ScriptedBackend(lambda request, call: "I cannot write questions."))  # template questions
+
+    def rotate(request, call):  # keeps every word of the sentence, moves the first to the end
+        words = passage_of(request).rstrip(".").split(" ")
+        return " ".join(words[1:] + words[:1]) + "."
+
+    job = gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], focal_questions_per_source=2, max_retries=0),
+                       backend=ScriptedBackend(rotate))
+    assert job["status"] == "done"
+    focal = samples(project, "focal_rewrite")
+    assert focal
+    text = SECTIONED
+    for sample in focal:
+        meta = json.loads(sample["generator"])
+        parts = meta["parts"]
+        assert [p["start"] for p in parts] == sorted(p["start"] for p in parts)  # source order
+        assert sum(p["origin"] == "focal" for p in parts) == 1
+        assert meta["sentence_rewrite"] in sample["text"]
+        assert "# " not in sample["text"] and "Fares" not in sample["source_text"].split(".")[0]
+        first, last = parts[0]["start"], parts[-1]["end"]
+        assert (sample["source_start"], sample["source_end"]) == (first, last)
+        section = text[first:last]
+        assert "# Fares" not in section  # a heading ends the section
+        if "Gannet" in section:
+            assert "Holm" in section and "marks" not in section and len(parts) == 3
+    # Other sentences of a section come from the checked rewrites the project already has, picked by seed.
+    assert any(p["origin"].startswith("rewrite #") for s in focal for p in json.loads(s["generator"])["parts"])
+    again = gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], focal_questions_per_source=2,
+                                                 max_retries=0), backend=ScriptedBackend(rotate))
+    assert again["status"] == "done" and samples(project, "focal_rewrite") == focal  # stitched once, kept
+
+
 def test_uncovered_spans_restrict_the_plan(facts):
     project, _row = facts
     config = GenerateConfig(kinds=["qa"])

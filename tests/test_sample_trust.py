@@ -26,13 +26,54 @@ def test_a_rewrite_that_swaps_a_noun_or_negates_a_rule_is_refused():
                            "Complaints should be put in writing to the chair.") == ["drops 'should'"]
     # Paraphrases that keep the facts pass: new verbs and word order are what rewriting is for.
     assert meaning_changes("Enamel mugs are what tea is served in.", "Tea is served in enamel mugs.") == []
-    assert meaning_changes("Leander Orainell made his living as a ferry pilot.",
-                           "Leander Orainell earned a living as a ferry pilot.") == []
+    assert meaning_changes("Leander Orainell worked as a ferry pilot.",
+                           "Leander Orainell was a ferry pilot.") == []
+    assert meaning_changes("Zelogar Shipping employed Leander Iskosby.",
+                           "Leander Iskosby was employed by Zelogar Shipping.") == []
     unit = WorkUnit("k", "rewrite", "rewrite_window", 1, 1, "t", SOURCE, focus_start=0, focus_end=len(SOURCE), source=SOURCE)
     bad = "The Halcyon is not allowed to carry livestock, and tea on board is served in glass mugs."
     assert any(p.startswith("negation changed") for p in rewrite_problems(bad, unit, set(), strict=True))
     good = "Of all the ships only the Halcyon is allowed to carry livestock, and on board tea is served in enamel mugs."
     assert not [p for p in rewrite_problems(good, unit, set(), strict=True) if "negation" in p or "swaps" in p]
+
+
+# Rewrites of the bundled 135M model that a reader labelled unfaithful (benchmarks/audit/labels.jsonl, round 2):
+# every name and number kept, the meaning changed by a verb, a preposition, a repeat, a noun's number or grammar.
+AUDITED_FLIPS = [
+    ("Greta Eskouven lived in Voreathford.", "Greta Eskouven was raised in Voreathford.", "changes the verb 'raised'"),
+    ("The finished coffee is served up to five days in a refrigerator.",
+     "The finished coffee keeps for up to five days in a refrigerator.", "changes the verb 'keeps'"),
+    ("Notices are posted outside the Quay Office, which is staffed by seven until six on weekdays.",
+     "Notices are posted outside the Quay Office, which is staffed from seven until six on weekdays.",
+     "changes 'from seven'"),
+    ("For most of Quentin Nelywyn's career, Zelogar Shipping worked for him.",
+     "For most of his career Quentin Nelywyn worked for Zelogar Shipping.", "changes 'for zelogar', 'of career'"),
+    ("The railway station was closed to passengers until 1964.", "The railway station closed to passengers in 1964.",
+     "changes 'in 1964'"),
+    ("Nadia Eskaistan, a locksmith, was a trade.", "By trade, Nadia Eskaistan was a locksmith.", "changes 'by trade'"),
+    ("At Greta Eskouven looked after a pony at home.", "At home Greta Eskouven looked after a pony.",
+     "says 'at greta' where the source does not"),
+    ("When adding coarse-ground coffee to the mesh filter, you should add it to the filter.",
+     "Add coarse-ground coffee to the mesh filter.", "says 'add' 2 times"),
+    ("Children under eight should not use appliances without supervision.",
+     "Children under eight should not use the appliance without supervision.", "changes 'appliance' to 'appliances'"),
+    ("Ilsa Quilawick was a archivist.", "Ilsa Quilawick worked as an archivist.", "'a archivist' is not English"),
+]
+
+
+def test_a_rewrite_that_changes_a_verb_a_preposition_or_a_noun_number_is_refused():
+    for rewrite, source, reason in AUDITED_FLIPS:
+        assert reason in meaning_changes(rewrite, source), (rewrite, meaning_changes(rewrite, source))
+    # What the same reader labelled faithful still passes: moved phrases, "be"/"have" for a light verb, active voice.
+    for rewrite, source in [
+        ("Quentin Nelywyn played the banjo in the evenings.", "In the evenings Quentin Nelywyn played the banjo."),
+        ("Ilsa Quilawick had a pet rabbit.", "Ilsa Quilawick lived with a pet rabbit."),
+        ("The finished coffee is kept for up to five days in the refrigerator.",
+         "The finished coffee keeps for up to five days in a refrigerator."),
+        ("The town holds the Barge Fair each June.",
+         "Each June the town holds the Barge Fair, which remembers the boats that gave it its name."),
+    ]:
+        assert meaning_changes(rewrite, source) == [], (rewrite, meaning_changes(rewrite, source))
 
 
 def test_accept_all_accepts_only_what_passes_the_checks(project, tmp_path):

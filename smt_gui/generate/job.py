@@ -1,4 +1,5 @@
-"""The generation job: synthetic QAs, then focal rewrites conditioned on those questions, then plain rewrites.
+"""The generation job: synthetic QAs, then focal rewrites conditioned on those questions, then plain rewrites;
+last, focal sentence rewrites are stitched into focal documents (``generate.passages``).
 
 Work is cut into *units* with stable keys (e.g. ``qa|qa-window-v1|d3w120-188|n2|s0`` = two QAs about the sentence
 at characters 120-188 of document 3, seed 0). A unit's samples and its ``generation_log`` row are written in one
@@ -114,7 +115,7 @@ def store_unit(project: Project, job_id: int | None, unit: WorkUnit, items: list
             answer = item.get("answer")
             text = item.get("text")
             n_tokens = count_tokens(" ".join(x for x in (question if unit.kind == "qa" else None, answer, text) if x))
-            extra = {k: item[k] for k in ("answer_span", "question_source", "checks") if k in item}
+            extra = {k: item[k] for k in ("answer_span", "question_source", "checks", "sentence_rewrite") if k in item}
             cursor = conn.execute(
                 """INSERT INTO samples(kind, document_id, chunk_id, question, answer, text, original, status, n_tokens,
                                        generator, job_key, source_start, source_end, source_text, created_at, updated_at)
@@ -201,6 +202,9 @@ def run_generation(context: JobContext, raw_config: dict[str, Any], backend: Bac
                            elapsed_s=round(elapsed, 1), tokens_per_s=round(totals["new_tokens"] / max(elapsed, 1e-6), 1))
         if stop_reason != "finished":
             break
+    if stop_reason == "finished":  # after every phase, so a focal document can use this job's plain rewrites too
+        for name in [k for k in KINDS if k in config.kinds]:
+            kinds[name].finish(Sources(project, config), job_id, count_tokens)
     return {"stop_reason": stop_reason, **totals, "elapsed_s": round(time.perf_counter() - started, 1)}
 
 

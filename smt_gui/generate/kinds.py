@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ from smt_gui.facts import (
 )
 from smt_gui.generate.meaning import meaning_changes
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
+from smt_gui.generate.passages import stitch_focal_documents
 from smt_gui.generate.prompts import load_prompt
 from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, statements
 from smt_gui.generate.questions import answer_for, make_answer, question_problem, resolve_sentence, template_question
@@ -169,6 +171,9 @@ class SampleKind:
 
     def fallback(self, config: GenerateConfig, unit: WorkUnit, collected: list[Item], sources: Sources) -> list[Item]:
         return []
+
+    def finish(self, sources: Sources, job_id: int | None, count_tokens: Callable[[str], int]) -> None:
+        """After the phase's units: work on what they stored as a whole (focal rewrites stitch documents)."""
 
 
 # ---- QAs -------------------------------------------------------------------------------------------------------
@@ -398,9 +403,24 @@ def source_order(unit: WorkUnit) -> tuple:
 
 
 class FocalRewrites(Rewrites):
-    """Focal Rewriting: the source rewritten conditioned on a question (generated QA questions, or the user's)."""
+    """Focal Rewriting: the source rewritten conditioned on a question (generated QA questions, or the user's).
+
+    Window strategy: the model rewrites the question's sentence, checked like any sentence rewrite; ``finish``
+    then stitches it with the rest of its section into a focal *document* (``generate.passages``).
+    """
 
     name = "focal_rewrite"
+
+    def interpret(self, config: GenerateConfig, unit: WorkUnit, text: str, collected: list[Item],
+                  sources: Sources) -> tuple[list[Item], list[str]]:
+        items, problems = super().interpret(config, unit, text, collected, sources)
+        if unit.focus_start is not None:
+            items = [{**item, "sentence_rewrite": item["text"]} for item in items]
+        return items, problems
+
+    def finish(self, sources: Sources, job_id: int | None, count_tokens: Callable[[str], int]) -> None:
+        if sources.config.strategy == "window":
+            stitch_focal_documents(sources.project, job_id, count_tokens)
 
     def plan(self, sources: Sources) -> list[WorkUnit]:
         config = sources.config

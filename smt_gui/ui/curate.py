@@ -101,6 +101,11 @@ def why_it_passed(sample: dict) -> str:
         marked = (html.escape(sentence[:at]) + f"<mark id='cur-answer-span'>{html.escape(span)}</mark>"
                   + html.escape(sentence[at + len(span):])) if at >= 0 else html.escape(sentence)
         out += f"\n\n**Short answer in its sentence:** {marked}"
+    if generator.get("parts"):
+        said = {"focal": "rewritten for this question", "source": "as written"}
+        pieces = [f"{i}. {said.get(p['origin'], 'from ' + p['origin'])}" for i, p in enumerate(generator["parts"], 1)]
+        out += ("\n\n**A focal document of its section**, sentence by sentence in source order, each one checked: "
+                + "; ".join(pieces))
     if generator.get("checks"):
         out += "\n\n**Passed when generated:** " + "; ".join(html.escape(c) for c in generator["checks"])
     return out

@@ -1,0 +1,143 @@
+"""Focal documents: a section of several sentences, stitched in source order from checked sentence rewrites.
+
+The paper's synthetic documents are passages rewritten with the focus on a question. A weak generator asked to
+rewrite a whole passage invents and flips facts; asked to rewrite one sentence, its output can be checked word by
+word (``meaning.meaning_changes``). So a focal rewrite is made in two steps:
+
+1. the model rewrites the question's own sentence, conditioned on the question, and the rewrite is checked
+   (``kinds.FocalRewrites``);
+2. ``stitch_focal_documents`` then builds the document: the section around that sentence (the run of fact
+   sentences between headings, at most ``SECTION_SENTENCES``), in source order, with the focal sentence replaced by
+   its rewrite and each other sentence by one of the checked rewrites the project already has for it (focal or
+   plain, not rejected), picked by a seed so two focal documents of one section differ; only a sentence without
+   a rewrite stays as written.
+
+Every sentence of a focal document is thus either the source's own or a rewrite that passed the meaning checks;
+``generator.parts`` records which, so Curate can say where each sentence came from. The sentence rewrite itself
+is kept in ``generator.sentence_rewrite``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from smt_gui.facts import Sentence, is_fact_sentence, plain, split_sentences
+from smt_gui.project import Project
+
+SECTION_SENTENCES = 6  # sentences per focal document: a short section, not the whole chunk
+
+
+@dataclass(frozen=True)
+class Part:
+    start: int
+    end: int
+    text: str
+    origin: str  # "focal" (this sample's rewrite), "rewrite #id", or "source"
+
+
+def section(text: str, start: int, end: int, limit: int = SECTION_SENTENCES,
+            sentences: list[Sentence] | None = None) -> list[Sentence]:
+    """The run of fact sentences around ``start..end`` that no heading, label or table line interrupts.
+
+    At most ``limit`` sentences, the focus kept and the rest taken after it first (a section reads forwards: what
+    follows a fact usually explains it), then before it.
+    """
+    sentences = sentences if sentences is not None else split_sentences(text)
+    runs: list[list[Sentence]] = [[]]
+    for s in sentences:
+        if is_fact_sentence(s.text):
+            runs[-1].append(s)
+        elif runs[-1]:
+            runs.append([])
+    for run in runs:
+        inside = [i for i, s in enumerate(run) if s.start < end and start < s.end]
+        if not inside:
+            continue
+        first, last = inside[0], inside[-1]
+        room = max(0, limit - (last - first + 1))
+        after = min(room, len(run) - 1 - last)
+        before = min(room - after, first)
+        return run[first - before : last + after + 1]
+    return []
+
+
+def stitch(sentences: list[Sentence], focus: tuple[int, int], focal_text: str,
+           rewrites: dict[tuple[int, int], list[tuple[int, str]]], seed: str) -> list[Part]:
+    """Parts of a focal document: the focal rewrite in its place, each other sentence maybe one of its rewrites."""
+    rng = random.Random(seed)
+    parts: list[Part] = []
+    placed = False
+    for s in sentences:
+        if s.start < focus[1] and focus[0] < s.end:
+            if not placed:
+                parts.append(Part(focus[0], focus[1], focal_text, "focal"))
+                placed = True
+            continue
+        options = rewrites.get((s.start, s.end), [])
+        if options:
+            sample_id, body = options[rng.randrange(len(options))]
+            parts.append(Part(s.start, s.end, body, f"rewrite #{sample_id}"))
+        else:
+            parts.append(Part(s.start, s.end, plain(s.text), "source"))
+    return parts
+
+
+def stitch_focal_documents(project: Project, job_id: int | None, count_tokens: Callable[[str], int]) -> int:
+    """Turn the job's focal sentence rewrites into focal documents; returns how many were stitched.
+
+    Only samples of ``job_id`` that are still pending and unedited are touched: a sample a person has already
+    read keeps its text. Idempotent (a stitched sample records its parts and is skipped), so a resumed job
+    stitches what a crash left.
+    """
+    with project.connect() as conn:
+        rows = [dict(r) for r in conn.execute(
+            """SELECT id, kind, document_id, text, original, status, generator, job_key, source_start, source_end
+               FROM samples
+               WHERE kind IN ('focal_rewrite', 'rewrite') AND status != 'rejected' AND source_start IS NOT NULL
+               ORDER BY id""")]
+        documents = {r["id"]: r["text"] for r in conn.execute(
+            "SELECT id, text FROM documents WHERE id IN (SELECT DISTINCT document_id FROM samples)")}
+    pool: dict[int, dict[tuple[int, int], list[tuple[int, str]]]] = {}
+    todo: list[dict[str, Any]] = []
+    for row in rows:
+        generator = json.loads(row["generator"] or "{}")
+        row["meta"] = generator
+        sentence = generator.get("sentence_rewrite", row["text"] if row["kind"] == "rewrite" else None)
+        span = tuple(generator.get("sentence_span") or (row["source_start"], row["source_end"]))
+        if sentence:
+            pool.setdefault(row["document_id"], {}).setdefault(span, []).append((row["id"], sentence))
+        unedited = json.loads(row["original"] or "{}").get("text") == row["text"]
+        if (row["kind"] == "focal_rewrite" and "parts" not in generator and generator.get("job_id") == job_id
+                and row["status"] == "pending" and unedited):
+            todo.append(row)
+    split_cache: dict[int, list[Sentence]] = {}
+    updates = []
+    for row in todo:
+        text = documents.get(row["document_id"])
+        if not text:
+            continue
+        sentences = split_cache.setdefault(row["document_id"], split_sentences(text))
+        focus = (row["source_start"], row["source_end"])
+        run = section(text, *focus, sentences=sentences)
+        if not run:
+            continue
+        own = row["meta"].get("sentence_rewrite", row["text"])
+        others = {span: [(i, body) for i, body in options if i != row["id"]]
+                  for span, options in pool.get(row["document_id"], {}).items() if span != focus}
+        parts = stitch(run, focus, own, others, row["job_key"] or str(row["id"]))
+        body = " ".join(p.text for p in parts)
+        source_text = " ".join(plain(s.text) for s in run)
+        meta = {**row["meta"], "sentence_rewrite": own, "sentence_span": list(focus),
+                "parts": [{"start": p.start, "end": p.end, "origin": p.origin} for p in parts]}
+        original = {**json.loads(row["original"] or "{}"), "text": body}
+        updates.append((body, json.dumps(original), count_tokens(body),
+                        json.dumps(meta), run[0].start, run[-1].end, source_text, row["id"]))
+    with project.connect() as conn:
+        conn.executemany(
+            """UPDATE samples SET text = ?, original = ?, n_tokens = ?,
+                      generator = ?, source_start = ?, source_end = ?, source_text = ? WHERE id = ?""", updates)
+    return len(updates)
