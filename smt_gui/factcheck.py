@@ -201,3 +201,31 @@ def grade_rewrite(sample: dict[str, Any], keys: list[dict[str, Any]]) -> tuple[b
     changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in ops if tag != "equal")
     reason = ("loses " + ", ".join(f"'{v}'" for v in lost[:3])) if lost else "keeps every key value"
     return not lost, changed > 1, reason
+
+
+def first_sentence(answer: str) -> str:
+    """What a person reads first in Chat: the answer's first sentence (its first line if that is shorter)."""
+    from smt_gui.facts import split_sentences
+
+    text = (answer or "").strip().split("\n")[0]
+    sentences = split_sentences(text)
+    return sentences[0].text if sentences else text
+
+
+def states_option(answer: str, options: list[str], gold: int) -> tuple[bool, str]:
+    """Whether an open answer's first sentence states the gold option and none of the others.
+
+    Options are matched as words (articles dropped, number words as digits): "It was founded in 1987." states
+    "1987"; "2019. The cooperative was founded in 1987" leads with a wrong value and fails, because what a reader
+    takes from it is the first sentence. An option whose words all lie inside the gold one does not count against
+    it ("Cally" inside "Cally's Yard").
+    """
+    lead = set(_norm_words(first_sentence(answer)))
+    said = [i for i, o in enumerate(options) if _norm_words(o) and set(_norm_words(o)) <= lead]
+    gold_words = set(_norm_words(options[gold]))
+    rivals = [i for i in said if i != gold and not set(_norm_words(options[i])) <= gold_words]
+    if gold not in said:
+        return False, "first sentence does not state the answer" + (f" (says '{options[rivals[0]]}')" if rivals else "")
+    if rivals:
+        return False, f"first sentence also states '{options[rivals[0]]}'"
+    return True, "first sentence states the answer"

@@ -116,3 +116,16 @@ def test_the_key_grade_fails_a_short_answer_that_is_another_span_of_the_sentence
     lost = {"text": "The fleet switched to diesel ferries in 2019.", "source_text": sentence,
             "source_start": document.index(sentence), "source_end": len(document)}
     assert grade_rewrite(lost, keys)[0] is False
+
+
+def test_an_open_answer_is_right_only_when_its_first_sentence_states_the_gold_option():
+    from smt_gui.factcheck import states_option
+
+    options = ["2004", "2019", "1987", "2011"]
+    # The Chat answer: the fact is in it, but the first words a person reads are wrong.
+    assert states_option("2019. The cooperative was founded in 1987 by a retired schoolteacher.", options, 2) == \
+        (False, "first sentence does not state the answer (says '2019')")
+    assert states_option("It was founded in 1987 by forty-two residents.", options, 2)[0]
+    assert not states_option("It was founded in 1987 or perhaps 2004.", options, 2)[0]
+    assert states_option("Forty minutes.", ["twenty minutes", "forty minutes", "an hour", "two hours"], 1)[0]
+    assert not states_option("I do not know.", options, 2)[0]
