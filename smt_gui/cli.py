@@ -102,7 +102,8 @@ def _print_job(job: dict) -> None:
         print(f"  made {result['made']} of {result['requested']} requested items "
               f"({result['made'] / result['requested']:.0%}); units short: {result.get('short_units', 0)}, "
               f"failed: {result.get('failed', 0)}; questions built from the sentence: "
-              f"{result.get('template_questions', 0)}")
+              f"{result.get('template_questions', 0)}; rewrites made by moving a phrase: "
+              f"{result.get('template_rewrites', 0)}")
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -125,7 +126,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             window_sentences=args.window_sentences, qa_per_window=args.qa_per_window, qa_per_chunk=args.qa_per_chunk,
             focal_per_question=args.focal_per_question, focal_questions_per_source=args.focal_questions,
             rewrites_per_source=args.rewrites, user_questions=args.question or [], seed=args.seed,
-            fallback_questions=not args.no_fallback, only_spans=spans,
+            fallback_questions=not args.no_fallback, fallback_rewrites=not args.no_fallback, only_spans=spans,
             token_budget=args.budget, max_chunks=args.max_chunks,
             qa_temperature=args.qa_temperature, doc_temperature=args.doc_temperature,
         )
@@ -397,7 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--uncovered", action="store_true",
                      help="only sentences no accepted sample covers yet (see `smt coverage`)")
     gen.add_argument("--no-fallback", action="store_true",
-                     help="window QAs: record a shortfall instead of a question built from the sentence when the model fails")
+                     help="fact windows: record a shortfall instead of a question built from the sentence (or a rewrite "
+                          "made by moving its time phrase) when the model fails")
     gen.add_argument("--question", action="append", help="your own question to focus rewrites on (repeat)")
     gen.add_argument("--qa-temperature", type=float, help="default 1.0 (paper recipe)")
     gen.add_argument("--doc-temperature", type=float, help="default 0.7 (paper recipe)")

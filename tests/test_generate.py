@@ -171,6 +171,25 @@ def test_focal_rewrites_become_documents_of_their_section_in_source_order(projec
     assert again["status"] == "done" and samples(project, "focal_rewrite") == focal  # stitched once, kept
 
 
+def test_a_rewrite_the_model_cannot_make_is_a_moved_time_phrase_or_a_recorded_failure(project, tmp_path):
+    doc = tmp_path / "fleet.md"
+    doc.write_text("In 2019 the fleet switched to electric ferries.\n\nThe Gannet carries forty passengers.\n")
+    ingest_paths(project, [doc])
+    job = gen.generate(project, GenerateConfig(kinds=["rewrite"], max_retries=0),
+                       backend=ScriptedBackend(lambda request, call: "The fleet switched to glass ferries in 2019."))
+    assert job["status"] == "done"
+    [made] = samples(project, "rewrite")
+    assert made["text"] == "The fleet switched to electric ferries in 2019."
+    assert json.loads(made["generator"])["rewrite_source"] == "template"
+    with project.connect() as conn:
+        errors = [r["error"] for r in conn.execute("SELECT error FROM generation_log ORDER BY id")]
+    assert "1 rewrite(s) made by moving a phrase instead" in errors[0]
+    assert errors[1].startswith("asked 1, the model gave 0") and "swaps" in errors[1]  # no time phrase: a failure
+    off = gen.generate(project, GenerateConfig(kinds=["rewrite"], max_retries=0, seed=1, fallback_rewrites=False),
+                       backend=ScriptedBackend(lambda request, call: "The fleet switched to glass ferries in 2019."))
+    assert off["status"] == "done" and len(samples(project, "rewrite")) == 1
+
+
 def test_uncovered_spans_restrict_the_plan(facts):
     project, _row = facts
     config = GenerateConfig(kinds=["qa"])

@@ -47,6 +47,7 @@ class GenerateConfig:
     focal_questions_per_source: int = 2  # at most this many questions per window/chunk get focal rewrites
     rewrites_per_source: int = 1
     fallback_questions: bool = True  # window QAs: a question built from the sentence when the model's tries all fail
+    fallback_rewrites: bool = True  # window rewrites: the sentence's time phrase moved, when the model's all fail
     user_questions: list[str] = field(default_factory=list)
     only_spans: dict[str, list[list[int]]] | None = None  # {document id: [[start, end], ...]}: uncovered text only
     qa_temperature: float | None = None  # None = the prompt file's recipe default
@@ -115,7 +116,8 @@ def store_unit(project: Project, job_id: int | None, unit: WorkUnit, items: list
             answer = item.get("answer")
             text = item.get("text")
             n_tokens = count_tokens(" ".join(x for x in (question if unit.kind == "qa" else None, answer, text) if x))
-            extra = {k: item[k] for k in ("answer_span", "question_source", "checks", "sentence_rewrite") if k in item}
+            extra = {k: item[k] for k in ("answer_span", "question_source", "checks", "sentence_rewrite",
+                                          "rewrite_source") if k in item}
             cursor = conn.execute(
                 """INSERT INTO samples(kind, document_id, chunk_id, question, answer, text, original, status, n_tokens,
                                        generator, job_key, source_start, source_end, source_text, created_at, updated_at)
@@ -174,7 +176,8 @@ def run_generation(context: JobContext, raw_config: dict[str, Any], backend: Bac
 
     started = time.perf_counter()
     totals = {"samples": 0, "units": 0, "tokens": job_tokens(project, job_id), "new_tokens": 0,
-              **job_counts(project, job_id), "template_questions": 0}
+              **job_counts(project, job_id), "template_questions": 0,
+              "template_rewrites": 0}
     batch_size = max(1, config.backend.concurrency) * 2 if config.backend.kind == "openai" else 1
     stop_reason = "finished"
     kinds = kinds_for(config)
@@ -281,14 +284,15 @@ def _finish(project: Project, job_id: int | None, config: GenerateConfig, kind: 
         error = f"asked {unit.requested}, the model gave {len(state.items)} usable in {state.tries} tries: " \
                 + summarise_problems(state.problems)
         if fallback:
-            error += f"; {len(fallback)} question(s) built from the sentence instead"
+            error += (f"; {len(fallback)} question(s) built from the sentence instead" if unit.kind == "qa"
+                      else f"; {len(fallback)} rewrite(s) made by moving a phrase instead")
     stored = store_unit(project, job_id, unit, items, provenance, state.tokens, state.tries, count_tokens,
                         raw=state.last_raw if len(items) < unit.requested else None, error=error)
     totals["samples"] += stored
     totals["units"] += 1
     totals["requested"] += unit.requested
     totals["made"] += stored
-    totals["template_questions"] += len(fallback)
+    totals["template_questions" if unit.kind == "qa" else "template_rewrites"] += len(fallback)
     totals["failed"] += 0 if items else 1
     totals["short_units"] += 1 if 0 < len(items) < unit.requested else 0
 

@@ -35,7 +35,7 @@ from smt_gui.generate.meaning import meaning_changes
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
 from smt_gui.generate.passages import stitch_focal_documents
 from smt_gui.generate.prompts import load_prompt
-from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, statements
+from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, moved_phrase, statements
 from smt_gui.generate.questions import answer_for, make_answer, question_problem, resolve_sentence, template_question
 from smt_gui.generate.windows import Window, document_windows
 from smt_gui.llm import GenerationRequest
@@ -393,7 +393,18 @@ class Rewrites(SampleKind):
                   sources: Sources) -> tuple[list[Item], list[str]]:
         body = text.strip()
         problems = rewrite_problems(body, unit, sources.known(unit.document_id), strict=unit.focus_start is not None)
-        return ([] if problems else [{"text": body}]), problems
+        return ([] if problems else [{"text": body, "rewrite_source": "model"}]), problems
+
+    def fallback(self, config: GenerateConfig, unit: WorkUnit, collected: list[Item], sources: Sources) -> list[Item]:
+        """A window sentence whose model rewrites all failed: its time phrase moved to the other end (if enabled
+        and if that passes the same checks), marked as made by code."""
+        if not config.fallback_rewrites or unit.focus_start is None or collected:
+            return []
+        known = sources.known(unit.document_id)
+        text = moved_phrase(unit.passage, known)
+        if text is None or rewrite_problems(text, unit, known, strict=True):
+            return []
+        return [{"text": text, "rewrite_source": "template"}]
 
 
 def source_order(unit: WorkUnit) -> tuple:
@@ -417,6 +428,9 @@ class FocalRewrites(Rewrites):
         if unit.focus_start is not None:
             items = [{**item, "sentence_rewrite": item["text"]} for item in items]
         return items, problems
+
+    def fallback(self, config: GenerateConfig, unit: WorkUnit, collected: list[Item], sources: Sources) -> list[Item]:
+        return [{**item, "sentence_rewrite": item["text"]} for item in super().fallback(config, unit, collected, sources)]
 
     def finish(self, sources: Sources, job_id: int | None, count_tokens: Callable[[str], int]) -> None:
         if sources.config.strategy == "window":

@@ -901,3 +901,56 @@ def anchor_problem(question: str, anchor: str, answer: str) -> str | None:
         lost = sorted(wanted - have)[:3]
         return "does not ask what the sentence says about it (missing " + ", ".join(f"'{w}'" for w in lost) + ")"
     return form_problem(question)
+
+
+# ---- a rewrite made by moving a phrase -------------------------------------------------------------------------
+
+MOVABLE_PREPOSITIONS = {"in", "on", "at", "during"}  # time and place phrases that read as well at either end
+
+
+def moved_phrase(sentence: str, known: set[str] | None = None) -> str | None:
+    """The sentence with its fronted adverbial moved to the end, or a closing time/place phrase moved to the front.
+
+    "In 2019 the fleet switched to electric ferries." -> "The fleet switched to electric ferries in 2019.";
+    "The Gannet leaves at seven in the morning." -> "In the morning, the Gannet leaves at seven."
+    Words and relations stay as they are, so it says what the source says; used when a weak generator's own
+    rewrites all fail the meaning checks. None when the sentence has more than one clause or no movable phrase.
+    """
+    text = " ".join(sentence.split()).rstrip()
+    if not text.endswith("."):
+        return None
+    body = text[:-1]
+    clause = analyse(body)
+    if clause is None or clause.end != len(clause.tokens) or any(t.text in CLAUSE_PUNCT - {","} for t in clause.tokens):
+        return None
+    toks, words = clause.tokens, [t.text for t in clause.tokens]
+    a, b = clause.intro
+    if b > a:
+        intro = [w for w in words[a:b] if w != ","]
+        rest = words[b:]
+        if not rest or any(t.text == "," for t in toks[b:]):
+            return None
+        first = intro[0].lower() if intro[0].lower() in INTRO_WORDS | DETERMINERS else intro[0]
+        moved = [rest[0][:1].upper() + rest[0][1:] if rest[0][:1].islower() else rest[0], *rest[1:],
+                 first, *intro[1:]]
+        return join_words(moved) + "."
+    if any(t.text == "," for t in toks):
+        return None
+    for i in range(len(toks) - 2, clause.verb, -1):
+        if toks[i].low not in MOVABLE_PREPOSITIONS:
+            continue
+        phrase = toks[i:]
+        if len(phrase) > 5 or any(t.low in PREPOSITIONS | CLAUSE_WORDS or is_inflected_verb(t.low) for t in phrase[1:]):
+            return None
+        if toks[i - 1].low in PREPOSITIONS or toks[i - 1].low.endswith("ing"):
+            return None
+        phrase_text = " ".join(t.text for t in phrase[1:])
+        if not (answer_type(phrase_text, text) in (YEAR, DATE, TIME) or any(t.low in TIME_NOUNS for t in phrase[1:])):
+            return None  # "was raised in Voreathford": a place may be the verb's own argument; a time never is
+        head = list(words[:i])
+        if head[0].lower() in DETERMINERS or head[0].lower() in PRONOUN_SUBJECTS:
+            head[0] = head[0].lower()
+        else:
+            head[0] = _lower_first(head[0], known)
+        return join_words([words[i].capitalize(), *words[i + 1:]]) + ", " + join_words(head) + "."
+    return None

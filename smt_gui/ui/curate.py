@@ -101,6 +101,11 @@ def why_it_passed(sample: dict) -> str:
         marked = (html.escape(sentence[:at]) + f"<mark id='cur-answer-span'>{html.escape(span)}</mark>"
                   + html.escape(sentence[at + len(span):])) if at >= 0 else html.escape(sentence)
         out += f"\n\n**Short answer in its sentence:** {marked}"
+    if generator.get("rewrite_source") == "template":
+        out += ("\n\n**Rewrite:** made by code, the sentence's time phrase moved to its other end (the model's "
+                "rewrites failed the checks).")
+    elif generator.get("rewrite_source") == "model":
+        out += "\n\n**Rewrite:** written by the model, and checked to say what its sentence says."
     if generator.get("parts"):
         said = {"focal": "rewritten for this question", "source": "as written"}
         pieces = [f"{i}. {said.get(p['origin'], 'from ' + p['origin'])}" for i, p in enumerate(generator["parts"], 1)]

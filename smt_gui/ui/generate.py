@@ -82,6 +82,8 @@ def _progress_html(job: dict | None) -> str:
                      f"{p.get('short_units', 0)} unit(s) short, {p.get('failed', 0)} failed")
         if p.get("template_questions"):
             shortfall += f", {p['template_questions']} question(s) built from the sentence"
+        if p.get("template_rewrites"):
+            shortfall += f", {p['template_rewrites']} rewrite(s) made by moving a phrase"
     live = ""
     if running and p.get("live_text"):
         live = (f"<div style='color:#666;font-size:90%'>last answer ({p.get('live_unit', '')}): "
@@ -159,7 +161,8 @@ def start(project_path: str | None, kinds: list[str], docs: list[int], strategy:
             strategy=STRATEGIES.get(strategy, "window"), window_sentences=int(window_n or 1),
             qa_per_window=int(qa_window or 1), qa_per_chunk=int(qa_n or 1), focal_per_question=int(focal_n or 1),
             focal_questions_per_source=int(focal_q or 1), rewrites_per_source=int(rewrite_n or 1),
-            max_chunks=int(max_chunks) or None, fallback_questions=bool(fallback), only_spans=spans,
+            max_chunks=int(max_chunks) or None, fallback_questions=bool(fallback), fallback_rewrites=bool(fallback),
+            only_spans=spans,
             qa_temperature=qa_t, qa_top_p=qa_p, doc_temperature=doc_t, doc_top_p=doc_p, seed=int(seed),
             token_budget=int(budget) or None, user_questions=[q for q in (questions or "").splitlines() if q.strip()],
         ).validate()
@@ -217,8 +220,9 @@ def build(project_state: gr.State) -> GenerateTab:
     with gr.Row():
         strategy = gr.Radio(list(STRATEGIES), value=next(iter(STRATEGIES)), label="Work from", elem_id="gen-strategy")
         uncovered = gr.Checkbox(label="Only sentences no accepted sample covers yet", elem_id="gen-uncovered")
-        fallback = gr.Checkbox(value=True, label="Build a question from the sentence when the model's tries fail",
-                               elem_id="gen-fallback")
+        fallback = gr.Checkbox(value=True, elem_id="gen-fallback",
+                               label="Build a question from the sentence (or move a time phrase for a rewrite) "
+                                     "when the model's tries fail")
     with gr.Row():
         window_n = gr.Number(label="Sentences per window", value=1, precision=0, minimum=1, elem_id="gen-window")
         qa_window = gr.Number(label="QAs per window", value=2, precision=0, minimum=1, elem_id="gen-qa-window")
