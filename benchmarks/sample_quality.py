@@ -12,7 +12,8 @@ curation: ``smt curate --auto`` (reject copies, eval leaks, samples stating what
   another span of the sentence ("islands" for "What kind of fuel ...?") is wrong. Model-written and template
   questions are counted apart.
 * rewrite keeps — every key value of its source sentence is still in it; differs — more than one word changed.
-* coverage — key facts answered by an accepted right QA or kept by an accepted rewrite of their sentence.
+* coverage — key facts answered by an accepted right QA or kept by an accepted rewrite of their sentence (a focal
+  document covers its section), and by QAs alone.
 * yield — items made per item asked for (``generation_log``).
 
 Well-formedness is not graded here: the generator's own form check would grade itself. The labelled audit
@@ -74,12 +75,16 @@ def measure(row: dict, root: Path, backend: BackendConfig) -> tuple[dict, list[d
         samples = [dict(r) for r in conn.execute("SELECT * FROM samples ORDER BY id")]
         requested, made = conn.execute("SELECT COALESCE(SUM(n_requested), 0), COALESCE(SUM(n_samples), 0) "
                                        "FROM generation_log").fetchone()
+        by_kind = {r[0]: [r[1], r[2]] for r in conn.execute(
+            "SELECT kind, SUM(n_requested), SUM(n_samples) FROM generation_log GROUP BY kind")}
         text = conn.execute("SELECT text FROM documents").fetchone()["text"]
     keys = key_facts(text, row["facts"])
     accepted = [s for s in samples if s["status"] == "accepted"]
     qa = defaultdict(lambda: [0, 0, 0])  # question source -> [right, wrong, off-key]
     rewrites = {"n": 0, "keeps": 0, "differs": 0, "both": 0}
     covered: set[int] = set()
+    covered_by_qa: set[int] = set()
+    rewrite_sources: dict[str, int] = defaultdict(int)
     graded: list[dict] = []
     for s in accepted:
         generator = json.loads(s["generator"] or "{}")
@@ -89,8 +94,10 @@ def measure(row: dict, root: Path, backend: BackendConfig) -> tuple[dict, list[d
             qa[source][0 if right else (1 if right is False else 2)] += 1
             if right:
                 span = generator.get("answer_span", "")
-                covered |= {i for i, k in enumerate(keys) if k["start"] < s["source_end"] and s["source_start"] < k["end"]
-                            and (same_answer(span, k["value"]) or same_answer(span, k.get("entity") or ""))}
+                hit = {i for i, k in enumerate(keys) if k["start"] < s["source_end"] and s["source_start"] < k["end"]
+                       and (same_answer(span, k["value"]) or same_answer(span, k.get("entity") or ""))}
+                covered |= hit
+                covered_by_qa |= hit
             graded.append({"id": s["id"], "kind": "qa", "question": s["question"], "answer": s["answer"],
                            "short_answer": generator.get("answer_span"), "question_source": source,
                            "source": s["source_text"], "auto_right": right, "auto_reason": why})
@@ -100,11 +107,13 @@ def measure(row: dict, root: Path, backend: BackendConfig) -> tuple[dict, list[d
             rewrites["keeps"] += keeps
             rewrites["differs"] += differs
             rewrites["both"] += keeps and differs
+            rewrite_sources[generator.get("rewrite_source", "model")] += 1
             if keeps and s["source_start"] is not None:
                 covered |= {i for i, k in enumerate(keys) if k["start"] < s["source_end"] and s["source_start"] < k["end"]}
             graded.append({"id": s["id"], "kind": s["kind"], "focus_question": s["question"], "text": s["text"],
                            "source": s["source_text"], "auto_keeps": keys and keeps, "auto_differs": differs,
-                           "auto_reason": why})
+                           "auto_reason": why, "rewrite_source": generator.get("rewrite_source", "model"),
+                           "parts": [p["origin"] for p in generator.get("parts", [])]})
     right = sum(v[0] for v in qa.values())
     wrong = sum(v[1] for v in qa.values())
     n_qa = sum(sum(v) for v in qa.values())
@@ -112,7 +121,8 @@ def measure(row: dict, root: Path, backend: BackendConfig) -> tuple[dict, list[d
         "document": row["id"], "genre": row["genre"], "samples": len(samples), "accepted": len(accepted),
         "held_back": outcome["held_back"], "qa_n": n_qa, "qa_right": right, "qa_wrong": wrong,
         "qa_by_source": {k: {"right": v[0], "wrong": v[1], "off_key": v[2]} for k, v in qa.items()}, "rewrites": rewrites,
-        "keys": len(keys), "covered": len(covered), "requested": requested, "made": made,
+        "keys": len(keys), "covered": len(covered), "covered_by_qa": len(covered_by_qa),
+        "rewrite_sources": dict(rewrite_sources), "yield_by_kind": by_kind, "requested": requested, "made": made,
         "yield": made / requested if requested else 0.0, "generation_s": round(seconds, 1),
     }
     return result, [{**g, "document": row["id"], "genre": row["genre"]} for g in graded]
@@ -149,9 +159,9 @@ def main() -> int:
     print("\nQA right = of the accepted QAs the key can grade (right + wrong), the share whose short answer is what the "
           "question asks; off-key = asks about what the key does not list (judged by the audit only).")
     print("\n| document | genre | accepted (held back) | QAs | QA right: model | QA right: template | QA right: all | "
-          "off-key | rewrites keep key values | rewrites differ > 1 word | both | key facts covered | yield | "
-          "generation s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "off-key | rewrites keep key values | rewrites differ > 1 word | both | rewrites by code | "
+          "key facts covered | by QAs | yield | generation s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
     def keyed(v: dict) -> str:
         return _share(v.get("right", 0), v.get("right", 0) + v.get("wrong", 0))
@@ -162,7 +172,8 @@ def main() -> int:
         print(f"| {r['document']} | {r['genre']} | {r['accepted']} ({r['held_back']}) | {r['qa_n']} | "
               f"{keyed(m)} | {keyed(t)} | {_share(r['qa_right'], r['qa_right'] + r['qa_wrong'])} | "
               f"{_share(off, r['qa_n'])} | {_share(w['keeps'], w['n'])} | {_share(w['differs'], w['n'])} | "
-              f"{_share(w['both'], w['n'])} | {_share(r['covered'], r['keys'])} | "
+              f"{_share(w['both'], w['n'])} | {r['rewrite_sources'].get('template', 0)} | "
+              f"{_share(r['covered'], r['keys'])} | {_share(r['covered_by_qa'], r['keys'])} | "
               f"{r['made']}/{r['requested']} = {r['yield']:.2f} | {r['generation_s']:.0f} |")
     if args.out:
         args.out.write_text(json.dumps(rows, indent=2))
