@@ -129,3 +129,25 @@ def test_an_open_answer_is_right_only_when_its_first_sentence_states_the_gold_op
     assert not states_option("It was founded in 1987 or perhaps 2004.", options, 2)[0]
     assert states_option("Forty minutes.", ["twenty minutes", "forty minutes", "an hour", "two hours"], 1)[0]
     assert not states_option("I do not know.", options, 2)[0]
+
+
+def test_a_rewrite_edited_into_another_meaning_is_flagged_by_the_stored_meaning_check(project, tmp_path):
+    doc = tmp_path / "manual.md"
+    sentence = "Children under eight should not use the appliance without supervision."
+    doc.write_text(sentence + "\n")
+    ingest_paths(project, [doc])
+    with project.connect() as conn:
+        title = conn.execute("SELECT title FROM documents").fetchone()[0]
+    document, chunk, _ = first_chunk(project, title)
+    kept = insert_sample(project, "rewrite", document, chunk, text="Without supervision, children under eight "
+                                                                    "should not use the appliance.")
+    changed = insert_sample(project, "rewrite", document, chunk, text="Children under eight should not use "
+                                                                       "appliances without supervision.")
+    with project.connect() as conn:
+        conn.execute("UPDATE samples SET source_text = ?, source_start = 0, source_end = ?", (sentence, len(sentence)))
+    curate.run_checks(project, checks=("meaning",))
+    scores = {r["id"]: r["scores"]["meaning"] for r in curate.query_samples(project, page_size=10)[0]}
+    assert scores[kept] == {"score": 1.0, "reason": "ok"}
+    assert scores[changed] == {"score": 0.0, "reason": "changes 'appliance' to 'appliances'"}
+    outcome = curate.accept_passing(project, [kept, changed])
+    assert outcome["accepted"] == 1 and "meaning" in outcome["reasons"]

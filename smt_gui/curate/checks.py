@@ -11,6 +11,10 @@
 * question — a QA's question reads as an English question (``question_forms.form_problem``: no repeated words,
   no dangling "the", a verb, no unresolved "she") and, where the sample records its short answer, does not give
   that answer away and asks for its kind ("how many" takes a quantity). Edited QAs are re-checked the same way.
+* meaning — a window rewrite (or focal document) against the sentences it was made from
+  (``meaning.meaning_changes``): negations, limiters, modals, swapped or added nouns, changed verbs and
+  prepositions, repeats. It ran when the rewrite was generated; stored here, it shows in Curate and re-runs on a
+  rewrite a person edited ("the appliance" -> "appliances" is flagged).
 * leakage — word-for-word similarity of a QA question or focal question to the project's held-out eval questions:
   an eval question copied into training data is flagged; a question made from the document that asks for the same
   fact in other words is not (that is what synthetic QAs are for).
@@ -33,7 +37,7 @@ LEAK_THRESHOLD = 0.8  # word-for-word similarity to an eval question (difflib ra
 DUPLICATE_THRESHOLD = 0.9
 GROUNDING_THRESHOLD = 0.5  # below: flagged (and rejected by the rule); a hallucinated name or number scores 0
 HALLUCINATED_BELOW = 1e-9  # grounding scores exactly 0 for a hallucinated fact
-CHECKS = ("near_duplicate", "grounding", "format", "question", "leakage")
+CHECKS = ("near_duplicate", "grounding", "format", "question", "meaning", "leakage")
 
 
 def _samples(project: Project) -> list[dict[str, Any]]:
@@ -172,6 +176,19 @@ def check_format(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     return results
 
 
+def check_meaning(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    from smt_gui.generate.meaning import meaning_changes
+
+    results = {}
+    for s in samples:
+        if s["kind"] == "qa" or not s.get("source_text"):
+            results[s["id"]] = {"meaning": {"score": 1.0, "reason": "not a window rewrite"}}
+            continue
+        problems = meaning_changes(s["text"] or "", s["source_text"], context=s.get("chunk_text") or "")
+        results[s["id"]] = {"meaning": {"score": 0.0 if problems else 1.0, "reason": "; ".join(problems[:3]) or "ok"}}
+    return results
+
+
 def check_questions(samples: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
     from smt_gui.generate.question_forms import answer_type, asked_type, compatible, form_problem, mentioned
 
@@ -283,6 +300,7 @@ def run_checks(
         "grounding": lambda: check_grounding(samples),
         "format": lambda: check_format(samples),
         "question": lambda: check_questions(samples),
+        "meaning": lambda: check_meaning(samples),
         "leakage": lambda: check_leakage(project, samples),
     }
     flagged: dict[str, int] = {}
@@ -310,7 +328,7 @@ def is_flagged(check: str, score: float | None, threshold: float | None = None) 
         return score >= (threshold if threshold is not None else LEAK_THRESHOLD)
     if check == "grounding":
         return score < (threshold if threshold is not None else GROUNDING_THRESHOLD)
-    return score < 0.5  # format, question, judge
+    return score < 0.5  # format, question, meaning, judge
 
 
 def failed_checks(scores: dict[str, Any]) -> list[str]:

@@ -20,7 +20,7 @@ from smt_gui.ui.plots import curation_charts
 
 ALL = "All"
 COLUMNS = ["id", "kind", "status", "document", "question", "answer / rewrite", "tokens", "dup", "grounded", "leak"]
-SCORE_CHOICES = ["(none)", "near_duplicate", "grounding", "leakage", "format", "question"]
+SCORE_CHOICES = ["(none)", "near_duplicate", "grounding", "leakage", "format", "question", "meaning"]
 # Every event that repaints the table joins one queue, so results land in the order the clicks happened: a slow
 # tab refresh can never overwrite the result of a filter typed after it.
 SERIAL = {"concurrency_id": "curate-table", "concurrency_limit": 1}
