@@ -318,3 +318,19 @@ def test_config_round_trips_and_rejects_unknown_settings():
         GenerateConfig.from_dict({"kinds": ["poems"]})
     old = GenerateConfig.from_dict({"kinds": ["qa"], "focal_questions_per_chunk": 4})  # a job saved before windows
     assert (old.strategy, old.focal_questions_per_source) == ("chunk", 4)
+
+
+def test_a_focal_section_starts_at_its_paragraph_and_stops_at_a_heading():
+    from smt_gui.generate.passages import section
+
+    text = ("# Crew\n\nCaptain Aled Rourke skippers the Gannet on weekdays. She carries forty passengers on each "
+            "crossing. She was built at Cally's Yard in 2004. She was refitted in the winter of 2019.\n\n"
+            "The Tern is the spare boat of the fleet.\n\nThe Tern carries twelve passengers on each crossing.\n\n"
+            "# Fares\n\nAn adult ticket costs four marks each way.\n")
+    focus = "She was refitted in the winter of 2019."
+    at = text.index(focus)
+    run = [s.text for s in section(text, at, at + len(focus))]
+    assert run[0].startswith("Captain Aled Rourke") and run[-1] == focus  # who "she" is comes first
+    tern = text.index("The Tern is")
+    run = [s.text for s in section(text, tern, tern + 10)]
+    assert run == ["The Tern is the spare boat of the fleet.", "The Tern carries twelve passengers on each crossing."]

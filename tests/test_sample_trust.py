@@ -58,12 +58,21 @@ AUDITED_FLIPS = [
     ("Children under eight should not use appliances without supervision.",
      "Children under eight should not use the appliance without supervision.", "changes 'appliance' to 'appliances'"),
     ("Ilsa Quilawick was a archivist.", "Ilsa Quilawick worked as an archivist.", "'a archivist' is not English"),
+    # Focal rewrites of the app's sample document, seen in the golden-path test (bundled 135M model):
+    ("Mirela Drawyn a keen player of the mandolin.", "Mirela Drawyn was a keen player of the mandolin.",
+     "no verb in 'Mirela Drawyn a keen player of the mandolin.'"),
+    ("Corliss Rosowick, who earned a living as a bookbinder.", "Corliss Rosowick earned a living as a bookbinder.",
+     "not a sentence: 'Corliss Rosowick, who earned a living as a bookbinder.'"),
 ]
 
 
 def test_a_rewrite_that_changes_a_verb_a_preposition_or_a_noun_number_is_refused():
     for rewrite, source, reason in AUDITED_FLIPS:
         assert reason in meaning_changes(rewrite, source), (rewrite, meaning_changes(rewrite, source))
+    # The context a rewrite is checked with often holds its own source: a word it says twice is still refused.
+    source = "Nadia Faleford earned a living as an archivist."
+    assert "says 'archivist' 2 times" in meaning_changes(
+        "The archivist Nadia Faleford earned a living as an archivist.", source, context=source)
     # What the same reader labelled faithful still passes: moved phrases, "be"/"have" for a light verb, active voice.
     for rewrite, source in [
         ("Quentin Nelywyn played the banjo in the evenings.", "In the evenings Quentin Nelywyn played the banjo."),

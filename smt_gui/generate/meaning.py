@@ -31,7 +31,14 @@ import re
 from collections import Counter
 
 from smt_gui.facts import STOPWORDS
-from smt_gui.generate.question_forms import DETERMINERS, PREPOSITIONS, is_inflected_verb, word_forms
+from smt_gui.generate.question_forms import (
+    AUXILIARIES,
+    DETERMINERS,
+    PREPOSITIONS,
+    declarative,
+    is_inflected_verb,
+    word_forms,
+)
 
 NEGATORS = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"}
 MODALS = {"must", "should", "may", "might", "can", "could", "will", "would", "shall", "cannot", "need"}
@@ -223,9 +230,12 @@ def relation_changes(rewrite: str, source: str, context: str = "") -> list[str]:
             if obj in src_lemmas and (prep, obj) not in src_pairs:
                 problems.append(f"says '{prep} {obj}' where the source does not")  # "At Greta Eskouven looked ..."
                 break
-    said = Counter(lemma(w) for w in src + ctx if w not in _FREE and len(w) > 2 and not w.isdigit())
-    for lem, n in Counter(lemma(w) for w in new if w not in _FREE and len(w) > 2 and not w.isdigit()).items():
-        if n > max(1, said[lem]):
+    def counts(words: list[str]) -> Counter[str]:
+        return Counter(lemma(w) for w in words if w not in _FREE and len(w) > 2 and not w.isdigit())
+
+    said_src, said_ctx = counts(src), counts(ctx)  # the context often holds the source itself: never add them up
+    for lem, n in counts(new).items():
+        if n > max(1, said_src[lem], said_ctx[lem]):
             problems.append(f"says '{lem}' {n} times")  # "To wash the chamber, wash it", "add it to the filter"
             break
     for lem, word in _content_lemmas(source).items():
@@ -237,7 +247,30 @@ def relation_changes(rewrite: str, source: str, context: str = "") -> list[str]:
     article = _article_problem(rewrite, source)
     if article:
         problems.append(article)
+    fragment = _fragment(rewrite)
+    if fragment:
+        problems.append(fragment)
     return problems
+
+
+_RELATIVE_ONLY = re.compile(r"^[^,.;]+, (?:who|which|whose|where)\b[^,;]*\.?$")
+
+
+def _fragment(rewrite: str) -> str | None:
+    """A sentence of the rewrite that is not one: no finite verb ("Mirela Drawyn a keen player of the mandolin."),
+    or a name with only a relative clause ("Corliss Rosowick, who earned a living as a bookbinder.")."""
+    from smt_gui.facts import split_sentences
+
+    for sentence in split_sentences(rewrite):
+        text = sentence.text.strip()
+        if _RELATIVE_ONLY.match(text):
+            return f"not a sentence: '{text[:60]}'"
+        words = _tokens(text)
+        instruction = declarative(text)[1]
+        if words and not instruction and not any(w in AUXILIARIES or w in MODALS or is_inflected_verb(w)
+                                                 for w in words):
+            return f"no verb in '{text[:60]}'"
+    return None
 
 
 def _made_active(agent: str, src: list[str], new: list[str]) -> bool:

@@ -6,8 +6,9 @@ word (``meaning.meaning_changes``). So a focal rewrite is made in two steps:
 
 1. the model rewrites the question's own sentence, conditioned on the question, and the rewrite is checked
    (``kinds.FocalRewrites``);
-2. ``stitch_focal_documents`` then builds the document: the section around that sentence (the run of fact
-   sentences between headings, at most ``SECTION_SENTENCES``), in source order, with the focal sentence replaced by
+2. ``stitch_focal_documents`` then builds the document: the section around that sentence (its paragraph from
+   the first sentence, joined by the next paragraphs when short, never across a heading; at most
+   ``SECTION_SENTENCES``), in source order, with the focal sentence replaced by
    its rewrite and each other sentence by one of the checked rewrites the project already has for it (focal or
    plain, not rejected), picked by a seed so two focal documents of one section differ; only a sentence without
    a rewrite stays as written.
@@ -19,16 +20,18 @@ is kept in ``generator.sentence_rewrite``.
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from smt_gui.facts import Sentence, is_fact_sentence, plain, split_sentences
+from smt_gui.facts import Sentence, is_fact_sentence, paragraph_starts, plain, split_sentences
 from smt_gui.project import Project
 
-SECTION_SENTENCES = 6  # sentences per focal document: a short section, not the whole chunk
+SECTION_SENTENCES = 6  # at most this many sentences per focal document: a short section, not the whole chunk
+MIN_SENTENCES = 3  # a shorter paragraph is joined by the next ones of its section
 
 
 @dataclass(frozen=True)
@@ -41,27 +44,35 @@ class Part:
 
 def section(text: str, start: int, end: int, limit: int = SECTION_SENTENCES,
             sentences: list[Sentence] | None = None) -> list[Sentence]:
-    """The run of fact sentences around ``start..end`` that no heading, label or table line interrupts.
+    """The focus sentence's paragraph, from its first sentence (which says who "she" and "it" are), and the
+    following paragraphs while it has fewer than ``MIN_SENTENCES`` and no heading, label or table line comes between.
 
-    At most ``limit`` sentences, the focus kept and the rest taken after it first (a section reads forwards: what
-    follows a fact usually explains it), then before it.
+    At most ``limit`` sentences; a long paragraph is cut after the focus, never before its opener.
     """
     sentences = sentences if sentences is not None else split_sentences(text)
-    runs: list[list[Sentence]] = [[]]
+    starts = paragraph_starts(text)
+    paragraphs: list[list[Sentence]] = []
+    current = -1
     for s in sentences:
-        if is_fact_sentence(s.text):
-            runs[-1].append(s)
-        elif runs[-1]:
-            runs.append([])
-    for run in runs:
-        inside = [i for i, s in enumerate(run) if s.start < end and start < s.end]
+        index = bisect.bisect_right(starts, s.start) - 1
+        if not is_fact_sentence(s.text):
+            paragraphs.append([])  # a heading or label line: a section boundary
+            current = -2
+            continue
+        if index != current:
+            paragraphs.append([])
+            current = index
+        paragraphs[-1].append(s)
+    for p, paragraph in enumerate(paragraphs):
+        inside = [i for i, s in enumerate(paragraph) if s.start < end and start < s.end]
         if not inside:
             continue
-        first, last = inside[0], inside[-1]
-        room = max(0, limit - (last - first + 1))
-        after = min(room, len(run) - 1 - last)
-        before = min(room - after, first)
-        return run[first - before : last + after + 1]
+        run = list(paragraph)
+        for following in paragraphs[p + 1:]:
+            if len(run) >= MIN_SENTENCES or not following:
+                break
+            run += following
+        return run[: max(limit, inside[-1] + 1)]
     return []
 
 
