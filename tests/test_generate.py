@@ -154,11 +154,14 @@ def test_focal_rewrites_become_documents_of_their_section_in_source_order(projec
     for sample in focal:
         meta = json.loads(sample["generator"])
         parts = meta["parts"]
-        assert [p["start"] for p in parts] == sorted(p["start"] for p in parts)  # source order
+        rest = [p for p in parts if p["origin"] != "focal"]
+        assert [p["start"] for p in rest] == sorted(p["start"] for p in rest)  # source order after the focus
         assert sum(p["origin"] == "focal" for p in parts) == 1
+        if not ("Gannet leaves" in sample["source_text"] and parts[0]["origin"] != "focal"):
+            assert parts[0]["origin"] == "focal"  # the question's sentence leads, unless "She" follows it
         assert meta["sentence_rewrite"] in sample["text"]
         assert "# " not in sample["text"] and "Fares" not in sample["source_text"].split(".")[0]
-        first, last = parts[0]["start"], parts[-1]["end"]
+        first, last = min(p["start"] for p in parts), max(p["end"] for p in parts)
         assert (sample["source_start"], sample["source_end"]) == (first, last)
         section = text[first:last]
         assert "# Fares" not in section  # a heading ends the section
@@ -166,6 +169,7 @@ def test_focal_rewrites_become_documents_of_their_section_in_source_order(projec
             assert "Holm" in section and "marks" not in section and len(parts) == 3
     # Other sentences of a section come from the checked rewrites the project already has, picked by seed.
     assert any(p["origin"].startswith("rewrite #") for s in focal for p in json.loads(s["generator"])["parts"])
+    assert len({s["text"] for s in focal}) == len(focal)  # no two focal documents alike
     again = gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], focal_questions_per_source=2,
                                                  max_retries=0), backend=ScriptedBackend(rotate))
     assert again["status"] == "done" and samples(project, "focal_rewrite") == focal  # stitched once, kept

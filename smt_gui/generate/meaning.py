@@ -107,9 +107,10 @@ def meaning_changes(rewrite: str, source: str, context: str = "") -> list[str]:
     new_all = re.findall(r"[a-z0-9]+", rewrite.lower())
     src_all = re.findall(r"[a-z0-9]+", source.lower())
     new_pairs, src_pairs = Counter(itertools.pairwise(new_all)), Counter(itertools.pairwise(src_all))
+    named = _mid_sentence_capitals(f"{source} {context}")
     for (a, b), n in new_pairs.items():
-        if a in _FREE and b in _FREE:
-            continue
+        if (a in _FREE and b in _FREE) or (lemma(a) in named and lemma(b) in named):
+            continue  # a name may stand where the source says "he"
         if n > max(1, src_pairs[(a, b)]):
             problems.append(f"repeats '{a} {b}'")  # "in 1955 in 1955", "a meteorologist was how ... a meteorologist"
             break
@@ -234,8 +235,9 @@ def relation_changes(rewrite: str, source: str, context: str = "") -> list[str]:
         return Counter(lemma(w) for w in words if w not in _FREE and len(w) > 2 and not w.isdigit())
 
     said_src, said_ctx = counts(src), counts(ctx)  # the context often holds the source itself: never add them up
+    named = _mid_sentence_capitals(f"{source} {context}")  # a name for "he" or "it" may come back: not a repeat
     for lem, n in counts(new).items():
-        if n > max(1, said_src[lem], said_ctx[lem]):
+        if n > max(1, said_src[lem], said_ctx[lem]) and lem not in named:
             problems.append(f"says '{lem}' {n} times")  # "To wash the chamber, wash it", "add it to the filter"
             break
     for lem, word in _content_lemmas(source).items():
@@ -271,6 +273,19 @@ def _fragment(rewrite: str) -> str | None:
                                                  for w in words):
             return f"no verb in '{text[:60]}'"
     return None
+
+
+def _mid_sentence_capitals(text: str) -> set[str]:
+    """Lemmas of names: words written with a capital inside a sentence, or before another capitalised word."""
+    out = {lemma(w.lower()) for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+", text)
+           for w in m.group().split()[1:]}  # "Dorian Nelewick" at a sentence's start: a name, not "The Gannet"
+    out |= {lemma(m.group(1).lower()) for m in re.finditer(r"\b([A-Z][a-z]+)\s+[A-Z][a-z]+", text)
+            if m.group(1).lower() not in STOPWORDS}
+    for m in re.finditer(r"\b[A-Z][a-z]+", text):
+        before = text[: m.start()].rstrip()
+        if before and before[-1] not in ".!?:\"“":
+            out.add(lemma(m.group().lower()))
+    return out
 
 
 def _made_active(agent: str, src: list[str], new: list[str]) -> bool:

@@ -8,13 +8,15 @@ word (``meaning.meaning_changes``). So a focal rewrite is made in two steps:
    (``kinds.FocalRewrites``);
 2. ``stitch_focal_documents`` then builds the document: the section around that sentence (its paragraph from
    the first sentence, joined by the next paragraphs when short, never across a heading; at most
-   ``SECTION_SENTENCES``), in source order, with the focal sentence replaced by
-   its rewrite and each other sentence by one of the checked rewrites the project already has for it (focal or
-   plain, not rejected), picked by a seed so two focal documents of one section differ; only a sentence without
-   a rewrite stays as written.
+   ``SECTION_SENTENCES``), the focal sentence's rewrite first, the others in source order, with the focal
+   sentence replaced by
+   its rewrite and each other sentence either as written or by one of the checked rewrites the project already
+   has for it (focal or plain, not rejected), picked by a seed; a draw that repeats another focal document of
+   the project word for word is drawn again, so the documents of one section differ.
 
 Every sentence of a focal document is thus either the source's own or a rewrite that passed the meaning checks;
-``generator.parts`` records which, so Curate can say where each sentence came from. The sentence rewrite itself
+``generator.parts`` records which, so Curate can say where each sentence came from; the sample's
+``source_text`` is the section's sentences in the document's order, so the checks compare like with like. The sentence rewrite itself
 is kept in ``generator.sentence_rewrite``.
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import bisect
 import json
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +43,7 @@ class Part:
     end: int
     text: str
     origin: str  # "focal" (this sample's rewrite), "rewrite #id", or "source"
+    source: str = ""  # the sentence as the document writes it
 
 
 def section(text: str, start: int, end: int, limit: int = SECTION_SENTENCES,
@@ -76,25 +80,42 @@ def section(text: str, start: int, end: int, limit: int = SECTION_SENTENCES,
     return []
 
 
+_PRONOUN_START = re.compile(r"^(?:he|she|it|they|this|these|his|her|its|their)\b", re.IGNORECASE)
+
+
 def stitch(sentences: list[Sentence], focus: tuple[int, int], focal_text: str,
            rewrites: dict[tuple[int, int], list[tuple[int, str]]], seed: str) -> list[Part]:
-    """Parts of a focal document: the focal rewrite in its place, each other sentence maybe one of its rewrites."""
+    """Parts of a focal document: the focal rewrite first (what the question asks leads the document), then the
+    section's other sentences in source order, each as written or one of its rewrites.
+
+    The focal sentence stays in its place when the sentence after it starts with "she", "it", ... (moving it
+    would hand the pronoun to another sentence's subject).
+    """
     rng = random.Random(seed)
-    parts: list[Part] = []
-    placed = False
-    for s in sentences:
+    focal: Part | None = None
+    others: list[Part] = []
+    keep_order = False
+    for i, s in enumerate(sentences):
         if s.start < focus[1] and focus[0] < s.end:
-            if not placed:
-                parts.append(Part(focus[0], focus[1], focal_text, "focal"))
-                placed = True
+            if focal is None:
+                focal = Part(focus[0], focus[1], focal_text, "focal", plain(s.text))
+                others.append(focal)
+                following = sentences[i + 1] if i + 1 < len(sentences) else None
+                keep_order = following is not None and bool(_PRONOUN_START.match(following.text.strip()))
             continue
         options = rewrites.get((s.start, s.end), [])
-        if options:
-            sample_id, body = options[rng.randrange(len(options))]
-            parts.append(Part(s.start, s.end, body, f"rewrite #{sample_id}"))
+        pick = rng.randrange(len(options) + 1)  # the sentence as written is one of the choices
+        if pick < len(options):
+            sample_id, body = options[pick]
+            others.append(Part(s.start, s.end, body, f"rewrite #{sample_id}", plain(s.text)))
         else:
-            parts.append(Part(s.start, s.end, plain(s.text), "source"))
-    return parts
+            others.append(Part(s.start, s.end, plain(s.text), "source", plain(s.text)))
+    if focal is None or keep_order:
+        return others
+    return [focal] + [p for p in others if p is not focal]
+
+
+DRAWS = 8  # seeds tried for a focal document that does not repeat another one word for word
 
 
 def stitch_focal_documents(project: Project, job_id: int | None, count_tokens: Callable[[str], int]) -> int:
@@ -126,6 +147,10 @@ def stitch_focal_documents(project: Project, job_id: int | None, count_tokens: C
                 and row["status"] == "pending" and unedited):
             todo.append(row)
     split_cache: dict[int, list[Sentence]] = {}
+    made: dict[int, set[str]] = {}  # focal documents' texts so far, per document (a repeat is drawn again)
+    for row in rows:
+        if row["kind"] == "focal_rewrite" and "parts" in row["meta"]:
+            made.setdefault(row["document_id"], set()).add(row["text"])
     updates = []
     for row in todo:
         text = documents.get(row["document_id"])
@@ -139,9 +164,14 @@ def stitch_focal_documents(project: Project, job_id: int | None, count_tokens: C
         own = row["meta"].get("sentence_rewrite", row["text"])
         others = {span: [(i, body) for i, body in options if i != row["id"]]
                   for span, options in pool.get(row["document_id"], {}).items() if span != focus}
-        parts = stitch(run, focus, own, others, row["job_key"] or str(row["id"]))
-        body = " ".join(p.text for p in parts)
-        source_text = " ".join(plain(s.text) for s in run)
+        seed = row["job_key"] or str(row["id"])
+        for draw in range(DRAWS):  # one rewrite per sentence would make every document of a section the same
+            parts = stitch(run, focus, own, others, f"{seed}|{draw}")
+            body = " ".join(p.text for p in parts)
+            if body not in made.setdefault(row["document_id"], set()):
+                break
+        made[row["document_id"]].add(body)
+        source_text = " ".join(p.source for p in parts)  # in the document's order: checks compare like with like
         meta = {**row["meta"], "sentence_rewrite": own, "sentence_span": list(focus),
                 "parts": [{"start": p.start, "end": p.end, "origin": p.origin} for p in parts]}
         original = {**json.loads(row["original"] or "{}"), "text": body}

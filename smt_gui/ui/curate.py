@@ -109,7 +109,8 @@ def why_it_passed(sample: dict) -> str:
     if generator.get("parts"):
         said = {"focal": "rewritten for this question", "source": "as written"}
         pieces = [f"{i}. {said.get(p['origin'], 'from ' + p['origin'])}" for i, p in enumerate(generator["parts"], 1)]
-        out += ("\n\n**A focal document of its section**, sentence by sentence in source order, each one checked: "
+        out += ("\n\n**A focal document of its section**: the question's sentence first, the rest in source order, "
+                "each sentence checked: "
                 + "; ".join(pieces))
     if generator.get("checks"):
         out += "\n\n**Passed when generated:** " + "; ".join(html.escape(c) for c in generator["checks"])
