@@ -151,7 +151,15 @@ def _verb_lemmas(tokens: list[str]) -> dict[str, int]:
     return out
 
 
-def _changed_verbs(src: list[str], new: list[str]) -> tuple[list[str], set[int]]:
+def _sentence_ids(text: str, tokens: list[str]) -> list[int]:
+    """For each token of ``_words_with_numbers(text)``, the index of its sentence (all 0 if they do not line up)."""
+    ids: list[int] = []
+    for n, piece in enumerate(re.split(r"[.!?;](?:\s|$)", text or "")):
+        ids += [n] * len(_words_with_numbers(piece))
+    return ids if len(ids) == len(tokens) else [0] * len(tokens)
+
+
+def _changed_verbs(src: list[str], new: list[str], src_ids: list[int] | None = None) -> tuple[list[str], set[int]]:
     """Source verbs the rewrite lost while keeping what they were about, and the positions of excused ones.
 
     A verb whose object the rewrite also dropped went with its clause (dropping is judged elsewhere); one replaced
@@ -164,8 +172,9 @@ def _changed_verbs(src: list[str], new: list[str]) -> tuple[list[str], set[int]]
     for verb, i in _verb_lemmas(src).items():
         if verb in new_lemmas:
             continue
-        about = next((w for w in src[i + 1:i + 5] if w not in PREPOSITIONS and w not in DETERMINERS
-                      and w not in STOPWORDS), None)
+        same = [j for j in range(i + 1, min(i + 5, len(src))) if src_ids is None or src_ids[j] == src_ids[i]]
+        about = next((src[j] for j in same if src[j] not in PREPOSITIONS and src[j] not in DETERMINERS
+                      and src[j] not in STOPWORDS), None)
         if about is None or lemma(about) not in {lemma(w) for w in new} or (light and not new_verbs):
             excused.add(i)
         else:
@@ -207,7 +216,7 @@ def relation_changes(rewrite: str, source: str, context: str = "") -> list[str]:
     src, new = _words_with_numbers(source), _words_with_numbers(rewrite)
     ctx = _words_with_numbers(context)
     problems = []
-    changed, excused = _changed_verbs(src, new)
+    changed, excused = _changed_verbs(src, new, _sentence_ids(source, src))
     if changed:
         problems.append("changes the verb " + ", ".join(f"'{w}'" for w in changed[:2]))
     src_pairs = {(p, obj) for p, obj, i in _prep_objects(src) if i - 1 not in excused}
