@@ -125,3 +125,16 @@ def test_a_pdfs_line_breaks_do_not_cut_a_sentence(tmp_path):
     assert text.count("\n") >= 2  # the text layer really is broken into lines
     sentences = [" ".join(s.text.split()) for s in split_sentences(text) if is_fact_sentence(s.text)]
     assert sentences == [" ".join(part.split()) + "." for part in paragraph.rstrip(".").split(". ")]
+
+
+def test_question_forms_a_reader_refused_in_the_third_audit_are_refused():
+    from smt_gui.generate.question_forms import form_problem, wh_question
+
+    # benchmarks/audit/labels.jsonl (round 3): a model's "did ... born", a phrase cut out between two prepositions
+    assert form_problem("In which year did Greta Eskouven born?") == "'did' with no verb in its base form"
+    assert form_problem("What was the Stillbrook SB-7 designed by Orvel Home Appliances at in Fennick?") == "'at in'"
+    assert form_problem("In which year did the fleet switch to electric ferries?") is None
+    # "the Thorne mill": a name that only modifies the noun after it is not what the sentence is about
+    assert wh_question("For most of its first century Kelmsby depended on the Thorne mill.", "Thorne") is None
+    assert wh_question("The Gannet takes forty minutes for the crossing.", "forty minutes") == \
+        "How many minutes does the Gannet take for the crossing?"

@@ -289,6 +289,10 @@ _QUESTION_START = re.compile(r"(?i)^(?:(?:in|on|at|by|for|from|to|with|during|af
                              r"\b|^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b")
 
 
+MODAL_WORDS = {"can", "could", "will", "would", "shall", "should", "may", "might", "must"}
+_PLACE_PREPS = {"at", "in", "on", "into", "onto"}  # two of them in a row: a phrase was cut out between them
+
+
 def form_problem(question: str) -> str | None:
     """Why a question is not one a reader would accept as English, or None."""
     q = question.strip()
@@ -316,6 +320,12 @@ def form_problem(question: str) -> str | None:
             noun = next((x for x in words[i + 2 : i + 5] if "NOUN" in word_forms(x)), None)
             if noun and (w == "do") == (word_forms(noun)["NOUN"][0] == noun and noun not in IRREGULAR_PLURALS):
                 return f"'{w}' does not agree with '{noun}'"
+    doer = next((i for i, w in enumerate(words[:4]) if w in {"do", "does", "did"}), None)
+    if doer is not None and not any(_verb_lemma(w) == w and "VERB" in word_forms(w) for w in words[doer + 1:]):
+        return f"'{words[doer]}' with no verb in its base form"  # "In which year did Greta Eskouven born?"
+    for a, b in itertools.pairwise(words):
+        if a in _PLACE_PREPS and b in _PLACE_PREPS:
+            return f"'{a} {b}'"  # "designed by Orvel Home Appliances at in Fennick?"
     raw = re.findall(r"[A-Za-z][\w'’-]*", q)
     for i, w in enumerate(raw):
         low = w.lower()
@@ -639,6 +649,10 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     intro = words[clause.intro[0] : clause.intro[1]]
     if b < len(toks) and toks[b].low in {"and", "or"} and a >= s0 and b <= s1:
         return None
+    after = toks[b].low if b < len(toks) else ""
+    if after and toks[b].text[:1].islower() and "NOUN" in word_forms(after) and not is_inflected_verb(after) \
+            and after not in PREPOSITIONS | AUXILIARIES | CLAUSE_WORDS | DETERMINERS | MODAL_WORDS:
+        return None  # "the Thorne mill": the candidate is a modifier of the noun after it
     if a >= s0 and b <= s1:  # the candidate is (the whole of) the subject: "Who founded ...?"
         if (a, b) != (s0, s1) and not (a == s0 + 1 and toks[s0].low in DETERMINERS):
             return None
