@@ -138,3 +138,21 @@ def test_question_forms_a_reader_refused_in_the_third_audit_are_refused():
     assert wh_question("For most of its first century Kelmsby depended on the Thorne mill.", "Thorne") is None
     assert wh_question("The Gannet takes forty minutes for the crossing.", "forty minutes") == \
         "How many minutes does the Gannet take for the crossing?"
+
+
+def test_a_which_clause_that_may_belong_to_an_earlier_noun_makes_no_statement():
+    """Held-out sample (benchmarks/README.md): "How many minutes does the cottage parlour last?" came from a film
+    that lasts twelve minutes; the "which" clause follows a noun inside a prepositional phrase, so it may belong
+    to either noun and no statement is made from it."""
+    from smt_gui.generate.question_forms import statements
+
+    film = ("Because the stairs are steep, visitors who cannot climb them may watch a film of the upper floors in "
+            "the cottage parlour, which lasts twelve minutes.")
+    assert statements(film) == [film]
+    assert statements("He worked at the mill in Skelloway, which closed in 1964.")[1:] == []
+    # a direct object or a verb's prepositional object is the only noun the clause can belong to
+    assert statements("The trust bought the old granary, which was built in 1790.")[1:] == \
+        ["The old granary was built in 1790."]
+    assert statements("Visitors arrive at the cottage, which opens at ten.")[1:] == ["The cottage opens at ten."]
+    assert statements("The ferry is run by Captain Aled Rourke, who has worked on the crossing for nineteen years.")[1:] \
+        == ["Captain Aled Rourke has worked on the crossing for nineteen years."]

@@ -844,8 +844,21 @@ def _with_unit(sentence: str, number: str, tokens: list[Token]) -> str:
 
 _NP_BEFORE = (r"(?:(?:the|a|an|The|A|An)\s+)?(?:(?:Mr|Mrs|Ms|Dr|Cllr|Captain|Miss|Professor)\.?\s+)?"
               r"(?:[A-Z][\w'’-]*\s+){0,4}[A-Z][\w'’-]*|(?:the|a|an|The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*")
-_RELATIVE = re.compile(rf"(?P<np>{_NP_BEFORE}),\s+(?:who|which)\s+(?P<rest>[^,;()]+?)(?=\s*(?:[,;)]|\.?$))")
+_RELATIVE = re.compile(rf"(?P<np>{_NP_BEFORE}),\s+(?P<rel>who|which)\s+(?P<rest>[^,;()]+?)(?=\s*(?:[,;)]|\.?$))")
+_NOUN_THEN_PREPOSITION = re.compile(r"\b[a-z][\w'’-]*\s+(?P<prep>[a-z]+)\s+$")
 _SECOND_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?P<rest>[^;]+)$")
+
+
+def _ambiguous_antecedent(before: str) -> bool:
+    """True when a "which" clause may belong to an earlier noun: "a film of the upper floors in *the cottage
+    parlour*, which lasts twelve minutes" is the film's length, not the parlour's. A noun phrase that is the object
+    of a preposition after another noun is such a case; building "The cottage parlour lasts twelve minutes." from
+    it teaches a false fact, so no statement is made."""
+    m = _NOUN_THEN_PREPOSITION.search(before)
+    if m is None or m.group("prep") not in PREPOSITIONS:
+        return False
+    word = before[: m.start("prep")].split()[-1].strip(",;")
+    return word[:1].isupper() or "NOUN" in word_forms(word)
 
 
 def statements(sentence: str) -> list[str]:
@@ -877,6 +890,8 @@ def statements(sentence: str) -> list[str]:
             out.append(text)
 
     for m in _RELATIVE.finditer(sentence):
+        if m.group("rel") == "which" and _ambiguous_antecedent(sentence[: m.start("np")]):
+            continue
         keep(f"{m.group('np')} {m.group('rest')}")
     second = _SECOND_CLAUSE.search(sentence)
     if second:
