@@ -34,6 +34,7 @@ from smt_gui.facts import STOPWORDS
 from smt_gui.generate.question_forms import (
     AUXILIARIES,
     DETERMINERS,
+    MODAL_WORDS,
     PREPOSITIONS,
     declarative,
     is_inflected_verb,
@@ -41,7 +42,7 @@ from smt_gui.generate.question_forms import (
 )
 
 NEGATORS = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor", "without", "cannot", "nowhere"}
-MODALS = {"must", "should", "may", "might", "can", "could", "will", "would", "shall", "cannot", "need"}
+MODALS = MODAL_WORDS | {"cannot", "need"}  # "cannot" is one word; "need" obliges as "must" does
 LIMITERS = {"only", "except", "unless", "all", "every", "each", "always", "sole", "solely", "alone", "any",
             "both", "either", "until", "before", "after", "more", "less", "fewer", "most", "least", "first", "last"}
 # Words a paraphrase may bring or drop freely: they add no claim.
@@ -49,9 +50,10 @@ _FREE = STOPWORDS | {"also", "whose", "which", "that", "there", "here", "thing",
                      "type", "kind", "sort", "lot", "number", "place", "time", "area", "people", "person"}
 
 
-def _tokens(text: str) -> list[str]:
-    text = re.sub(r"n[’']t\b", " not", text or "")
-    return re.findall(r"[a-z]+", text.lower())
+def _tokens(text: str, numbers: bool = False) -> list[str]:
+    """Lower-case words, "n't" as "not"; with ``numbers``, figures and amounts too ("£4.50", "1964")."""
+    text = re.sub(r"n[’']t\b", " not", (text or "").lower())
+    return re.findall(r"[a-z0-9£$€%]+(?:[.,][0-9]+)*" if numbers else r"[a-z]+", text)
 
 
 def lemma(word: str) -> str:
@@ -152,10 +154,10 @@ def _verb_lemmas(tokens: list[str]) -> dict[str, int]:
 
 
 def _sentence_ids(text: str, tokens: list[str]) -> list[int]:
-    """For each token of ``_words_with_numbers(text)``, the index of its sentence (all 0 if they do not line up)."""
+    """For each token of ``_tokens(text, numbers=True)``, the index of its sentence (all 0 if they do not line up)."""
     ids: list[int] = []
     for n, piece in enumerate(re.split(r"[.!?;](?:\s|$)", text or "")):
-        ids += [n] * len(_words_with_numbers(piece))
+        ids += [n] * len(_tokens(piece, numbers=True))
     return ids if len(ids) == len(tokens) else [0] * len(tokens)
 
 
@@ -207,14 +209,10 @@ def _prep_objects(tokens: list[str]) -> list[tuple[str, str, int]]:
     return out
 
 
-def _words_with_numbers(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9£$€%]+(?:[.,][0-9]+)*", re.sub(r"n[’']t\b", " not", (text or "").lower()))
-
-
 def relation_changes(rewrite: str, source: str, context: str = "") -> list[str]:
     """Changed verbs, prepositions, repeated content words, noun number and a/an (see the module docstring)."""
-    src, new = _words_with_numbers(source), _words_with_numbers(rewrite)
-    ctx = _words_with_numbers(context)
+    src, new = _tokens(source, numbers=True), _tokens(rewrite, numbers=True)
+    ctx = _tokens(context, numbers=True)
     problems = []
     changed, excused = _changed_verbs(src, new, _sentence_ids(source, src))
     if changed:
