@@ -102,7 +102,7 @@ def _print_job(job: dict) -> None:
         print(f"  made {result['made']} of {result['requested']} requested items "
               f"({result['made'] / result['requested']:.0%}); units short: {result.get('short_units', 0)}, "
               f"failed: {result.get('failed', 0)}; questions built from the sentence: "
-              f"{result.get('template_questions', 0)}; rewrites made by moving a phrase: "
+              f"{result.get('template_questions', 0)}; rewrites made by code (clause split, phrase moved): "
               f"{result.get('template_rewrites', 0)}")
 
 
@@ -399,7 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only sentences no accepted sample covers yet (see `smt coverage`)")
     gen.add_argument("--no-fallback", action="store_true",
                      help="fact windows: record a shortfall instead of a question built from the sentence (or a rewrite "
-                          "made by moving its time phrase) when the model fails")
+                          "made by splitting off a closing 'who'/'which' clause or moving a time phrase) when the "
+                          "model fails")
     gen.add_argument("--question", action="append", help="your own question to focus rewrites on (repeat)")
     gen.add_argument("--qa-temperature", type=float, help="default 1.0 (paper recipe)")
     gen.add_argument("--doc-temperature", type=float, help="default 0.7 (paper recipe)")

@@ -187,11 +187,26 @@ def test_a_rewrite_the_model_cannot_make_is_a_moved_time_phrase_or_a_recorded_fa
     assert json.loads(made["generator"])["rewrite_source"] == "template"
     with project.connect() as conn:
         errors = [r["error"] for r in conn.execute("SELECT error FROM generation_log ORDER BY id")]
-    assert "1 rewrite(s) made by moving a phrase instead" in errors[0]
+    assert "1 rewrite(s) made by code instead (clause split or phrase moved)" in errors[0]
     assert errors[1].startswith("asked 1, the model gave 0") and "swaps" in errors[1]  # no time phrase: a failure
     off = gen.generate(project, GenerateConfig(kinds=["rewrite"], max_retries=0, seed=1, fallback_rewrites=False),
                        backend=ScriptedBackend(lambda request, call: "The fleet switched to glass ferries in 2019."))
     assert off["status"] == "done" and len(samples(project, "rewrite")) == 1
+
+
+def test_a_closing_who_or_which_clause_is_split_off_when_the_model_fails(project, tmp_path):
+    doc = tmp_path / "mill.md"
+    doc.write_text("The mill was built in 1791 by Jonas Treddick, who was a corn merchant.\n\n"
+                   "In 1998 the trust bought the old granary, which was built in 1790.\n\n"
+                   "Visitors may watch a film of the upper floors in the cottage parlour, which lasts twelve minutes.\n")
+    ingest_paths(project, [doc])
+    job = gen.generate(project, GenerateConfig(kinds=["rewrite"], max_retries=0),
+                       backend=ScriptedBackend(lambda request, call: "The mill was made of glass."))
+    assert job["status"] == "done"
+    made = {r["text"] for r in samples(project, "rewrite")}
+    assert made == {"The mill was built in 1791 by Jonas Treddick. Jonas Treddick was a corn merchant.",
+                    "In 1998 the trust bought the old granary. It was built in 1790."}  # the film's clause: no guess
+    assert all(json.loads(r["generator"])["rewrite_source"] == "template" for r in samples(project, "rewrite"))
 
 
 def test_uncovered_spans_restrict_the_plan(facts):

@@ -285,7 +285,7 @@ def _finish(project: Project, job_id: int | None, config: GenerateConfig, kind: 
                 + summarise_problems(state.problems)
         if fallback:
             error += (f"; {len(fallback)} question(s) built from the sentence instead" if unit.kind == "qa"
-                      else f"; {len(fallback)} rewrite(s) made by moving a phrase instead")
+                      else f"; {len(fallback)} rewrite(s) made by code instead (clause split or phrase moved)")
     stored = store_unit(project, job_id, unit, items, provenance, state.tokens, state.tries, count_tokens,
                         raw=state.last_raw if len(items) < unit.requested else None, error=error)
     totals["samples"] += stored

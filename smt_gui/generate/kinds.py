@@ -35,7 +35,7 @@ from smt_gui.generate.meaning import meaning_changes
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
 from smt_gui.generate.passages import stitch_focal_documents
 from smt_gui.generate.prompts import load_prompt
-from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, moved_phrase, statements
+from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, code_rewrite, statements
 from smt_gui.generate.questions import answer_for, make_answer, question_problem, resolve_sentence, template_question
 from smt_gui.generate.windows import Window, document_windows
 from smt_gui.llm import GenerationRequest
@@ -396,12 +396,13 @@ class Rewrites(SampleKind):
         return ([] if problems else [{"text": body, "rewrite_source": "model"}]), problems
 
     def fallback(self, config: GenerateConfig, unit: WorkUnit, collected: list[Item], sources: Sources) -> list[Item]:
-        """A window sentence whose model rewrites all failed: its time phrase moved to the other end (if enabled
-        and if that passes the same checks), marked as made by code."""
+        """A window sentence whose model rewrites all failed: a closing relative clause split off and/or its time
+        phrase moved to the other end (``question_forms.code_rewrite``; if enabled and if that passes the same
+        checks), marked as made by code."""
         if not config.fallback_rewrites or unit.focus_start is None or collected:
             return []
         known = sources.known(unit.document_id)
-        text = moved_phrase(unit.passage, known)
+        text = code_rewrite(unit.passage, known)
         if text is None or rewrite_problems(text, unit, known, strict=True):
             return []
         return [{"text": text, "rewrite_source": "template"}]

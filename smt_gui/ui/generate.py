@@ -83,7 +83,7 @@ def _progress_html(job: dict | None) -> str:
         if p.get("template_questions"):
             shortfall += f", {p['template_questions']} question(s) built from the sentence"
         if p.get("template_rewrites"):
-            shortfall += f", {p['template_rewrites']} rewrite(s) made by moving a phrase"
+            shortfall += f", {p['template_rewrites']} rewrite(s) made by code (clause split or phrase moved)"
     live = ""
     if running and p.get("live_text"):
         live = (f"<div style='color:#666;font-size:90%'>last answer ({p.get('live_unit', '')}): "
@@ -221,8 +221,8 @@ def build(project_state: gr.State) -> GenerateTab:
         strategy = gr.Radio(list(STRATEGIES), value=next(iter(STRATEGIES)), label="Work from", elem_id="gen-strategy")
         uncovered = gr.Checkbox(label="Only sentences no accepted sample covers yet", elem_id="gen-uncovered")
         fallback = gr.Checkbox(value=True, elem_id="gen-fallback",
-                               label="Build a question from the sentence (or move a time phrase for a rewrite) "
-                                     "when the model's tries fail")
+                               label="Build a question from the sentence (or, for a rewrite, split off a closing "
+                                     "'who'/'which' clause or move a time phrase) when the model's tries fail")
     with gr.Row():
         window_n = gr.Number(label="Sentences per window", value=1, precision=0, minimum=1, elem_id="gen-window")
         qa_window = gr.Number(label="QAs per window", value=2, precision=0, minimum=1, elem_id="gen-qa-window")
