@@ -6,7 +6,7 @@ without finding documents first:
 * ``facts`` (the default): a short document about invented people (``smt_gui.factbench``, seed 11: 4 people x 5
   facts, 20 multiple-choice questions). No model can know these facts, so the Evaluate tab shows the effect
   plainly: base near chance, RAG reading the answer, and the tuned model learning it closed-book. Its settings
-  finish on 2 CPU cores in about 18 minutes, most of it training (``benchmarks/README.md`` has the timing).
+  finish on 2 CPU cores in about ``WALK_MINUTES`` minutes, most of it training (``benchmarks/sample_path.py``).
 * ``quality``: QuALITY dev article 30029 "Lost in Translation" with its 16 questions (CC BY 4.0; a public-domain
   Gutenberg story; ``smt_gui/samples/ATTRIBUTION.md``): real prose, where a 135M model stays near chance.
 
@@ -22,6 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from smt_gui.project import Project
+
+# The sample's walk through all six tabs, measured alone on 2 CPU cores by benchmarks/sample_path.py (the README
+# quotes the same figure; tests/test_launch.py keeps them equal).
+WALK_MINUTES = 12.4
 
 # What the tabs show for a new project. Training defaults are the recommended recipe measured on the
 # fictional-facts benchmark (benchmarks/README.md): full fine-tuning, 8 epochs, lr 1e-4, with the documents.

@@ -38,9 +38,11 @@ def test_train_tab_exports_the_adapter_as_gguf_and_serves_the_run(app_server, br
     page.locator("#train-serve").click()
     url = f"http://127.0.0.1:{port}/v1"
     expect(out).to_contain_text(url, timeout=300_000)
+    expect(out).to_contain_text('"temperature": 0')  # the example asks for the learned facts, not a sample
     assert [m["id"] for m in httpx.get(f"{url}/models", timeout=10).json()["data"]] == [run.name]
     reply = httpx.post(f"{url}/chat/completions", timeout=120, json={
-        "model": run.name, "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 8}).json()
+        "model": run.name, "messages": [{"role": "user", "content": "Hello"}], "max_tokens": 8,
+        "temperature": 0}).json()
     assert reply["choices"][0]["message"]["content"] is not None
 
     page.get_by_role("button", name="Stop serving").click()

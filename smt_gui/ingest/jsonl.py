@@ -90,7 +90,9 @@ def parse_jsonl(data: bytes, name: str) -> ParseResult:
             documents.append(_parse_line(json.loads(line), line_no, warnings, name))
         except json.JSONDecodeError as exc:
             bad_lines += 1
-            warnings.append(f"{name} line {line_no} skipped: invalid JSON ({exc.msg} at column {exc.colno}).")
+            # json's own message may end in "at" ("Unterminated string starting at"): no "at at column".
+            where = "column" if exc.msg.endswith(" at") else "at column"
+            warnings.append(f"{name} line {line_no} skipped: invalid JSON ({exc.msg} {where} {exc.colno}).")
         except ValueError as exc:
             bad_lines += 1
             warnings.append(f"{name} line {line_no} skipped: {exc}.")

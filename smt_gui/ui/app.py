@@ -7,7 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from smt_gui.project import Project, ProjectError
-from smt_gui.sample import SAMPLES, create_sample_project, tab_settings
+from smt_gui.sample import SAMPLES, WALK_MINUTES, create_sample_project, tab_settings
 from smt_gui.ui import chat, curate, documents, evaluate, generate, train
 from smt_gui.ui.common import guard, project_dir_for
 
@@ -58,8 +58,9 @@ def build_app(projects_root: Path) -> gr.Blocks:
             sample_btn = gr.Button("Try the sample", scale=1, elem_id="project-sample")
             quality_btn = gr.Button("Try the QuALITY sample", scale=1, size="sm", elem_id="project-sample-quality")
         status = gr.Markdown("No project open. Type a name and press *Open / create project* — or press **Try the "
-                             "sample** to walk all six tabs on a short document about invented people: about 18 "
-                             "minutes on a 2-core laptop CPU, and the tuned model visibly learns it.",
+                             "sample** to walk all six tabs on a short document about invented people: about "
+                             f"{round(WALK_MINUTES)} minutes on a 2-core laptop CPU, and the tuned model "
+                             "visibly learns it.",
                              elem_id="project-status")
         with gr.Tabs():
             with gr.Tab("Documents", id="documents"):

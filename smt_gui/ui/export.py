@@ -72,10 +72,12 @@ def serve(project_path: str | None, run_name: str | None, port: float) -> Iterat
         proc.kill()
         raise gr.Error(f"The server did not start: {log.strip() or 'no output'}")
     _servers[str(project.root)] = (proc, url)
-    yield (f"Serving run **{run.name}** at `{url}` (model name `{run.name}`, only from this machine). Try: "
-           f"<code>curl {url}/chat/completions -H 'Content-Type: application/json' -d "
-           f"'{html.escape('{')}\"model\": \"{run.name}\", \"messages\": [{{\"role\": \"user\", \"content\": "
-           f"\"Hello\"}}]{html.escape('}')}'</code>")
+    # temperature 0: the facts it learned, not a sample of the server's default temperature (which said "cello"
+    # where greedy decoding said the right "mandolin"); the Modelfile sets the same.
+    yield (f"Serving run **{run.name}** at `{url}` (model name `{run.name}`, only from this machine). Try "
+           f"(temperature 0 for factual answers): <code>curl {url}/chat/completions -H 'Content-Type: "
+           f"application/json' -d '{html.escape('{')}\"model\": \"{run.name}\", \"temperature\": 0, "
+           f"\"messages\": [{{\"role\": \"user\", \"content\": \"Hello\"}}]{html.escape('}')}'</code>")
 
 
 def stop(project_path: str | None) -> str:
