@@ -2,9 +2,10 @@
 ingest -> generate (app defaults, N rounds) -> curate (checks, then accept what passes) -> train (defaults) ->
 evaluate multiple choice (base / RAG / tuned / tuned+RAG) -> the same questions asked *without options*, as in Chat.
 
-The open answers are graded by a script against the gold option (``factcheck.states_option``): right only when the
-answer's first sentence states the gold option and no other option, because the first words are what a person
-reads ("2019. The cooperative was founded in 1987 ..." is wrong). Prints every stage's wall time.
+The open answers are the Evaluate tab's own (``EvalConfig.open_answers``): each question asked without options through
+the Chat engine, graded against the gold option (``factcheck.states_option``): right only when the answer's first
+sentence states the gold option and no other option, because the first words are what a person reads ("2019. The
+cooperative was founded in 1987 ..." is wrong). Prints every stage's wall time.
 
     python benchmarks/e2e_prose.py                                     # benchmarks/natural_prose/heldout.jsonl
     python benchmarks/e2e_prose.py --data benchmarks/natural_prose/documents.jsonl --document np_handbook
@@ -26,37 +27,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from smt_gui import curate  # noqa: E402
-from smt_gui.chat import ChatEngine  # noqa: E402
 from smt_gui.evaluate.job import EvalConfig, evaluate, save_report  # noqa: E402
 from smt_gui.evaluate.stats import mcnemar_exact  # noqa: E402
-from smt_gui.factcheck import first_sentence, states_option  # noqa: E402
 from smt_gui.generate import GenerateConfig, generate  # noqa: E402
 from smt_gui.ingest import ingest_paths  # noqa: E402
 from smt_gui.llm import BackendConfig  # noqa: E402
 from smt_gui.project import Project  # noqa: E402
-from smt_gui.retrieve import RagIndex  # noqa: E402
 from smt_gui.train import runner  # noqa: E402
 from smt_gui.train.config import TrainConfig  # noqa: E402
 
 HELDOUT = REPO / "benchmarks" / "natural_prose" / "heldout.jsonl"
-
-
-def open_answers(project: Project, run: str, questions: list[dict], arms: list[str], max_tokens: int) -> dict:
-    """Each question without its options, per arm: the answer, its first sentence and the grade."""
-    engine = ChatEngine(project, run)
-    out: dict[str, list[dict]] = {}
-    for arm in arms:
-        rows = []
-        for i, q in enumerate(questions):
-            answer = engine.ask(arm, q["question"], k=4, max_new_tokens=max_tokens)
-            right, why = states_option(answer.text, q["options"], q["answer_index"])
-            rows.append({"id": q["id"], "question": q["question"], "gold": q["options"][q["answer_index"]],
-                         "answer": answer.text.strip(), "first_sentence": first_sentence(answer.text), "right": right,
-                         "why": why, "error": answer.error})
-            print(f"\r  open answers {arm}: {i + 1}/{len(questions)}", end="", flush=True)
-        out[arm] = rows
-        print(flush=True)
-    return out
 
 
 def main() -> int:
@@ -70,8 +50,7 @@ def main() -> int:
     parser.add_argument("--model", default="", help="empty = bundled SmolLM2-135M GGUF")
     parser.add_argument("--base-url", default="")
     parser.add_argument("--arms", default="base,rag,tuned,tuned+rag")
-    parser.add_argument("--open-arms", default="base,rag,tuned,tuned+rag", help="arms asked without options")
-    parser.add_argument("--max-tokens", type=int, default=60, help="open answers: tokens per answer")
+    parser.add_argument("--max-tokens", type=int, default=64, help="open answers: at most this many tokens")
     parser.add_argument("--out", type=Path, help="write the summary JSON (with every open answer) here")
     args = parser.parse_args()
 
@@ -121,16 +100,14 @@ def main() -> int:
           f"{losses[-1]:.3f}; tokens {run.summary['tokens_by_kind']}", flush=True)
 
     t = time.perf_counter()
-    report = evaluate(project, EvalConfig(arms=args.arms.split(","), run=run.name, k=4, generate_choice=False),
+    report = evaluate(project, EvalConfig(arms=args.arms.split(","), run=run.name, k=4, generate_choice=False,
+                                          open_answers=True, max_new_tokens=args.max_tokens),
                       progress=lambda d, n, arm: print(f"\r  eval {arm}: {d}/{n}", end="", flush=True))
     save_report(project, report)
-    times["evaluate"] = time.perf_counter() - t
-    t = time.perf_counter()
-    open_arms = [a for a in args.open_arms.split(",") if a]
-    if any(a in ("rag", "tuned+rag") for a in open_arms):
-        RagIndex(project).sync()
-    opened = open_answers(project, run.name, row["questions"], open_arms, args.max_tokens)
-    times["open_answers"] = time.perf_counter() - t
+    times["evaluate (multiple choice + open answers)"] = time.perf_counter() - t
+    opened = {arm: [{"id": r["question_id"], "question": r["question"], "gold": r["gold"], "answer": r["open_answer"],
+                     "first_sentence": r["open_first"], "right": r["open_correct"], "why": r["open_reason"]}
+                    for r in records] for arm, records in report["records"].items()}
 
     print(f"\n\n### {row['title']} ({row['id']}): {report['questions']} multiple-choice questions\n")
     print("| arm | multiple choice (95% CI) | open answer: first sentence states the answer |")

@@ -304,7 +304,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         print(f"added {added} eval question(s) from {args.add_questions}")
     config = EvalConfig(arms=[a.strip() for a in args.arms.split(",") if a.strip()], run=args.run,
                         document_ids=args.doc or None, limit=args.limit, k=args.k, generate_choice=not args.no_generate,
-                        judge=judge, own_split=not args.no_own_split)
+                        judge=judge, own_split=not args.no_own_split, open_answers=not args.no_open)
 
     def progress(done: int, total: int, arm: str) -> None:
         print(f"\r{arm}: {done}/{total}", end="", flush=True)
@@ -319,11 +319,16 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     for arm, s in report["summary"].items():
         extra = f", gold rank {s['mean_gold_rank']:.2f}, margin {s['mean_margin']:+.3f}" if "mean_gold_rank" in s else ""
         extra += f", letter/generated answers {s['gen_accuracy']:.3f}" if "gen_accuracy" in s else ""
+        extra += (f", open answers (first sentence states the answer) {s['open_accuracy']:.3f} ({s['open_correct']}/"
+                  f"{s['n_open']})" if "open_accuracy" in s else "")
         extra += f", reference answer log-lik/token {s['mean_ref_loglik']:+.3f}" if "mean_ref_loglik" in s else ""
-        print(f"{arm:<10} accuracy {s['accuracy']:.3f} ({s['correct']}/{s['n']}, 95% CI {s['ci95'][0]:.3f}-{s['ci95'][1]:.3f}){extra}")
+        measure = "multiple choice (log-likelihood) accuracy" if "mean_gold_rank" in s else "accuracy"
+        print(f"{arm:<10} {measure} {s['accuracy']:.3f} ({s['correct']}/{s['n']}, 95% CI {s['ci95'][0]:.3f}-{s['ci95'][1]:.3f}){extra}")
     for c in report["comparisons"]:
         print(f"{c['b']} vs {c['a']}: difference {c['bootstrap']['difference']:+.3f} "
-              f"(95% CI {c['bootstrap']['low']:+.3f}..{c['bootstrap']['high']:+.3f}), McNemar p={c['mcnemar']['p_value']:.3f}")
+              f"(95% CI {c['bootstrap']['low']:+.3f}..{c['bootstrap']['high']:+.3f}), McNemar p={c['mcnemar']['p_value']:.3f}"
+              + (f"; open answers {c['open']['difference']:+.3f}, McNemar p={c['open']['p_value']:.3f}"
+                 if "open" in c else ""))
     for row in report.get("by_set") or []:
         if len({r["set"] for r in report["by_set"]}) > 1:
             print(f"  {row['set']:<14} {row['arm']:<10} accuracy {row['accuracy']:.3f} ({row['correct']}/{row['n']})")
@@ -482,6 +487,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="report path (.json; a .csv is written beside it)")
     ev.add_argument("--resume", type=int, metavar="JOB", help="continue an interrupted evaluation job")
     ev.add_argument("--no-generate", action="store_true", help="multiple choice by log-likelihood only (faster)")
+    ev.add_argument("--no-open", action="store_true",
+                    help="do not also ask multiple-choice questions without their options (as Chat asks them)")
     ev.add_argument("--no-own-split", action="store_true", help="leave out the QAs held out in Curate")
     ev.add_argument("--add-questions", metavar="FILE",
                     help="first add your own eval questions: lines 'question | answer' or JSONL {question, answer[, document]}")

@@ -34,7 +34,7 @@ DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
                  "focal_per_question": 1, "window_sentences": 1},
     "train": {"method": "full", "epochs": 8, "learning_rate": 1e-4, "max_steps": 0, "batch_size": 4, "seq_len": 512,
               "include_originals": True},
-    "evaluate": {"arms": ["base", "rag"], "limit": 0, "k": 4, "letters": True},
+    "evaluate": {"arms": ["base", "rag"], "limit": 0, "k": 4, "letters": True, "open": True},
 }
 
 

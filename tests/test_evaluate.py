@@ -46,6 +46,35 @@ def test_letter_answers_are_extracted_like_a_reader_would():
     assert extract_choice("no idea", options) is None
 
 
+def test_an_open_answer_is_right_only_when_its_first_sentence_states_the_gold_option():
+    """What a person reads first in Chat: "2019. The cooperative was founded in 1987." leads with a wrong value."""
+    from types import SimpleNamespace
+
+    from smt_gui.evaluate.arms import grade_open, open_answer
+
+    class Streaming:  # yields the answer token by token, like ChatEngine.stream
+        def __init__(self, text: str) -> None:
+            self.text, self.read = text, 0
+
+        def stream(self, arm, question, k, max_new_tokens):
+            answer = SimpleNamespace(text="", error=None)
+            for word in self.text.split(" "):
+                answer.text += ("" if not answer.text else " ") + word
+                self.read += 1
+                yield answer
+
+    options = ["1987", "2019", "1964", "2004"]
+    cases = {"2019. The cooperative was founded in 1987.": False, "It was founded in 1987 by residents.": True,
+             "In 1987 or in 2019.": False, "Nobody knows.": False}
+    for text, right in cases.items():
+        engine, record = Streaming(text), {}
+        grade_open(record, open_answer(engine, "tuned", "When was it founded?", 4, 64), options, 0)
+        assert record["open_correct"] is right, (text, record)
+    engine = Streaming("It was founded in 1987. It has 1,140 members and a boat.")
+    answer = open_answer(engine, "tuned", "When was it founded?", 4, 64)
+    assert engine.read <= 7 and answer.text.startswith("It was founded in 1987.")  # stopped after the first sentence
+
+
 def test_recipes_are_named_from_the_runs_token_mix():
     assert recipe_of({"qa": 10}) == "QA only"
     assert recipe_of({"rewrite": 10, "replay": 3}) == "docs only"
@@ -98,6 +127,9 @@ def test_base_and_rag_arms_on_one_article_report_accuracy_with_ci(quality, tmp_p
         assert summary["gen_accuracy"] == sum(bool(r["gen_correct"]) for r in records) / 4
         # a record's verdict is its best-scoring option
         assert all(r["correct"] == (r["gold_rank"] == 1) for r in records)
+        # and each question was also asked without its options, as Chat asks it, graded on its first sentence
+        assert all(r["open_answer"] and r["open_first"] and r["open_reason"] for r in records)
+        assert summary["n_open"] == 4 and summary["open_correct"] == sum(bool(r["open_correct"]) for r in records)
     rag = report["records"]["rag"]
     from_article = sum(any(h["title"] == TITLE for h in r["retrieved"]) for r in rag)
     assert from_article >= 3  # the RAG arm retrieves from the question's own article
@@ -106,6 +138,9 @@ def test_base_and_rag_arms_on_one_article_report_accuracy_with_ci(quality, tmp_p
     base_right = [bool(r["correct"]) for r in report["records"]["base"]]
     rag_right = [bool(r["correct"]) for r in report["records"]["rag"]]
     assert comparison["mcnemar"] == mcnemar_exact(base_right, rag_right)
+    open_base = [bool(r["open_correct"]) for r in report["records"]["base"]]
+    open_rag = [bool(r["open_correct"]) for r in report["records"]["rag"]]
+    assert comparison["open"]["p_value"] == mcnemar_exact(open_base, open_rag)["p_value"]
     assert {(r["document"], r["arm"], r["n"]) for r in report["by_document"]} == {(TITLE, "base", 4), (TITLE, "rag", 4)}
     out = save_report(project, report, tmp_path / "report.json")
     assert out.exists() and out.with_suffix(".csv").read_text().count("\n") == 9
@@ -152,7 +187,8 @@ def test_tuned_arm_warns_about_leaked_eval_questions_and_feeds_the_scaling_curve
     run = runner.prepare_run(project, TrainConfig(method="lora", max_steps=1, batch_size=1, mixture=MixtureConfig(seq_len=64)))
     assert runner.wait(runner.launch(project, run), run, poll_s=0.5) == 0
 
-    report = evaluate(project, EvalConfig(arms=["base", "tuned"], document_ids=[doc], limit=2, generate_choice=False))
+    report = evaluate(project, EvalConfig(arms=["base", "tuned"], document_ids=[doc], limit=2, generate_choice=False,
+                                          open_answers=False))
     assert report["run"] == run.name and report["summary"]["tuned"]["n"] == 2
     assert report["leakage"]["checked"] == 2 and len(report["leakage"]["flagged"]) == 1
     assert "LEAKAGE" in leakage_message(report["leakage"])
@@ -168,7 +204,8 @@ def test_cli_eval_writes_a_report(quality, tmp_path):
                              str(doc), "--limit", "3", "--out", str(out)], cwd=REPO, capture_output=True, text=True,
                             timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "base       accuracy" in result.stdout and "95% CI" in result.stdout and "letter/generated answers" in result.stdout
+    assert "base       multiple choice (log-likelihood) accuracy" in result.stdout and "95% CI" in result.stdout
+    assert "letter/generated answers" in result.stdout and "open answers (first sentence states the answer)" in result.stdout
     assert json.loads(out.read_text())["summary"]["base"]["n"] == 3
 
 

@@ -209,6 +209,21 @@ def test_a_closing_who_or_which_clause_is_split_off_when_the_model_fails(project
     assert all(json.loads(r["generator"])["rewrite_source"] == "template" for r in samples(project, "rewrite"))
 
 
+def test_each_round_asks_for_the_next_answers_of_a_sentence(project, tmp_path):
+    """With a weak model every QA is built from the sentence: if every round asked for the same answers, a second
+    round would add only near-duplicates (the end-to-end run rejected 31 of round 1's 33 as such)."""
+    doc = tmp_path / "mill.md"
+    doc.write_text("In 1791 Jonas Treddick built the mill on the Velling Estuary for four hundred pounds.\n")
+    ingest_paths(project, [doc])
+    answers = []
+    for seed in (0, 1):
+        job = gen.generate(project, GenerateConfig(kinds=["qa"], max_retries=0, seed=seed),
+                           backend=ScriptedBackend(lambda request, call: "What?"))
+        answers.append({json.loads(r["generator"])["answer_span"] for r in samples(project, "qa")
+                        if json.loads(r["generator"])["job_id"] == job["id"]})
+    assert len(answers[0]) == 2 and len(answers[1]) == 2 and not answers[0] & answers[1], answers
+
+
 def test_uncovered_spans_restrict_the_plan(facts):
     project, _row = facts
     config = GenerateConfig(kinds=["qa"])

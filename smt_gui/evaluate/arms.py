@@ -2,7 +2,9 @@
 
 Multiple-choice questions are scored two ways: by log-likelihood of each option (lm-eval's ``acc_norm``: the
 headline accuracy, with gold rank and margin), and by letting the model answer with a letter that is then
-extracted (``gen_accuracy``, what a chat user would see). Free-form questions are answered by generation and graded
+extracted (``gen_accuracy``), and by asking the question *without* its options, exactly as the Chat tab asks it, and
+grading the answer's first sentence against the gold option (``open_accuracy``: what a person reads first in Chat;
+a model can pick the right option by likelihood and still lead with another fact). Free-form questions are answered by generation and graded
 (numbers within 1%, else normalised text). Every graded answer keeps its reason and the retrieved chunks.
 """
 
@@ -39,10 +41,41 @@ def extract_choice(text: str, options: list[str]) -> int | None:
     return found[0] if len(found) == 1 else None
 
 
+def open_answer(engine: Any, arm: str, question: str, k: int, max_new_tokens: int) -> Any:
+    """The arm's answer to the bare question, as Chat gives it (``ChatEngine.stream``, same messages and decoding),
+    stopped once its first sentence is complete: only that sentence is graded, so the rest is not generated."""
+    from smt_gui.factcheck import first_sentence
+
+    answer = None
+    stream = engine.stream(arm, question, k=k, max_new_tokens=max_new_tokens)
+    try:
+        for answer in stream:
+            text = answer.text.strip()
+            if text and re.search(r"\w", text[len(first_sentence(text)):]):
+                break
+    finally:
+        stream.close()
+    return answer
+
+
+def grade_open(record: dict[str, Any], answer: Any, options: list[str], gold: int) -> None:
+    """Store an open answer and its grade: right only when its first sentence states the gold option and no other
+    (``factcheck.states_option``)."""
+    from smt_gui.factcheck import first_sentence, states_option
+
+    text = (answer.text if answer else "").strip()
+    right, why = states_option(text, options, gold)
+    if answer is not None and answer.error:
+        right, why = False, f"no answer: {answer.error}"
+    record.update(open_answer=text, open_first=first_sentence(text), open_correct=right, open_reason=why)
+
+
 def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[Any], title: str | None,
-                   max_new_tokens: int = 64, generate_choice: bool = True, judge: Any = None) -> dict[str, Any]:
+                   max_new_tokens: int = 64, generate_choice: bool = True, judge: Any = None,
+                   open_answers: bool = True) -> dict[str, Any]:
     """One arm's answer to one eval question, graded, as a JSON-able record (``judge``: a backend that grades
-    free-form text answers the string match rejects)."""
+    free-form text answers the string match rejects; ``open_answers``: multiple-choice questions are also asked
+    without their options)."""
     from smt_gui.chat import build_messages, uses_adapter
     from smt_gui.train.probe import generate_messages
 
@@ -76,6 +109,9 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
                                      max_new_tokens=12)
             picked = extract_choice(text, options)
             record.update(generated=text.strip(), gen_choice=picked, gen_correct=picked == question["answer_index"])
+        if open_answers:
+            answer = open_answer(engine, arm, question["question"], len(hits) or 4, max_new_tokens)
+            grade_open(record, answer, options, question["answer_index"])
     if not options or question.get("set") == HELD_OUT_SET:
         answer = engine.ask(arm, question["question"], k=len(hits) or 4, max_new_tokens=max_new_tokens)
         grade = grade_freeform(answer.text, question["answer"] or "")
@@ -102,6 +138,12 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     if generated:
         summary["gen_accuracy"] = sum(generated) / len(generated)
         summary["gen_ci95"] = list(wilson_interval(sum(generated), len(generated)))
+    opened = [bool(r["open_correct"]) for r in records if "open_correct" in r]
+    if opened:
+        summary["open_accuracy"] = sum(opened) / len(opened)
+        summary["open_correct"] = sum(opened)
+        summary["n_open"] = len(opened)
+        summary["open_ci95"] = list(wilson_interval(sum(opened), len(opened)))
     refs = [r["ref_loglik"] for r in records if r.get("ref_loglik") is not None]
     if refs:
         summary["mean_ref_loglik"] = statistics.mean(refs)
@@ -145,6 +187,13 @@ def compare(records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
         right_a, right_b = [p[0] for p in pairs], [p[1] for p in pairs]
         comparison = {"a": a, "b": b, "n": len(pairs), "mcnemar": mcnemar_exact(right_a, right_b),
                       "bootstrap": paired_bootstrap(right_a, right_b, rounds=2000)}
+        open_b = {r["question_id"]: r["open_correct"] for r in records[b] if "open_correct" in r}
+        open_pairs = [(bool(r["open_correct"]), bool(open_b[r["question_id"]])) for r in records[a]
+                      if "open_correct" in r and r["question_id"] in open_b]
+        if open_pairs:  # the same test on the answers without options
+            comparison["open"] = mcnemar_exact([p[0] for p in open_pairs], [p[1] for p in open_pairs])
+            comparison["open"]["n"] = len(open_pairs)
+            comparison["open"]["difference"] = (sum(p[1] for p in open_pairs) - sum(p[0] for p in open_pairs)) / len(open_pairs)
         ref_b = {r["question_id"]: r.get("ref_loglik") for r in records[b]}
         ref_pairs = [(r["ref_loglik"], ref_b[r["question_id"]]) for r in records[a]
                      if r.get("ref_loglik") is not None and ref_b.get(r["question_id"]) is not None]

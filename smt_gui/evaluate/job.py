@@ -43,6 +43,7 @@ class EvalConfig:
     k: int = 4  # retrieved chunks for the RAG arms
     max_new_tokens: int = 64  # free-form answers
     generate_choice: bool = True  # also let the model answer MC questions with a letter
+    open_answers: bool = True  # also ask MC questions without options, as Chat does; grade the first sentence
     judge: dict[str, Any] | None = None  # kind/model/base_url of an LLM judge for free-form text (key: SMT_API_KEY)
     own_split: bool = True  # also ask the QAs held out in the Curate tab (the project's own eval set)
     retention: bool = True  # with a tuned arm: base vs tuned perplexity on held-out generic text and the documents
@@ -107,7 +108,7 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
             context.check_cancelled()
             hits = engine.index.query(q["question"], k=config.k) if uses_retrieval(arm) else []
             record = score_question(engine, arm, q, hits, titles.get(q["document_id"]), config.max_new_tokens,
-                                    config.generate_choice, judge)
+                                    config.generate_choice, judge, config.open_answers)
             _store(project, job_id, arm, record)
             finished, scored = finished + 1, scored + 1
             elapsed = time.perf_counter() - started
@@ -123,6 +124,8 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
     leakage = report["leakage"]
     return {"report": str(path.relative_to(project.root)),
             "accuracy": {arm: round(s["accuracy"], 4) for arm, s in report["summary"].items()},
+            "open_accuracy": {arm: round(s["open_accuracy"], 4) for arm, s in report["summary"].items()
+                              if "open_accuracy" in s},
             "leakage": {**leakage, "flagged": leakage["flagged"][:20]} if leakage else None}
 
 
@@ -218,12 +221,13 @@ def save_report(project: Project, report: dict[str, Any], out: Path | None = Non
     out.write_text(json.dumps(report, indent=2, default=float))
     with out.with_suffix(".csv").open("w", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["arm", "question_id", "document", "correct", "gold_rank", "margin", "gen_correct", "predicted",
-                         "gold", "reason"])
+        writer.writerow(["arm", "question_id", "document", "correct", "gold_rank", "margin", "gen_correct",
+                         "open_correct", "open_first_sentence", "predicted", "gold", "reason"])
         for arm, rows in report["records"].items():
             for r in rows:
                 writer.writerow([arm, r["question_id"], r["document"], r["correct"], r.get("gold_rank"), r.get("margin"),
-                                 r.get("gen_correct"), r["predicted"], r["gold"], r["reason"]])
+                                 r.get("gen_correct"), r.get("open_correct"), r.get("open_first"), r["predicted"],
+                                 r["gold"], r["reason"]])
     return out
 
 

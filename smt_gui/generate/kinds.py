@@ -204,6 +204,12 @@ class WindowQAs(SampleKind):
             requested = min(config.qa_per_window, len(targets))
             if requested == 0:
                 continue
+            # Each round (seed) starts at the next answers of the sentence: round 0 asks for the first two, round 1
+            # for the next two, and so on around. Otherwise every round asks for the same answers, the fallback
+            # builds the same questions, and a second round adds nothing but near-duplicates.
+            order = list(targets)
+            shift = (config.seed * requested) % len(order)
+            targets = {c: targets[c] for c in order[shift:] + order[:shift]}
             title = sources.documents[w.document_id]["title"]
             key = f"qa|{version}|{w.span_key}|n{requested}|s{config.seed}"
             units.append(WorkUnit(key, self.name, "qa_window", w.document_id, w.chunk_id, title, sentence,

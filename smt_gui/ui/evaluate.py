@@ -38,10 +38,10 @@ NOTE = (
     "facts; on real QuALITY stories it stays near chance (25%): use a stronger base model for real comparisons."
 )
 DETAIL_HINT = "Click a question to see each arm's answer and the retrieved chunks."
-SUMMARY_COLUMNS = ["arm", "n", "accuracy", "95% CI", "letter / generated answers", "gold rank (1=best)", "margin",
-                   "reference answer log-lik/token (95% CI)"]
+SUMMARY_COLUMNS = ["arm", "n", "accuracy", "95% CI", "open answer, as in Chat (95% CI)", "letter / generated answers",
+                   "gold rank (1=best)", "margin", "reference answer log-lik/token (95% CI)"]
 COMPARE_COLUMNS = ["comparison", "n", "difference", "bootstrap 95% CI", "McNemar p", "right only in A / only in B",
-                   "reference log-lik/token: difference (95% CI)"]
+                   "open answers: difference, McNemar p", "reference log-lik/token: difference (95% CI)"]
 
 
 @dataclass
@@ -71,7 +71,9 @@ def _summary_frame(summary: dict[str, dict]) -> pd.DataFrame:
     for arm, s in summary.items():
         ref = (f"{s['mean_ref_loglik']:+.3f} ({s['ref_loglik_ci95'][0]:+.2f} … {s['ref_loglik_ci95'][1]:+.2f})"
                if "mean_ref_loglik" in s else "")
-        rows.append([arm, s["n"], f"{s['accuracy']:.1%}", f"{s['ci95'][0]:.0%}–{s['ci95'][1]:.0%}",
+        opened = (f"{s['open_accuracy']:.1%} ({s['open_correct']}/{s['n_open']}; {s['open_ci95'][0]:.0%}–"
+                  f"{s['open_ci95'][1]:.0%})" if "open_accuracy" in s else "")
+        rows.append([arm, s["n"], f"{s['accuracy']:.1%}", f"{s['ci95'][0]:.0%}–{s['ci95'][1]:.0%}", opened,
                      f"{s['gen_accuracy']:.1%}" if "gen_accuracy" in s else "",
                      f"{s['mean_gold_rank']:.2f}" if "mean_gold_rank" in s else "",
                      f"{s['mean_margin']:+.4f}" if "mean_margin" in s else "", ref])
@@ -85,7 +87,9 @@ def _compare_frame(comparisons: list[dict]) -> pd.DataFrame:
 
     rows = [[f"{c['b']} vs {c['a']}", c["n"], f"{c['bootstrap']['difference']:+.1%}",
              f"{c['bootstrap']['low']:+.0%} … {c['bootstrap']['high']:+.0%}", f"{c['mcnemar']['p_value']:.3f}",
-             f"{c['mcnemar']['only_a']} / {c['mcnemar']['only_b']}", ref(c)] for c in comparisons]
+             f"{c['mcnemar']['only_a']} / {c['mcnemar']['only_b']}",
+             f"{c['open']['difference']:+.1%}, p = {c['open']['p_value']:.3f}" if "open" in c else "", ref(c)]
+            for c in comparisons]
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)
 
 
@@ -193,6 +197,9 @@ def detail(project_path: str | None, job_id: int | None, frame: pd.DataFrame, ev
             ranked = sorted(range(len(r["options"])), key=lambda i: -r["scores"][i])
             lines.append("<small>option scores: " + " · ".join(f"{LETTERS[i]} {r['scores'][i]:+.3f}" for i in ranked)
                          + f" · gold rank {r['gold_rank']}, margin {r['margin']:+.4f}</small>")
+        if "open_correct" in r:
+            lines.append(f"<small>asked without options, as in Chat: “{r['open_answer'][:300]}” → "
+                         f"{'✓' if r['open_correct'] else '✗'} ({r['open_reason']})</small>")
         if "generated" in r:
             lines.append(f"<small>letter answer: “{r['generated']}” → {'✓' if r['gen_correct'] else '✗'}</small>")
         for i, h in enumerate(r.get("retrieved", [])):
@@ -223,11 +230,11 @@ def add_questions(project_path: str | None, text: str) -> tuple:
 
 
 def start(project_path: str | None, arms: list[str], run: str | None, docs: list[int], limit: float, k: float,
-          letters: bool, judge: bool, own: bool = True) -> tuple:
+          letters: bool, judge: bool, own: bool = True, opened: bool = True) -> tuple:
     project = require_project(project_path)
     config = EvalConfig(arms=list(arms or []), run=run or None, document_ids=[int(d) for d in docs] or None,
                         limit=int(limit) or None, k=int(k or 4), generate_choice=bool(letters),
-                        judge=saved_judge(project) if judge else None, own_split=bool(own))
+                        judge=saved_judge(project) if judge else None, own_split=bool(own), open_answers=bool(opened))
     try:
         config.validate()
         job_id = start_evaluation(project, config)
@@ -284,6 +291,8 @@ def build(project_state: gr.State) -> EvaluateTab:
         letters = gr.Checkbox(label="Also let the model answer with a letter (slower)", value=True, elem_id="eval-letters")
         judge = gr.Checkbox(label="LLM judge for free-form text answers (the Generate tab's backend)", value=False)
         own = gr.Checkbox(label="Include the QAs held out in Curate", value=True, elem_id="eval-own")
+        opened = gr.Checkbox(label="Also ask without the options, as Chat does (grades the first sentence)", value=True,
+                             elem_id="eval-open")
     with gr.Accordion("Your own eval questions (no benchmark? type questions with their answers)", open=False):
         eval_set = gr.Markdown(elem_id="eval-set")
         with gr.Row():
@@ -316,7 +325,8 @@ def build(project_state: gr.State) -> EvaluateTab:
     timer = gr.Timer(2.0, active=False)
 
     shown = [current, status, leak, extra, table, chart, comparisons, documents, questions, scaling, job_pick, timer]
-    start_btn.click(guard(start, shown), [project_state, arms, run, docs, limit, k, letters, judge, own], shown)
+    start_btn.click(guard(start, shown), [project_state, arms, run, docs, limit, k, letters, judge, own, opened],
+                    shown)
     add_btn.click(guard(add_questions, [typed, eval_set]), [project_state, typed], [typed, eval_set])
     cancel_btn.click(guard(cancel, shown), [project_state, current], shown)
     resume_btn.click(guard(resume, shown), [project_state, current], shown)
@@ -328,4 +338,5 @@ def build(project_state: gr.State) -> EvaluateTab:
         return (*refresh(project_path), DETAIL_HINT, line)  # and no drill-down of another project's question
 
     return EvaluateTab(refresh=refresh_all, refresh_outputs=[run, docs, *shown, drill, eval_set],
-                       defaults={"arms": arms, "limit": limit, "k": k, "letters": letters})
+                       defaults={"arms": arms, "limit": limit, "k": k, "letters": letters,
+                                                                      "open": opened})
