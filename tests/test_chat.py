@@ -60,8 +60,14 @@ def test_the_chat_tab_sends_the_conversation_so_far_without_the_new_question(mon
             yield Answer(arm=arm, text=f"{arm} says Phobos", tokens=3, seconds=0.1, done=True)
 
     monkeypatch.setattr(chat_tab, "engine_for", lambda *_: FakeEngine())
-    *_, tuned, rag, both = list(chat_tab.ask("proj", None, QUESTION, 4, False, 32, True, "", [], [], []))[-1]
-    assert sent["tuned"] == []
+    all_arms = ["base", "tuned", "rag", "tuned+rag"]
+    *_, base, tuned, rag, both = list(chat_tab.ask("proj", None, QUESTION, 4, False, 32, all_arms, "", [], [], [], []))[-1]
+    assert sent["tuned"] == [] and sent["base"] == []
     assert tuned == [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": "tuned says Phobos"}]
-    list(chat_tab.ask("proj", None, "And who cooked?", 4, False, 32, True, "", tuned, rag, both))
+    assert base == [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": "base says Phobos"}]
+    list(chat_tab.ask("proj", None, "And who cooked?", 4, False, 32, all_arms, "", base, tuned, rag, both))
+    assert sent["base"] == base and sent["rag"] == []  # closed-book arms carry the conversation, RAG arms do not
     assert sent["tuned"] == tuned  # the first exchange, and not the second question
+    sent.clear()
+    list(chat_tab.ask("proj", None, QUESTION, 4, False, 32, ["base"], "", [], [], [], []))
+    assert list(sent) == ["base"]  # only the picked columns are asked

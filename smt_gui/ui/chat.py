@@ -1,4 +1,5 @@
-"""Chat tab: the same question to the tuned model (closed-book), the RAG baseline and optionally tuned + RAG, side by side."""
+"""Chat tab: the same question to the arms the user picks, side by side: the base model and the tuned one
+closed-book, the RAG baseline, tuned + RAG."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 import gradio as gr
 
-from smt_gui.chat import Answer, ChatEngine
+from smt_gui.chat import Answer, ChatEngine, uses_retrieval
 from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.arms import LETTERS
 from smt_gui.ingest import chunking_config
@@ -20,8 +21,10 @@ from smt_gui.ui.common import guard, require_project
 
 NOTE = ("The same question goes to every column at once; all columns run the same base model, so the only "
         "differences are retrieved passages and what training taught. Pick an eval question to see its gold answer.")
-COLUMNS = ("tuned", "rag", "tuned+rag")
-TITLES = {"tuned": "Tuned (closed-book)", "rag": "RAG (base + retrieved chunks)", "tuned+rag": "Tuned + RAG"}
+COLUMNS = ("base", "tuned", "rag", "tuned+rag")
+SHOWN = ["tuned", "rag", "tuned+rag"]  # the columns a new conversation shows; base is one tick away
+TITLES = {"base": "Base (closed-book, before training)", "tuned": "Tuned (closed-book)",
+          "rag": "RAG (base + retrieved chunks)", "tuned+rag": "Tuned + RAG"}
 _engines: dict[tuple[str, str | None], ChatEngine] = {}
 _engines_lock = threading.Lock()
 # Per browser session, bumped whenever its conversation is reset (Clear, or another project opened): an answer still
@@ -86,8 +89,7 @@ def stats_line(answer: Answer, note: str = "") -> str:
 
 
 def ask(project_path: str | None, run_name: str | None, question: str, k: float, mmr: bool, max_tokens: float,
-        with_both: bool, reranker: str, h_tuned: list, h_rag: list, h_both: list,
-        request: gr.Request = None) -> Iterator[tuple]:
+        picked: list[str], reranker: str, *histories_in: list, request: gr.Request = None) -> Iterator[tuple]:
     """Stream all columns at once: one thread per arm feeds a queue, this generator repaints every column.
 
     Stops (and stops the models) as soon as the session's conversation is reset, so a slow answer from the previous
@@ -99,22 +101,26 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
         raise gr.Error("Open a project first.")
     if not (question or "").strip():
         raise gr.Error("Type a question first.")
+    arms = [a for a in COLUMNS if a in (picked or [])]
+    if not arms:
+        raise gr.Error("Pick at least one column (base, tuned, RAG, tuned + RAG).")
     engine = engine_for(project_path, run_name)
-    arms = [a for a in COLUMNS if a != "tuned+rag" or with_both]
     notes: dict[str, str] = {}
-    if engine.index.count() == 0:  # RAG with an empty index would answer without passages: index first
+    # RAG with an empty index would answer without passages: index first
+    if any(uses_retrieval(a) for a in arms) and engine.index.count() == 0:
         counts = engine.index.sync()
         if not counts["total"]:
             raise gr.Error("The project has no documents to retrieve from: add some in the Documents tab.")
         notes = dict.fromkeys(("rag", "tuned+rag"), f" · indexed {counts['total']} chunks first")
-    histories = {"tuned": list(h_tuned or []), "rag": list(h_rag or []), "tuned+rag": list(h_both or [])}
+    histories = {arm: list(h or []) for arm, h in zip(COLUMNS, histories_in, strict=True)}
     latest = {arm: Answer(arm=arm) for arm in arms}
     updates: queue.Queue = queue.Queue()
     stop = threading.Event()
 
     def work(arm: str, prior: list[dict[str, str]]) -> None:
         states = engine.stream(arm, question, k=int(k), mmr=mmr, max_new_tokens=int(max_tokens),
-                               history=prior if arm == "tuned" else None, reranker=(reranker or "").strip() or None)
+                               # closed-book arms carry the conversation; a RAG prompt is rebuilt around new passages
+                               history=None if uses_retrieval(arm) else prior, reranker=(reranker or "").strip() or None)
         try:
             for state in states:
                 if stop.is_set():
@@ -151,7 +157,7 @@ def _repaint(updates: queue.Queue, running: set, histories: dict, latest: dict, 
         if stale():
             # Gradio repaints an event's last yielded value once it completes: leave the emptied columns behind,
             # or the old conversation comes back over the reset.
-            yield (*([], "", "") * len(COLUMNS), [], [], [])
+            yield (*([], "", "") * len(COLUMNS), *([] for _ in COLUMNS))
             return
         if arm is None:
             continue
@@ -171,7 +177,7 @@ def _view(histories: dict, latest: dict, notes: dict | None = None) -> tuple:
     for arm in COLUMNS:
         answer = latest.get(arm, Answer(arm=arm))
         out += [histories[arm], stats_line(answer, (notes or {}).get(arm, "")) if arm in latest else "", hits_html(answer)]
-    return (*out, histories["tuned"], histories["rag"], histories["tuned+rag"])
+    return (*out, *(histories[arm] for arm in COLUMNS))
 
 
 def reindex(project_path: str | None, progress: gr.Progress = gr.Progress()) -> str:  # noqa: B008
@@ -204,7 +210,7 @@ def build(project_state: gr.State) -> ChatTab:
         k = gr.Slider(1, 16, value=4, step=1, label="Retrieved chunks (top-k)")
         mmr = gr.Checkbox(label="MMR (diverse chunks)", value=False)
         max_tokens = gr.Slider(16, 512, value=120, step=8, label="Max new tokens")
-        with_both = gr.Checkbox(label="Show Tuned + RAG", value=True)
+        picked = gr.CheckboxGroup(list(COLUMNS), value=SHOWN, label="Columns", elem_id="chat-arms")
     with gr.Row():
         reranker = gr.Textbox(label="Cross-encoder reranker folder (optional)", placeholder="a local sentence-transformers "
                               "CrossEncoder model; reranks 20 candidates down to top-k")
@@ -218,25 +224,27 @@ def build(project_state: gr.State) -> ChatTab:
         with gr.Column(scale=1):
             ask_btn = gr.Button("Ask all", variant="primary", elem_id="chat-ask")
             clear = gr.Button("Clear")
-    histories = [gr.State([]), gr.State([]), gr.State([])]
-    outputs = []
+    histories = [gr.State([]) for _ in COLUMNS]
+    outputs, columns = [], []
     with gr.Row():
         for arm in COLUMNS:
-            with gr.Column(elem_id=f"chat-col-{arm.replace('+', '-')}"):
+            with gr.Column(elem_id=f"chat-col-{arm.replace('+', '-')}", visible=arm in SHOWN) as column:
+                columns.append(column)
                 gr.Markdown(f"**{TITLES[arm]}**")  # a heading, not the chatbot's floating label that covers text
                 bot = gr.Chatbot(show_label=False, height=360, buttons=["copy", "copy_all"])
                 stats = gr.Markdown()
                 hits = gr.HTML()
                 outputs += [bot, stats, hits]
 
-    inputs = [project_state, run, question, k, mmr, max_tokens, with_both, reranker, *histories]
+    inputs = [project_state, run, question, k, mmr, max_tokens, picked, reranker, *histories]
+    picked.change(lambda arms: [gr.update(visible=a in (arms or [])) for a in COLUMNS], picked, columns)
     answers = [*outputs, *histories]
     ask_btn.click(guard(ask, answers), inputs, answers)
     question.submit(guard(ask, answers), inputs, answers)
     def reset(request: gr.Request = None) -> tuple:
         """An empty conversation: columns, stats, passages, histories, the question and the gold answer."""
         new_conversation(request)
-        return (*([], "", "") * 3, [], [], [], "", "")
+        return (*([], "", "") * len(COLUMNS), *([] for _ in COLUMNS), "", "")
 
     clear.click(reset, None, [*outputs, *histories, question, gold])
     index_btn.click(guard(reindex, index_status), project_state, index_status)
