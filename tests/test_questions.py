@@ -156,3 +156,14 @@ def test_a_which_clause_that_may_belong_to_an_earlier_noun_makes_no_statement():
     assert statements("Visitors arrive at the cottage, which opens at ten.")[1:] == ["The cottage opens at ten."]
     assert statements("The ferry is run by Captain Aled Rourke, who has worked on the crossing for nineteen years.")[1:] \
         == ["Captain Aled Rourke has worked on the crossing for nineteen years."]
+
+
+def test_a_named_place_after_in_at_or_from_is_asked_with_where():
+    """Audit round 3 (benchmarks/audit/labels.jsonl): "What did Leander Iskosby spend his childhood in?" and "What
+    does the first sailing leave from?" are not what a person asks about a place."""
+    from smt_gui.generate.question_forms import wh_question
+
+    assert wh_question("Leander Iskosby spent his childhood in Voreathford.", "Voreathford") == \
+        "Where did Leander Iskosby spend his childhood?"
+    assert wh_question("The first sailing leaves from Ostley Pier at seven.", "Ostley Pier") == \
+        "Where does the first sailing leave from at seven?"

@@ -551,8 +551,10 @@ def _wh_phrase(kind: str, candidate: str, prep: str | None, people: set[str] | N
         return f"{prep} which {head}", True  # "in the third quarter" -> "In which quarter"
     if kind == NAME and _person_like(candidate, people):
         return (f"{prep} whom", True) if prep in {"by", "with", "for", "to", "from"} else ("who", False)
-    if kind == NAME:
-        return "what", False
+    if kind == NAME and prep in {"in", "at"}:
+        return "where", True  # "spent his childhood in Voreathford" -> "Where did he spend his childhood?"
+    if kind in (NAME, PLACE) and prep == "from" and not _person_like(candidate, people):
+        return "where", False  # "... leaves from Ostley Pier" -> "Where does ... leave from?"
     return "what", False
 
 
