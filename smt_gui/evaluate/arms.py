@@ -109,7 +109,7 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
                                      max_new_tokens=12)
             picked = extract_choice(text, options)
             record.update(generated=text.strip(), gen_choice=picked, gen_correct=picked == question["answer_index"])
-        if open_answers:
+        if open_answers and question.get("set") != HELD_OUT_SET:  # a held-out QA's own answer is graded below
             answer = open_answer(engine, arm, question["question"], len(hits) or 4, max_new_tokens)
             grade_open(record, answer, options, question["answer_index"])
     if not options or question.get("set") == HELD_OUT_SET:
@@ -119,6 +119,8 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
             grade = judge_freeform(judge, question["question"], answer.text, question["answer"] or "")
         if options:  # a held-out QA: multiple choice is the headline, the generated answer is graded beside it
             record.update(generated=answer.text.strip(), gen_correct=grade.correct, gen_reason=grade.reason)
+            if open_answers:  # the same answer, read as Chat shows it: its first sentence against the options
+                grade_open(record, answer, options, question["answer_index"])
         else:
             record.update(correct=grade.correct, predicted=answer.text.strip(), reason=grade.reason)
     return record
