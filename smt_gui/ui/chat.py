@@ -89,7 +89,8 @@ def stats_line(answer: Answer, note: str = "") -> str:
 
 
 def ask(project_path: str | None, run_name: str | None, question: str, k: float, mmr: bool, max_tokens: float,
-        picked: list[str], reranker: str, *histories_in: list, request: gr.Request = None) -> Iterator[tuple]:
+        picked: list[str], reranker: str, h_base: list, h_tuned: list, h_rag: list, h_both: list,
+        request: gr.Request = None) -> Iterator[tuple]:
     """Stream all columns at once: one thread per arm feeds a queue, this generator repaints every column.
 
     Stops (and stops the models) as soon as the session's conversation is reset, so a slow answer from the previous
@@ -112,7 +113,9 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
         if not counts["total"]:
             raise gr.Error("The project has no documents to retrieve from: add some in the Documents tab.")
         notes = dict.fromkeys(("rag", "tuned+rag"), f" · indexed {counts['total']} chunks first")
-    histories = {arm: list(h or []) for arm, h in zip(COLUMNS, histories_in, strict=True)}
+    # Named parameters, not *args: Gradio injects ``request`` only into a parameter it can name, and without the
+    # session a reset (another project opened) could not stop this stream.
+    histories = {arm: list(h or []) for arm, h in zip(COLUMNS, (h_base, h_tuned, h_rag, h_both), strict=True)}
     latest = {arm: Answer(arm=arm) for arm in arms}
     updates: queue.Queue = queue.Queue()
     stop = threading.Event()
