@@ -71,3 +71,15 @@ def test_the_chat_tab_sends_the_conversation_so_far_without_the_new_question(mon
     sent.clear()
     list(chat_tab.ask("proj", None, QUESTION, 4, False, 32, ["base"], "", [], [], [], []))
     assert list(sent) == ["base"]  # only the picked columns are asked
+
+
+def test_gradio_can_hand_the_chat_handler_its_session():
+    """Gradio injects ``gr.Request`` only into positional parameters (it stops at ``*args``): without it, opening
+    another project could not stop an answer still streaming into the Chat columns."""
+    import inspect
+
+    from smt_gui.ui import chat as chat_tab
+
+    params = inspect.signature(chat_tab.ask).parameters
+    assert params["request"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    assert not any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params.values())
