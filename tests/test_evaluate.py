@@ -225,3 +225,12 @@ def test_financebench_free_form_answers_are_generated_and_graded_with_reasons(pr
     assert len(records) == 2 and all(r["predicted"] and r["reason"] for r in records)
     assert all(r.get("options") is None and "gold_rank" not in r for r in records)  # free form, not multiple choice
     assert report["summary"]["base"]["n"] == 2
+
+
+def test_opening_the_tab_lets_the_timer_tick_once_more(project):
+    """The tab's refresh can land after a click on Evaluate (2 busy cores): had it switched the timer off with the
+    view from before the job existed, the tab would show "No evaluation yet" while the job ran and after."""
+    from smt_gui.ui import evaluate as tab
+
+    shown = tab.refresh(str(project.root))
+    assert "No evaluation yet" in shown[3] and shown[-1].active is True

@@ -274,8 +274,11 @@ def refresh(project_path: str | None) -> tuple:
         with_questions = {r[0] for r in conn.execute("SELECT DISTINCT document_id FROM eval_questions UNION "
                                                      "SELECT DISTINCT document_id FROM samples WHERE split = 'eval'")}
     docs = [(f"{d.id}: {d.title}", d.id) for d in list_documents(project) if d.id in with_questions]
+    # The timer ticks once more whatever this view says: on 2 busy cores this refresh (opening the tab) can land
+    # after a click on Evaluate, with the view from before the job existed and the timer off, and the tab then
+    # showed "No evaluation yet" for good. The next tick shows the newest job and stops the timer if nothing runs.
     return (gr.update(choices=runs, value=runs[0] if runs else None), gr.update(choices=docs, value=[]),
-            *view(project_path, None))
+            *view(project_path, None)[:-1], gr.Timer(active=True))
 
 
 def build(project_state: gr.State) -> EvaluateTab:
