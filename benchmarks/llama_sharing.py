@@ -1,6 +1,6 @@
 """Two generation jobs at once on the same cores: combined tokens/s vs one job alone (target >= 0.8x).
 
-Every llama.cpp computation of the app goes through one queue (``smt_gui.llm.scheduler``): first come first served
+Every llama.cpp computation of the app goes through one queue (``smt_gui.cores``): first come first served
 inside a process, a lock file across processes. Sides, one after another, same focal-rewrite requests (the bundled
 SmolLM2-135M, greedy):
 
@@ -86,7 +86,7 @@ def child(n: int, max_tokens: int, offset: int, start_at: float) -> None:
 
 def two_processes(n: int, max_tokens: int, lock: bool = True) -> tuple[int, float]:
     start_at = time.time() + 25  # both have loaded and warmed their model by then
-    env = {**os.environ, **({} if lock else {"SMT_LLAMA_LOCK": "off"})}
+    env = {**os.environ, **({} if lock else {"SMT_COMPUTE_LOCK": "off"})}
     procs = [subprocess.Popen([sys.executable, __file__, "--child", str(n), str(max_tokens), str(k), str(start_at)],
                               stdout=subprocess.PIPE, text=True, env=env) for k in (0, 1)]
     results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]

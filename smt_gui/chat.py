@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from smt_gui.cores import Turn, compute_turn
 from smt_gui.generate.prompts import load_prompt
 from smt_gui.llm.base import REPETITION_PENALTY
 from smt_gui.project import Project
@@ -41,11 +42,12 @@ class Answer:
     error: str | None = None
     engine: str = ""  # "llama.cpp" or "transformers": what generated the answer
 
-    first_token_s: float | None = None  # retrieval, loading, a GGUF export on first use and the prompt come first
+    first_token_s: float | None = None  # since asked: retrieval, loading, the queue, a GGUF export and the prompt
+    queued_s: float = 0.0  # of that, waiting for the cores behind other columns, a generation job or training
 
     @property
     def tokens_per_s(self) -> float:
-        """Generation speed after the first token (the wait before it is ``first_token_s``)."""
+        """Generation speed after the first token: neither the queue nor reading the prompt counts as generation."""
         if self.first_token_s is None or self.tokens < 2 or self.seconds <= self.first_token_s:
             return 0.0
         return (self.tokens - 1) / (self.seconds - self.first_token_s)
@@ -173,7 +175,7 @@ class ChatEngine:
             if which == "tuned":
                 self.trained_run()  # "train one first" before anything is loaded
             pieces = self.pieces(which, build_messages(arm, question, answer.hits, history), max_new_tokens,
-                                 temperature)
+                                 temperature, on_turn=lambda turn: setattr(answer, "queued_s", turn.waited_s))
             answer.engine = "llama.cpp" if self.gguf() is not None else "transformers"
             try:
                 for piece in pieces:
@@ -192,14 +194,22 @@ class ChatEngine:
         yield answer
 
     def pieces(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
-               temperature: float = 0.0) -> Iterator[str]:
-        """The answer to ``messages`` from the base or tuned model, piece by piece, through llama.cpp when it can."""
+               temperature: float = 0.0, on_turn: Callable[[Turn], None] | None = None) -> Iterator[str]:
+        """The answer to ``messages`` from the base or tuned model, piece by piece, through llama.cpp when it can.
+        Either way it takes its turn on the cores (``smt_gui.cores``); ``on_turn`` hears how long it waited."""
         gguf = self.gguf()
         if gguf is not None:
-            return gguf.stream(which, messages, max_new_tokens, temperature)
-        return self._transformers_pieces(which, messages, max_new_tokens, temperature)
+            return gguf.stream(which, messages, max_new_tokens, temperature, on_turn=on_turn)
+        return self._transformers_pieces(which, messages, max_new_tokens, temperature, on_turn)
 
     def _transformers_pieces(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
+                             temperature: float, on_turn: Callable[[Turn], None] | None = None) -> Iterator[str]:
+        with compute_turn() as turn:
+            if on_turn is not None:
+                on_turn(turn)
+            yield from self._transformers_stream(which, messages, max_new_tokens, temperature)
+
+    def _transformers_stream(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
                              temperature: float) -> Iterator[str]:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer

@@ -4,6 +4,8 @@ Each test would fail on the code before these were fixed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -29,6 +31,16 @@ def switch_project(page, name: str) -> None:
     page.locator("#project-name textarea, #project-name input").first.fill(name)
     page.locator("#project-open").click()
     expect(page.locator("#project-status")).to_contain_text(f"Project: {name}", timeout=60_000)
+
+
+def column_speed(text: str) -> dict[str, float]:
+    """The figures of a Chat column's stats line: "12.3 s · queued 4.1 s · first token 5.0 s · 40 tokens · 5.3 tokens/s"."""
+    def figure(pattern: str) -> float:
+        found = re.search(pattern, text)
+        return float(found.group(1)) if found else 0.0
+    return {"seconds": figure(r"([\d.]+) s · "), "queued": figure(r"queued ([\d.]+) s"),
+            "first": figure(r"first token ([\d.]+) s"), "tokens": figure(r"(\d+) tokens ·"),
+            "rate": figure(r"([\d.]+) tokens/s")}
 
 
 def make_alpha(root, tmp_path, trained: bool):
@@ -80,6 +92,22 @@ def test_opening_another_project_leaves_nothing_of_the_previous_one_on_screen(ap
     expect(page.locator("#chat-col-tuned")).to_contain_text("tokens/s", timeout=240_000)
     for arm in ("tuned", "rag", "tuned-rag"):  # the answers finished, as a user would wait for them
         expect(page.locator(f"#chat-col-{arm}")).not_to_contain_text("generating", timeout=300_000)
+    speeds = {arm: column_speed(page.locator(f"#chat-col-{arm}").inner_text()) for arm in ("tuned", "rag", "tuned-rag")}
+    for arm, speed in speeds.items():  # tokens/s is generation only: neither the queue nor the prompt is in it
+        assert speed["first"] >= speed["queued"], (arm, speed)
+        if speed["tokens"] > 1 and speed["seconds"] > speed["first"] + 0.2:
+            expected = (speed["tokens"] - 1) / (speed["seconds"] - speed["first"])
+            assert abs(speed["rate"] - expected) <= 0.15 * expected + 0.2, (arm, speed, expected)
+    # three columns, one machine: all but the first waited for the cores, and each says how long
+    assert sum(speed["queued"] > 0 for speed in speeds.values()) >= 2, speeds
+    page.get_by_role("tab", name="Curate").click()
+    page.locator("#cur-table").get_by_text("When was").filter(visible=True).first.click()
+    expect(page.locator("#cur-header")).to_contain_text("accepted", timeout=60_000)
+    page.get_by_role("tab", name="Train").click()
+    expect(page.locator("#train-mix")).to_contain_text("1 accepted sample", timeout=60_000)  # not "Nothing to train"
+    page.get_by_text("Use the tuned model: merge").click()
+    page.get_by_role("button", name="Stop serving").click()
+    expect(page.locator("#train-export-out")).to_contain_text("No server was running", timeout=60_000)
     page.get_by_role("tab", name="Evaluate").click()
     page.locator("#eval-questions").get_by_text(row["title"]).filter(visible=True).first.click()
     expect(page.locator("#eval-detail")).to_contain_text("Gold:", timeout=60_000)
@@ -97,6 +125,12 @@ def test_opening_another_project_leaves_nothing_of_the_previous_one_on_screen(ap
     switch_project(page, "beta")  # the same page, no reload: every tab must now show beta, or nothing
 
     expect(page.locator("#train-advice")).not_to_contain_text("alpha", timeout=60_000)
+    expect(page.locator("#train-export-out")).not_to_contain_text("No server was running")
+    expect(page.locator("#train-mix")).to_contain_text("Nothing to train on yet")  # beta has no accepted samples
+    page.get_by_role("tab", name="Curate").click()
+    expect(page.locator("#cur-header")).not_to_contain_text("accepted", timeout=60_000)  # alpha's sample is gone
+    page.locator("#cur-reject").click()  # with nothing selected it asks for a selection (it used to reject alpha's)
+    expect(page.get_by_text("Select a sample in the table first")).to_be_visible(timeout=30_000)
     page.get_by_role("tab", name="Evaluate").click()
     expect(page.locator("#eval-status")).to_contain_text("No evaluation yet", timeout=60_000)
     expect(page.locator("#eval-detail")).not_to_contain_text("Gold:")
@@ -162,6 +196,16 @@ def test_clear_empties_the_question_and_the_gold_answer(app_server, browser, tmp
     page.get_by_role("button", name="Clear").click()
     expect(page.locator("#chat-question textarea")).to_have_value("", timeout=30_000)
     expect(page.locator("#chat-gold")).not_to_contain_text("Gold answer")
+
+
+def test_recent_projects_lists_a_project_made_elsewhere(app_server, browser, beta):
+    page = browser.new_page()
+    open_project(page, app_server["url"], "beta")
+    Project.create(app_server["root"] / "gamma")  # made after the page loaded: by `smt`, or in another tab
+    page.locator("#project-pick input").click()
+    expect(page.get_by_role("option", name="gamma")).to_be_visible(timeout=30_000)
+    page.get_by_role("option", name="gamma").click()
+    expect(page.locator("#project-status")).to_contain_text("Project: gamma", timeout=60_000)
 
 
 def test_each_project_keeps_its_own_settings(app_server, browser, beta):

@@ -136,7 +136,7 @@ def test_chat_answers_through_llama_cpp_with_the_runs_adapter_and_stops_when_clo
     """The Chat tab's default path: the tuned arm is the run's adapter GGUF in llama.cpp (it knows the fact), the base
     arm is the same base GGUF without it (it doesn't), and a closed stream frees the cores for the next answer."""
     from smt_gui.chat import ChatEngine
-    from smt_gui.llm.scheduler import compute_turn
+    from smt_gui.cores import compute_turn
 
     project, run = tuned
     engine = ChatEngine(project, run.name)

@@ -16,6 +16,7 @@ import pytest
 from smt_gui.ingest import ingest_paths
 from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
+from smt_gui.train.metrics import read_metrics
 from smt_gui.train.mixture import MixtureConfig
 from smt_gui.train.probe import generate, load_for_inference, mean_loss
 
@@ -195,3 +196,31 @@ def test_a_full_disk_is_named_in_the_failed_runs_message(tmp_path, monkeypatch):
     assert "is full (5 MB free)" in full and "unexpected pos" in full
     oom = worker.failure_message(RuntimeError("CUDA out of memory. Tried to allocate 2 GiB"), tmp_path)
     assert "smaller batch size" in oom
+
+
+def test_training_steps_take_turns_with_other_heavy_work(curated, tmp_path, monkeypatch):
+    """While this process holds the cores (a generation request, a Chat answer), the CPU worker logs no step, and it
+    reports the wait apart from its own speed."""
+    from smt_gui.cores import compute_turn
+
+    monkeypatch.setenv("SMT_COMPUTE_LOCK", str(tmp_path / "compute.lock"))  # the worker inherits it
+    run = runner.prepare_run(curated, TrainConfig(method="lora", max_steps=8, batch_size=2, save_steps=100,
+                                                  mixture=MixtureConfig(seq_len=64, replay_share=0.0,
+                                                                        include_originals=False)))
+    proc = runner.launch(curated, run)
+    deadline = time.time() + 300
+    while not read_metrics(run.path) and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.1)
+    assert read_metrics(run.path), (run.path / "train.log").read_text()[-3000:]
+    with compute_turn() as turn:  # waits for the step being computed, then holds the cores
+        held_from = time.time()
+        time.sleep(6)
+        held_until = time.time()
+    assert turn.waited_s < 60
+    assert runner.wait(proc, run, poll_s=0.5) == 0, (run.path / "train.log").read_text()[-3000:]
+    rows = read_metrics(run.path)
+    logged = [r["time"] for r in rows]
+    # a step logged while the turn was held would have computed beside it (0.3 s of slack for the log write)
+    assert not [t for t in logged if held_from + 0.3 < t < held_until], (held_from, held_until, logged)
+    assert rows[-1]["waited_s"] >= 5, rows[-1]
+    assert rows[-1]["tokens_per_s"] > 0

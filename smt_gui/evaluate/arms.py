@@ -75,7 +75,17 @@ def score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[A
                    open_answers: bool = True) -> dict[str, Any]:
     """One arm's answer to one eval question, graded, as a JSON-able record (``judge``: a backend that grades
     free-form text answers the string match rejects; ``open_answers``: multiple-choice questions are also asked
-    without their options)."""
+    without their options). One question is one turn on the machine's cores (``smt_gui.cores``), so an evaluation
+    beside a generation job or a training run interleaves with them instead of slowing all of them down."""
+    from smt_gui.cores import compute_turn
+
+    with compute_turn():
+        return _score_question(engine, arm, question, hits, title, max_new_tokens, generate_choice, judge,
+                               open_answers)
+
+
+def _score_question(engine: Any, arm: str, question: dict[str, Any], hits: list[Any], title: str | None,
+                    max_new_tokens: int, generate_choice: bool, judge: Any, open_answers: bool) -> dict[str, Any]:
     from smt_gui.chat import build_messages, uses_adapter
     from smt_gui.train.probe import generate_messages
 

@@ -132,8 +132,10 @@ def perplexity(model, tokenizer, texts: list[str], max_tokens: int = 1024, block
 
     import torch
 
+    from smt_gui.cores import compute_turn
+
     total, count = 0.0, 0
-    with torch.inference_mode():
+    with torch.inference_mode(), compute_turn():
         for text in texts:
             ids = tokenizer(text, add_special_tokens=False)["input_ids"][:max_tokens]
             for start in range(0, len(ids) - 1, block):

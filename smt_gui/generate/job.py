@@ -176,7 +176,7 @@ def run_generation(context: JobContext, raw_config: dict[str, Any], backend: Bac
 
     started = time.perf_counter()
     totals = {"samples": 0, "units": 0, "tokens": job_tokens(project, job_id), "new_tokens": 0,
-              **job_counts(project, job_id), "template_questions": 0,
+              "waited_s": 0.0, **job_counts(project, job_id), "template_questions": 0,
               "template_rewrites": 0}
     batch_size = max(1, config.backend.concurrency) * 2 if config.backend.kind == "openai" else 1
     stop_reason = "finished"
@@ -201,8 +201,10 @@ def run_generation(context: JobContext, raw_config: dict[str, Any], backend: Bac
             done_now = len(done) + start + len(batch)
             elapsed = time.perf_counter() - started
             eta = elapsed / max(totals["units"], 1) * (len(units) - done_now)
-            context.report(**{**plan, "phase_done": done_now}, **totals, eta_s=round(eta, 1),
-                           elapsed_s=round(elapsed, 1), tokens_per_s=round(totals["new_tokens"] / max(elapsed, 1e-6), 1))
+            context.report(**{**plan, "phase_done": done_now}, **{**totals, "waited_s": round(totals["waited_s"], 1)},
+                           eta_s=round(eta, 1), elapsed_s=round(elapsed, 1),
+                           # the job's own speed: time queued behind other heavy work (training, Chat) is shown apart
+                           tokens_per_s=round(totals["new_tokens"] / max(elapsed - totals["waited_s"], 1e-6), 1))
         if stop_reason != "finished":
             break
     if stop_reason == "finished":  # after every phase, so a focal document can use this job's plain rewrites too
@@ -249,6 +251,7 @@ def _run_batch(project: Project, job_id: int | None, config: GenerateConfig, kin
             state.tokens += result.completion_tokens
             totals["tokens"] += result.completion_tokens
             totals["new_tokens"] += result.completion_tokens
+            totals["waited_s"] += result.waited_s
             if on_text:
                 on_text(result.text, state.unit)
             items, problems = kind.interpret(config, state.unit, result.text, state.items, sources)

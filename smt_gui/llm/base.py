@@ -36,7 +36,8 @@ class Completion:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     finish_reason: str = "stop"
-    seconds: float = 0.0
+    seconds: float = 0.0  # computing only: the wait for the cores is ``waited_s``
+    waited_s: float = 0.0  # queued behind other heavy work on this machine (``smt_gui.cores``)
 
 
 @dataclass(frozen=True)

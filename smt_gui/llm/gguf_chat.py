@@ -11,13 +11,13 @@ tuned arm still differ only in what training taught. Exports are made once per r
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from smt_gui.cores import Turn, compute_turn, llama_threads
 from smt_gui.llm.base import REPETITION_PENALTY
-from smt_gui.llm.scheduler import compute_turn, llama_threads
 from smt_gui.project import Project
 
 
@@ -78,9 +78,12 @@ class GgufChat:
             return self._models[which]
 
     def stream(self, which: str, messages: list[dict[str, str]], max_new_tokens: int,
-               temperature: float = 0.0) -> Iterator[str]:
-        """Yield the answer piece by piece; closing the iterator stops the model and frees the cores at once."""
-        with compute_turn():  # loading is llama.cpp work on the same cores too
+               temperature: float = 0.0, on_turn: Callable[[Turn], None] | None = None) -> Iterator[str]:
+        """Yield the answer piece by piece; closing the iterator stops the model and frees the cores at once.
+        ``on_turn`` hears how long the answer waited for the cores (Chat shows it apart from generation)."""
+        with compute_turn() as turn:  # loading is heavy work on the same cores too
+            if on_turn is not None:
+                on_turn(turn)
             llm = self.model(which)
             pieces = llm.create_chat_completion(messages=messages, max_tokens=max_new_tokens, stream=True,
                                                 temperature=temperature, repeat_penalty=REPETITION_PENALTY, seed=0)

@@ -10,9 +10,9 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from smt_gui.cores import compute_turn, llama_threads
 from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest, sequential_many
 from smt_gui.llm.bundled import resolve_model_spec
-from smt_gui.llm.scheduler import compute_turn, llama_threads
 
 
 class LlamaCppBackend:
@@ -44,13 +44,14 @@ class LlamaCppBackend:
         kwargs = {}
         if request.json_schema is not None:
             kwargs["response_format"] = {"type": "json_object", "schema": request.json_schema}
-        started = time.perf_counter()
         try:
-            with compute_turn():  # one llama.cpp computation at a time on these cores
+            with compute_turn() as turn:  # one heavy computation at a time on these cores
+                started = time.perf_counter()
                 out = self.llm.create_chat_completion(
                     messages=request.messages, temperature=request.temperature, top_p=request.top_p,
                     max_tokens=request.max_tokens, seed=request.seed, stop=list(request.stop) or None, **kwargs,
                 )
+                seconds = time.perf_counter() - started
         except ValueError as exc:  # e.g. prompt longer than the context window
             raise BackendError(f"llama.cpp refused the request: {exc}") from exc
         choice = out["choices"][0]
@@ -58,7 +59,7 @@ class LlamaCppBackend:
         return Completion(
             text=choice["message"]["content"] or "", prompt_tokens=usage.get("prompt_tokens", 0),
             completion_tokens=usage.get("completion_tokens", 0), finish_reason=choice.get("finish_reason") or "stop",
-            seconds=time.perf_counter() - started,
+            seconds=seconds, waited_s=turn.waited_s,
         )
 
     def complete_many(self, requests: Sequence[GenerationRequest]) -> Iterator[tuple[int, Completion | BackendError]]:

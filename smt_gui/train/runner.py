@@ -213,7 +213,9 @@ def wait(proc: subprocess.Popen, run: Run, echo: bool = False, poll_s: float = 1
             rows = read_metrics(run.path)
             for r in rows[seen:]:
                 print(f"step {r['step']}/{r['max_steps']} loss {r['loss']:.4f} lr {r['learning_rate']:.2e} "
-                      f"{r['tokens_per_s']} tok/s eta {r['eta_s']} s", flush=True)
+                      f"{r['tokens_per_s']} tok/s eta {r['eta_s']} s"
+                      + (f" (waited {r['waited_s']:.0f} s for the cores)" if r.get("waited_s", 0) >= 1 else ""),
+                      flush=True)
             seen = len(rows)
     return proc.returncode
 

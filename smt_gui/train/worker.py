@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from smt_gui.train.config import TrainConfig
     from smt_gui.train.metrics import MetricsCallback, record_run_end
+    from smt_gui.train.turns import CoreTurnCallback
 
     config = TrainConfig.from_dict(json.loads((run_dir / "config.json").read_text()))
     rank = int(os.environ.get("RANK", "0"))
@@ -184,11 +185,13 @@ def main(argv: list[str] | None = None) -> int:
             remove_unused_columns=False, train_sampling_strategy="group_by_length", ddp_find_unused_parameters=False,
         )
         tokens_per_example = sum(len(x) for x in dataset["input_ids"]) / max(len(dataset), 1)
+        turns = [] if cuda else [CoreTurnCallback()]  # on CPU, steps take turns with generation and Chat
         callback = MetricsCallback(run_dir, tokens_per_example, STOP, is_main, on_metrics=lambda line: write_status(
-            run_dir, **{k: line[k] for k in ("step", "max_steps", "loss", "eta_s", "tokens_per_s")}))
+            run_dir, **{k: line[k] for k in ("step", "max_steps", "loss", "eta_s", "tokens_per_s", "waited_s")}),
+            waited=(lambda: turns[0].waited_s) if turns else None)
         trainer = Trainer(model=model, args=training_args, train_dataset=dataset,
                           data_collator=DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=-100, padding=True),
-                          callbacks=[callback])
+                          callbacks=[callback, *turns])
         resume_from = last_checkpoint(run_dir) if args.resume else None
         result = trainer.train(resume_from_checkpoint=resume_from)
         if STOP["requested"]:

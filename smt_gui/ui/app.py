@@ -84,6 +84,7 @@ def build_app(projects_root: Path) -> gr.Blocks:
             """Opening a project reloads or resets every tab: nothing of the previous project stays on screen."""
             return event.then(documents.refresh, project_state, docs_tab.refresh_outputs).then(
                 generate.refresh, project_state, gen_tab.refresh_outputs).then(
+                curate.reset, None, cur_tab.reset_outputs).then(
                 cur_tab.on_select, cur_tab.select_inputs, cur_tab.select_outputs, **curate.SERIAL).then(
                 train_tab.refresh, project_state, train_tab.refresh_outputs).then(
                 chat_tab.refresh, project_state, chat_tab.refresh_outputs).then(
@@ -107,6 +108,12 @@ def build_app(projects_root: Path) -> gr.Blocks:
                 value = settings.get(section, {}).get(key)
                 values.append(converters.get((section, key), lambda v: v)(value))
             return values
+
+        # Recent projects lists what is on disk now: a project made in another tab or by `smt` appears too.
+        def listed(current: str | None) -> dict:
+            return gr.update(choices=existing_projects(projects_root), value=current)
+        known.focus(listed, known, known)
+        demo.load(listed, known, known)
 
         components = [c for _, _, c in targets]
         for trigger in (open_btn.click, name.submit):

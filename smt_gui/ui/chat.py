@@ -83,9 +83,11 @@ def stats_line(answer: Answer, note: str = "") -> str:
     state = "" if answer.done else " · generating…"
     empty = " · ⚠ the model answered with nothing" if answer.done and not answer.text.strip() else ""
     engine = f" · {answer.engine}" if answer.engine else ""
+    queued = f" · queued {answer.queued_s:.1f} s" if answer.queued_s >= 0.05 else ""
     first = f" · first token {answer.first_token_s:.1f} s" if answer.first_token_s is not None else ""
-    return (f"{answer.seconds:.1f} s{first} · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s{engine}{state}"
-            f"{empty}{note}")
+    # tokens/s counts generation only (after the first token): the queue and the prompt are the two figures before it
+    return (f"{answer.seconds:.1f} s{queued}{first} · {answer.tokens} tokens · {answer.tokens_per_s:.1f} tokens/s"
+            f"{engine}{state}{empty}{note}")
 
 
 def ask(project_path: str | None, run_name: str | None, question: str, k: float, mmr: bool, max_tokens: float,

@@ -31,6 +31,7 @@ class CurateTab:
     select_inputs: list
     select_outputs: list  # filled by ``on_select`` when a project opens or the tab is shown
     on_select: Callable[..., tuple]
+    reset_outputs: list  # the inspector and every result line: emptied (``reset``) when another project opens
 
 
 def _filter(kind: str, status: str, doc: str | int | None, search: str, score_name: str, score_min: float | None,
@@ -117,11 +118,14 @@ def why_it_passed(sample: dict) -> str:
     return out
 
 
+EMPTY_DETAIL = (None, "", "", "", "", "<div id='cur-source'></div>", "")  # the inspector with no sample selected
+
+
 def show_sample(project_path: str | None, sample_id: int | None) -> tuple:
     project = require_project(project_path)
     sample = curate.get_sample(project, int(sample_id)) if sample_id is not None else None
     if sample is None:
-        return None, "", "", "", "", "<div id='cur-source'></div>", ""
+        return EMPTY_DETAIL
     body = " ".join(x for x in (sample["question"] if sample["kind"] == "qa" else "", sample["answer"], sample["text"]) if x)
     held = " · held out for evaluation (never trained on)" if sample.get("split") == "eval" else ""
     header = f"**#{sample['id']} · {sample['kind']} · {sample['status']}{held}** · {sample['title']}"
@@ -404,4 +408,10 @@ def build(project_state: gr.State) -> CurateTab:
         return (doc_update, frame, text_info, *stats(project_path))
 
     plots = [plot_status, plot_tokens, plot_scores]
-    return CurateTab(select_inputs=table_inputs, select_outputs=[doc, grid, info, *plots], on_select=on_select)
+    return CurateTab(select_inputs=table_inputs, select_outputs=[doc, grid, info, *plots], on_select=on_select,
+                     reset_outputs=[*detail, check_out, holdout_out, coverage, exported, import_out])
+
+
+def reset() -> tuple:
+    """Nothing of the previous project's inspector: no selected sample (so Accept/Reject ask for one), no results."""
+    return (*EMPTY_DETAIL, "", "", "", None, "")

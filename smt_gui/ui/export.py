@@ -85,7 +85,8 @@ def stop(project_path: str | None) -> str:
     return "Server stopped." if _stop(str(project.root)) else "No server was running for this project."
 
 
-def build(project_state: gr.State, current: gr.State) -> None:
+def build(project_state: gr.State, current: gr.State) -> gr.Markdown:
+    """The row's widgets; returns its result line, which the Train tab empties when another project opens."""
     with gr.Accordion("Use the tuned model: merge, export GGUF / Ollama, serve over the OpenAI API", open=False):
         with gr.Row():
             merge_btn = gr.Button("Merge adapter into a full model", size="sm")
@@ -102,3 +103,4 @@ def build(project_state: gr.State, current: gr.State) -> None:
     gguf_btn.click(guard(merge, out), [project_state, current, gguf_type], out)
     serve_btn.click(guard(serve, out), [project_state, current, port], out)
     stop_btn.click(guard(stop, out), project_state, out)
+    return out

@@ -72,6 +72,8 @@ def _progress_html(job: dict | None) -> str:
     total, done = p.get("phase_total", 0), p.get("phase_done", 0)
     running = job["status"] in ("queued", "running")
     eta = f" · ETA ~{p['eta_s']:.0f} s for this phase" if running and p.get("eta_s") else ""
+    waited = (f" · waited {p['waited_s']:.0f} s for the cores (other work: training, Chat)"
+              if p.get("waited_s", 0) >= 1 else "")
     result = p.get("result") or {}
     reason = f" ({result['stop_reason']})" if result.get("stop_reason") else ""
     error = f"<div style='color:#c0392b'>{job['error']}</div>" if job.get("error") else ""
@@ -91,7 +93,7 @@ def _progress_html(job: dict | None) -> str:
     return (
         f"<div id='gen-status'><b>Job {job['id']}: {job['status']}{reason}</b> — phase <code>{p.get('phase', '-')}</code> "
         f"{done}/{total} units · {p.get('samples', 0)} samples{shortfall} · "
-        f"{p.get('tokens', 0):,} tokens · {p.get('tokens_per_s', 0)} tokens/s{eta}"
+        f"{p.get('tokens', 0):,} tokens · {p.get('tokens_per_s', 0)} tokens/s{waited}{eta}"
         f"{progress_bar(done, total, job['status'] == 'done')}{live}{error}</div>"
     )
 

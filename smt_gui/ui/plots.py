@@ -99,11 +99,11 @@ def curation_charts(counts: list[dict], scored: list[dict]) -> tuple[go.Figure, 
     return by_status, lengths, scores
 
 
-def mixture_chart(summary: dict) -> go.Figure:
-    """Tokens per kind for each document (and replay): the exact mix a run will train on."""
+def mixture_chart(summary: dict, note: str = "Nothing to train on yet") -> go.Figure:
+    """Tokens per kind for each document (and replay): the exact mix a run will train on (``note`` before any)."""
     by_doc = summary.get("tokens_by_document", {})
     if not by_doc:
-        return _empty("Training mixture", "Nothing to train on yet")
+        return _empty("Training mixture", note)
     kinds = sorted({k for kinds in by_doc.values() for k in kinds})
     fig = go.Figure()
     for kind in kinds:

@@ -94,6 +94,19 @@ def preview(project_path: str | None, *values: object) -> tuple:
     return mixture_chart(summary), text
 
 
+def mixture_note(project_path: str | None) -> str:
+    """What the mixture chart says before a preview: the accepted samples waiting, or that there are none."""
+    if not project_path:
+        return "Nothing to train on yet"
+    from smt_gui.curate.store import status_counts
+
+    rows = [r for r in status_counts(require_project(project_path)) if r["status"] == "accepted"]
+    n, tokens = sum(r["n"] for r in rows), sum(r["tokens"] or 0 for r in rows)
+    if not n:
+        return "Nothing to train on yet: accept samples in the Curate tab"
+    return f"{n:,} accepted sample{'s' * (n != 1)} ({tokens:,} tokens): press Preview mixture to see the mix"
+
+
 def _round(value: object) -> object:
     return f"{value:.4f}" if isinstance(value, float) else ("" if value is None else value)
 
@@ -118,6 +131,8 @@ def _status_html(run: runner.Run | None) -> str:
     error = f"<div style='color:#c0392b'>{state['error']}</div>" if state.get("error") else ""
     loss = f" · loss {last['loss']:.4f}" if "loss" in last else ""
     rate = f" · {last['tokens_per_s']} tokens/s" if last.get("tokens_per_s") else ""
+    if last.get("waited_s", 0) >= 1:  # its speed counts its own steps; the queue behind other work is shown apart
+        rate += f" · waited {last['waited_s']:.0f} s for the cores (generation, Chat)"
     return (f"<div id='train-status'><b>{run.name}: {state.get('status')}</b> — step {step}/{max_steps}{loss}{rate}{eta}"
             f"{error}</div>")
 
@@ -222,7 +237,7 @@ def build(project_state: gr.State) -> TrainTab:
     status = gr.HTML(_status_html(None))
     loss_plot = gr.Plot(label="Loss", elem_id="train-loss")
     runs = gr.Dataframe(headers=RUN_COLUMNS, interactive=False, label="Runs (click to view)", elem_id="train-runs")
-    export.build(project_state, current)
+    export_out = export.build(project_state, current)
     timer = gr.Timer(2.0, active=False)
 
     values = [base_model, method, qa_share, replay_share, budget, originals, answer_only, seq_len, seed, replay_path,
@@ -239,10 +254,11 @@ def build(project_state: gr.State) -> TrainTab:
     timer.tick(poll, [project_state, current], view)
 
     def refresh(project_path: str | None) -> tuple:
-        """The open project's newest run; the previous project's mixture preview and command are cleared."""
-        return (None, memory_note("", TO_UI["method"](START["method"]), 16), mixture_chart({}), "",
-                *poll(project_path, None))
+        """The open project's newest run; the previous project's mixture preview, command and export line are
+        cleared, and the empty chart says whether there is anything to preview."""
+        return (None, memory_note("", TO_UI["method"](START["method"]), 16),
+                mixture_chart({}, mixture_note(project_path)), "", "", *poll(project_path, None))
 
-    return TrainTab(refresh=refresh, refresh_outputs=[current, memory, mix_plot, mix_text, *view],
+    return TrainTab(refresh=refresh, refresh_outputs=[current, memory, mix_plot, mix_text, export_out, *view],
                     defaults={"method": method, "epochs": epochs, "learning_rate": lr, "max_steps": max_steps,
                               "batch_size": batch, "seq_len": seq_len, "include_originals": originals})

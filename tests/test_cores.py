@@ -10,8 +10,8 @@ import sys
 import threading
 import time
 
+from smt_gui.cores import FifoLock
 from smt_gui.llm import BackendConfig, GenerationRequest, get_backend
-from smt_gui.llm.scheduler import FifoLock
 
 from .conftest import REPO
 
@@ -59,7 +59,7 @@ def test_an_answer_asked_during_a_generation_job_waits_for_one_request_not_the_j
 CHILD = """
 import json, pathlib, sys, time
 from smt_gui.llm import BackendConfig, get_backend
-from smt_gui.llm.scheduler import compute_turn
+from smt_gui.cores import compute_turn
 llm = get_backend(BackendConfig()).llm
 ready = pathlib.Path(sys.argv[1])
 (ready / sys.argv[2]).touch()
@@ -76,7 +76,7 @@ print(json.dumps(spans))
 
 
 def test_two_processes_take_turns_on_the_cores(tmp_path, monkeypatch):
-    monkeypatch.setenv("SMT_LLAMA_LOCK", str(tmp_path / "llama.lock"))
+    monkeypatch.setenv("SMT_COMPUTE_LOCK", str(tmp_path / "llama.lock"))
     ready = tmp_path / "ready"
     ready.mkdir()
     procs = [subprocess.Popen([sys.executable, "-c", CHILD, str(ready), str(k)], stdout=subprocess.PIPE, text=True,
@@ -86,3 +86,24 @@ def test_two_processes_take_turns_on_the_cores(tmp_path, monkeypatch):
     computing = sorted((start, end) for mine in spans for start, end in mine)
     assert all(later[0] >= earlier[1] - 0.01 for earlier, later in itertools.pairwise(computing)), computing
     assert min(s[-1][1] for s in spans) > max(s[0][0] for s in spans)  # they did run at the same time, taking turns
+
+
+def test_a_turn_says_how_long_it_waited_and_a_nested_turn_does_not_queue_behind_itself(tmp_path, monkeypatch):
+    from smt_gui.cores import compute_turn
+
+    monkeypatch.setenv("SMT_COMPUTE_LOCK", str(tmp_path / "compute.lock"))
+    holding = threading.Event()
+
+    def other() -> None:
+        with compute_turn():
+            holding.set()
+            time.sleep(1.0)
+
+    worker = threading.Thread(target=other)
+    worker.start()
+    holding.wait(5)
+    # queued behind the other thread's turn; inside it, an evaluation question's turn around its Chat answer's turn
+    with compute_turn() as turn, compute_turn() as inner:
+        assert inner.waited_s == 0.0
+    worker.join()
+    assert 0.7 <= turn.waited_s <= 5, turn
