@@ -18,6 +18,7 @@ from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
 from smt_gui.llm.base import BackendError
 from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.project import Project, ProjectError
+from smt_gui.sample import retrieval_k
 
 
 def _cmd_project_init(args: argparse.Namespace) -> int:
@@ -274,7 +275,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     engine = ChatEngine(project, args.run, engine=args.engine)
     failed = 0
     for arm in arms:
-        answer = engine.ask(arm, args.question, k=args.k, max_new_tokens=args.max_tokens)
+        answer = engine.ask(arm, args.question, k=args.k or retrieval_k(project), max_new_tokens=args.max_tokens)
         print(f"== {arm} ({answer.seconds:.1f} s, {answer.tokens_per_s:.1f} tokens/s, {answer.engine or '-'})")
         for i, hit in enumerate(answer.hits):
             print(f"   [{i + 1}] {hit.title} ({hit.score:.3f}): {hit.text[:100]!r}")
@@ -303,7 +304,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             return 2
         print(f"added {added} eval question(s) from {args.add_questions}")
     config = EvalConfig(arms=[a.strip() for a in args.arms.split(",") if a.strip()], run=args.run,
-                        document_ids=args.doc or None, limit=args.limit, k=args.k, generate_choice=not args.no_generate,
+                        document_ids=args.doc or None, limit=args.limit, k=args.k or retrieval_k(project),
+                        generate_choice=not args.no_generate,
                         judge=judge, own_split=not args.no_own_split, open_answers=not args.no_open)
 
     def progress(done: int, total: int, arm: str) -> None:
@@ -471,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question")
     ask.add_argument("--arm", default="tuned,rag", help="comma-separated: base, rag, tuned, tuned+rag")
     ask.add_argument("--run", help="training run for the tuned arms (default: the newest finished one)")
-    ask.add_argument("--k", type=int, default=4, help="retrieved chunks")
+    ask.add_argument("--k", type=int, default=None, help="retrieved chunks (default: the project's, as in Chat)")
     ask.add_argument("--max-tokens", type=int, default=120)
     ask.add_argument("--engine", choices=("auto", "llama_cpp", "transformers"), default="auto",
                      help="auto: llama.cpp on the run's GGUFs where they can be made, else transformers")
@@ -483,7 +485,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--run", help="training run for the tuned arms (default: the newest finished one)")
     ev.add_argument("--doc", type=int, action="append", help="only this document's questions (repeat)")
     ev.add_argument("--limit", type=int, help="at most N questions")
-    ev.add_argument("--k", type=int, default=4, help="retrieved chunks for the RAG arms")
+    ev.add_argument("--k", type=int, default=None,
+                    help="retrieved chunks for the RAG arms (default: the project's, as in Chat)")
     ev.add_argument("--out", help="report path (.json; a .csv is written beside it)")
     ev.add_argument("--resume", type=int, metavar="JOB", help="continue an interrupted evaluation job")
     ev.add_argument("--no-generate", action="store_true", help="multiple choice by log-likelihood only (faster)")

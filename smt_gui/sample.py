@@ -34,7 +34,9 @@ DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
                  "focal_per_question": 1, "window_sentences": 1},
     "train": {"method": "full", "epochs": 8, "learning_rate": 1e-4, "max_steps": 0, "batch_size": 4, "seq_len": 512,
               "include_originals": True},
-    "evaluate": {"arms": ["base", "rag"], "limit": 0, "k": 4, "letters": True, "open": True},
+    "evaluate": {"arms": ["base", "rag"], "limit": 0, "letters": True, "open": True},
+    # one retrieval setting for the project: Chat's RAG columns and Evaluate's RAG arms retrieve the same way
+    "retrieval": {"k": 4},
 }
 
 
@@ -58,7 +60,7 @@ SAMPLES: dict[str, Sample] = {
         "facts", "sample-invented-facts", "invented facts about 4 people (20 questions no model can know)", 96, 16,
         {"generate": {"qa_per_window": 3, "focal_questions_per_source": 2, "focal_per_question": 2},
          "train": {"epochs": 6, "learning_rate": 1.5e-4},
-         "evaluate": {"arms": ["base", "rag", "tuned"], "k": 2, "letters": False}}),
+         "evaluate": {"arms": ["base", "rag", "tuned"], "letters": False}, "retrieval": {"k": 2}}),
     "quality": Sample(
         "quality", "sample-lost-in-translation", "one QuALITY article, 'Lost in Translation' (16 questions)", 512, 64,
         {"generate": {"max_chunks": 2, "qa_per_window": 1, "focal_questions_per_source": 1},
@@ -80,6 +82,18 @@ def tab_settings(project: Project | None) -> dict[str, dict[str, Any]]:
     """The settings the tabs show for a project: its own (a sample's quick settings), else the defaults."""
     stored = (project.get_setting("tab_settings") if project else None) or {}
     return _merge(DEFAULT_SETTINGS, stored)
+
+
+def retrieval_k(project: Project) -> int:
+    """How many chunks the project's RAG arms retrieve: the same in Chat, Evaluate, `smt ask` and `smt eval`."""
+    return int(tab_settings(project)["retrieval"]["k"])
+
+
+def store_tab_setting(project: Project, section: str, key: str, value: Any) -> None:
+    """Keep a setting the user changed with the project (e.g. retrieval k, shared by Chat and Evaluate)."""
+    stored = project.get_setting("tab_settings") or {}
+    stored.setdefault(section, {})[key] = value
+    project.set_setting("tab_settings", stored)
 
 
 def sample_source(sample: Sample, folder: Path) -> Path:

@@ -217,6 +217,10 @@ def test_each_project_keeps_its_own_settings(app_server, browser, beta):
     expect(page.locator("#gen-qa-window input")).to_have_value("3", timeout=60_000)
     page.get_by_role("tab", name="Train").click()
     expect(page.locator("#train-epochs input")).to_have_value("6")
+    page.get_by_role("tab", name="Evaluate").click()  # one retrieval setting: Evaluate's RAG arm is Chat's column
+    expect(page.locator("#eval-k input")).to_have_value("2")
+    page.get_by_role("tab", name="Chat").click()
+    expect(page.locator("#chat-k input[type='number']")).to_have_value("2")
 
     switch_project(page, "beta")
     expect(page.locator("#train-epochs input")).to_have_value("8", timeout=60_000)  # the defaults, not the sample's

@@ -86,3 +86,14 @@ def test_a_project_from_a_newer_version_is_refused_untouched(tmp_path):
         conn.execute("PRAGMA user_version = 9999")
     with pytest.raises(ProjectError, match="newer SMT Studio"):
         Project.open(tmp_path / "p")
+
+
+def test_retrieval_k_has_one_owner_that_chat_evaluate_and_the_cli_share(tmp_path):
+    from smt_gui.sample import DEFAULT_SETTINGS, create_sample_project, retrieval_k, store_tab_setting
+
+    assert "k" not in DEFAULT_SETTINGS["evaluate"]  # no second copy for one arm
+    sample = create_sample_project(tmp_path / "sample", "facts")
+    assert retrieval_k(sample) == 2  # the sample's quick setting, in Chat and Evaluate alike
+    store_tab_setting(sample, "retrieval", "k", 6)  # changed in either tab: kept with the project
+    assert retrieval_k(Project.open(sample.root)) == 6
+    assert retrieval_k(Project.create(tmp_path / "plain")) == DEFAULT_SETTINGS["retrieval"]["k"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import gradio as gr
 
 from smt_gui.project import Project, ProjectError
-from smt_gui.sample import SAMPLES, WALK_MINUTES, create_sample_project, tab_settings
+from smt_gui.sample import SAMPLES, WALK_MINUTES, create_sample_project, store_tab_setting, tab_settings
 from smt_gui.ui import chat, curate, documents, evaluate, generate, train
 from smt_gui.ui.common import guard, project_dir_for
 
@@ -98,6 +98,7 @@ def build_app(projects_root: Path) -> gr.Blocks:
         targets = [(section, key, component) for section, tab in (("generate", gen_tab), ("train", train_tab),
                                                                    ("evaluate", eval_tab))
                    for key, component in tab.defaults.items()]
+        targets += [("retrieval", "k", chat_tab.retrieval_k), ("retrieval", "k", eval_tab.retrieval_k)]
         converters = {**{("train", k): f for k, f in train.TO_UI.items()}}
 
         def fill_settings(project_path: str | None) -> list:
@@ -114,6 +115,15 @@ def build_app(projects_root: Path) -> gr.Blocks:
             return gr.update(choices=existing_projects(projects_root), value=current)
         known.focus(listed, known, known)
         demo.load(listed, known, known)
+
+        # Retrieval k is the project's: changed in Chat or in Evaluate, it is kept and the other tab shows it too,
+        # so the RAG arm that is evaluated is the RAG column that is shown.
+        def keep_k(project_path: str | None, value: float | None) -> float | None:
+            if project_path and value:
+                store_tab_setting(Project.open(project_path), "retrieval", "k", int(value))
+            return value
+        for mine, other in ((chat_tab.retrieval_k, eval_tab.retrieval_k), (eval_tab.retrieval_k, chat_tab.retrieval_k)):
+            mine.input(keep_k, [project_state, mine], other)
 
         components = [c for _, _, c in targets]
         for trigger in (open_btn.click, name.submit):

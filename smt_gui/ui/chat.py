@@ -8,6 +8,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import gradio as gr
 
@@ -16,6 +17,7 @@ from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.arms import LETTERS
 from smt_gui.ingest import chunking_config
 from smt_gui.retrieve import RagIndex
+from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
 from smt_gui.ui.common import guard, require_project
 
@@ -56,6 +58,7 @@ class ChatTab:
     refresh_outputs: list
     reset: Callable[[], tuple]  # an empty conversation (a project was opened)
     reset_outputs: list
+    retrieval_k: Any  # the project's retrieval k (the "retrieval" setting, shared with Evaluate)
 
 
 def engine_for(project_path: str, run_name: str | None) -> ChatEngine:
@@ -212,7 +215,8 @@ def build(project_state: gr.State) -> ChatTab:
     gr.Markdown(NOTE)
     with gr.Row():
         run = gr.Dropdown([], label="Tuned run (adapter)", elem_id="chat-run")
-        k = gr.Slider(1, 16, value=4, step=1, label="Retrieved chunks (top-k)")
+        k = gr.Slider(1, 16, value=DEFAULT_SETTINGS["retrieval"]["k"], step=1, label="Retrieved chunks (top-k)",
+                      info="the project's setting: Evaluate's RAG arms use the same", elem_id="chat-k")
         mmr = gr.Checkbox(label="MMR (diverse chunks)", value=False)
         max_tokens = gr.Slider(16, 512, value=120, step=8, label="Max new tokens")
         picked = gr.CheckboxGroup(list(COLUMNS), value=SHOWN, label="Columns", elem_id="chat-arms")
@@ -268,5 +272,5 @@ def build(project_state: gr.State) -> ChatTab:
                   else "Not indexed yet: press *Index / re-index documents*.")
         return (gr.update(choices=runs, value=runs[0] if runs else None), gr.update(choices=evals, value=None), status)
 
-    return ChatTab(refresh=refresh, refresh_outputs=[run, eval_pick, index_status], reset=reset,
+    return ChatTab(refresh=refresh, refresh_outputs=[run, eval_pick, index_status], reset=reset, retrieval_k=k,
                    reset_outputs=[*outputs, *histories, question, gold])

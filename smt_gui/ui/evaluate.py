@@ -26,6 +26,7 @@ from smt_gui.evaluate.leakage import leakage_message, run_leakage
 from smt_gui.evaluate.own_split import add_typed_questions, parse_typed
 from smt_gui.evaluate.scaling import scaling_points
 from smt_gui.jobs import cancel_job, get_job
+from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
 from smt_gui.ui.common import guard, progress_bar, require_project
 from smt_gui.ui.plots import accuracy_chart, scaling_chart
@@ -49,6 +50,7 @@ class EvaluateTab:
     refresh: Callable[[str | None], tuple]
     refresh_outputs: list
     defaults: dict  # setting name -> component, filled by "Try the sample"
+    retrieval_k: Any  # the project's retrieval k (the "retrieval" setting, shared with Chat)
 
 
 def _status_html(job: dict | None) -> str:
@@ -290,7 +292,8 @@ def build(project_state: gr.State) -> EvaluateTab:
         docs = gr.Dropdown(choices=[], multiselect=True, label="Documents' questions (empty = all)", elem_id="eval-docs")
     with gr.Row():
         limit = gr.Number(label="At most N questions (0 = all)", value=0, precision=0, minimum=0, elem_id="eval-limit")
-        k = gr.Number(label="Retrieved chunks (RAG arms)", value=4, precision=0, minimum=1)
+        k = gr.Number(label="Retrieved chunks (RAG arms; the same as Chat's)", value=DEFAULT_SETTINGS["retrieval"]["k"],
+                      precision=0, minimum=1, elem_id="eval-k")
         letters = gr.Checkbox(label="Also let the model answer with a letter (slower)", value=True, elem_id="eval-letters")
         judge = gr.Checkbox(label="LLM judge for free-form text answers (the Generate tab's backend)", value=False)
         own = gr.Checkbox(label="Include the QAs held out in Curate", value=True, elem_id="eval-own")
@@ -341,5 +344,5 @@ def build(project_state: gr.State) -> EvaluateTab:
         return (*refresh(project_path), DETAIL_HINT, line)  # and no drill-down of another project's question
 
     return EvaluateTab(refresh=refresh_all, refresh_outputs=[run, docs, *shown, drill, eval_set],
-                       defaults={"arms": arms, "limit": limit, "k": k, "letters": letters,
+                       retrieval_k=k, defaults={"arms": arms, "limit": limit, "letters": letters,
                                                                       "open": opened})
