@@ -3,7 +3,8 @@
 A training run on 2 CPU cores beside a llama.cpp generation made both crawl (generation 37 -> 3-8 tokens/s). Holding
 the machine's compute turn for one optimizer step at a time makes them interleave instead: a Chat answer or a
 generation request waits for at most one step, and each computes at the speed it has alone. Logging and checkpoints
-happen between turns. A run on a GPU does not take turns: it does not compete for the cores.
+happen between turns. A run on a GPU does not take turns: it does not compete for the cores. Nor does a run of
+several processes (torchrun): their collectives need every rank computing at once.
 """
 
 from __future__ import annotations

@@ -185,7 +185,10 @@ def main(argv: list[str] | None = None) -> int:
             remove_unused_columns=False, train_sampling_strategy="group_by_length", ddp_find_unused_parameters=False,
         )
         tokens_per_example = sum(len(x) for x in dataset["input_ids"]) / max(len(dataset), 1)
-        turns = [] if cuda else [CoreTurnCallback()]  # on CPU, steps take turns with generation and Chat
+        # On CPU a step takes its turn with generation and Chat. Not for several processes (torchrun): their
+        # collectives need every rank computing at once, and ranks queued one behind another would deadlock.
+        single = int(os.environ.get("WORLD_SIZE", "1")) == 1
+        turns = [CoreTurnCallback()] if single and not cuda else []
         callback = MetricsCallback(run_dir, tokens_per_example, STOP, is_main, on_metrics=lambda line: write_status(
             run_dir, **{k: line[k] for k in ("step", "max_steps", "loss", "eta_s", "tokens_per_s", "waited_s")}),
             waited=(lambda: turns[0].waited_s) if turns else None)
