@@ -5,7 +5,8 @@ one training step (the worker's ``CoreTurnCallback``) or one evaluation question
 across processes. Sides, one after another (the bundled SmolLM2-135M, greedy generation, full fine-tuning on the
 bundled sample document):
 
-- generation alone: N focal-rewrite requests through the app's llama.cpp backend;
+- generation alone: N focal-rewrite requests through the app's llama.cpp backend, from the main thread, then from
+  another thread (the app's jobs and Chat call from many threads; llama.cpp computes on one, ``llm/llama_thread``);
 - training alone: a run of S steps in its worker process;
 - both at once, taking turns (the default): the run starts, and the generation job starts with its first step;
 - both at once, no turns (what happened before): the same with ``SMT_COMPUTE_LOCK=off``.
@@ -42,13 +43,15 @@ from smt_gui.train.mixture import MixtureConfig  # noqa: E402
 
 
 def generation(engine, n: int, max_tokens: int) -> dict:
-    started, tokens, computing, waited = time.time(), 0, 0.0, 0.0
+    started, tokens, computing, waited, each = time.time(), 0, 0.0, 0.0, []
     for request in requests(n, max_tokens):
         reply = engine.complete(request)
         tokens += reply.completion_tokens
         computing += reply.seconds
         waited += reply.waited_s
-    return {"tokens": tokens, "start": started, "end": time.time(), "computing_s": computing, "waited_s": waited}
+        each.append(round(reply.seconds, 2))
+    return {"tokens": tokens, "start": started, "end": time.time(), "computing_s": computing, "waited_s": waited,
+            "request_s": each}
 
 
 def training(project, steps: int, tag: str, lock: bool, on_first_step=None) -> dict:
@@ -105,33 +108,56 @@ def main() -> None:
     engine = backend()
     engine.complete(requests(1, 8)[0])  # warm: the shared prompt prefix is cached in every side
 
-    gen_alone = generation(engine, args.requests, args.max_tokens)
+    # llama.cpp's speed alone drifts by up to a third within minutes on a shared host, so generation alone is
+    # measured before and after each side and each side is compared with the mean of its two neighbours.
+    alone_runs = [generation(engine, args.requests, args.max_tokens)]
+    # The app calls llama.cpp from many threads (job threads, gradio's workers); all of them compute on one thread
+    # (``smt_gui.llm.llama_thread``). Generation started from another thread, against the main thread beside it:
+    from_thread: dict = {}
+    caller = threading.Thread(target=lambda: from_thread.update(generation(engine, args.requests, args.max_tokens)))
+    caller.start()
+    caller.join()
+    alone_runs.append(generation(engine, args.requests, args.max_tokens))
     train_alone = training(project, args.steps, "alone", lock=True)
-    sides = {"taking turns": together(project, engine, args.requests, args.max_tokens, args.steps, "turns", True),
-             "no turns (SMT_COMPUTE_LOCK=off)": together(project, engine, args.requests, args.max_tokens,
-                                                         args.steps, "free", False)}
+    sides, neighbours = {}, {}
+    for side, tag, lock in (("taking turns", "turns", True), ("no turns (SMT_COMPUTE_LOCK=off)", "free", False)):
+        sides[side] = together(project, engine, args.requests, args.max_tokens, args.steps, tag, lock)
+        alone_runs.append(generation(engine, args.requests, args.max_tokens))
+        neighbours[side] = alone_runs[-2:]
 
-    gen_rate = gen_alone["tokens"] / gen_alone["computing_s"]
-    gen_wall = gen_alone["end"] - gen_alone["start"]
+    def rate_of(runs: list[dict]) -> float:
+        return sum(r["tokens"] for r in runs) / sum(r["computing_s"] for r in runs)
+
+    gen_rate = rate_of(alone_runs)
+    gen_wall = sum(r["end"] - r["start"] for r in alone_runs) / len(alone_runs)
     step_alone = train_alone["computing_s_per_step"]
     train_wall = train_alone["elapsed_s"]
-    print(f"generation alone: {gen_alone['tokens']} tokens, {gen_rate:.1f} tokens/s, {gen_wall:.1f} s")
+    print(f"generation alone: {alone_runs[0]['tokens']} tokens, {gen_rate:.1f} tokens/s, {gen_wall:.1f} s (runs: "
+          + ", ".join(f"{rate_of([r]):.1f}" for r in alone_runs) + " tokens/s)")
+    thread_ratio = rate_of([from_thread]) / rate_of(alone_runs[:2])
+    print(f"generation from another thread: {rate_of([from_thread]):.1f} tokens/s ({thread_ratio:.2f}x the main thread)")
     print(f"training alone:   {train_alone['steps']} steps, {step_alone:.2f} s/step, {train_wall:.1f} s")
     report = {"alone": {"generation_tokens_per_s": round(gen_rate, 1), "generation_wall_s": round(gen_wall, 1),
                         "training_s_per_step": round(step_alone, 2), "training_wall_s": round(train_wall, 1),
-                        "one_after_the_other_s": round(gen_wall + train_wall, 1)}}
+                        "one_after_the_other_s": round(gen_wall + train_wall, 1),
+                        "generation_runs_tokens_per_s": [round(rate_of([r]), 1) for r in alone_runs]},
+              "generation from another thread": {"tokens_per_s": round(rate_of([from_thread]), 1),
+                                                 "ratio_to_main_thread": round(thread_ratio, 2)}}
     for side, result in sides.items():
         g, t = result["generation"], result["training"]
         rate = g["tokens"] / g["computing_s"]
         wall_rate = g["tokens"] / (g["end"] - g["start"])
-        row = {"generation_tokens_per_s": round(rate, 1), "generation_ratio": round(rate / gen_rate, 2),
+        beside = rate_of(neighbours[side])  # generation alone just before and just after this side
+        row = {"generation_tokens_per_s": round(rate, 1), "generation_ratio": round(rate / beside, 2),
+               "generation_alone_beside_tokens_per_s": round(beside, 1),
                "generation_wall_tokens_per_s": round(wall_rate, 1), "generation_waited_s": round(g["waited_s"], 1),
                "training_s_per_step": round(t["computing_s_per_step"], 2),
                "training_ratio": round(step_alone / t["computing_s_per_step"], 2),
                "training_waited_s": round(t["waited_s"], 1), "wall_s": round(result["wall_s"], 1),
                "wall_vs_one_after_the_other": round(result["wall_s"] / (gen_wall + train_wall), 2)}
+        row["generation_request_s"] = g["request_s"]  # each request's computing time: a slow start shows here
         report[side] = row
-        print(f"{side:34s} generation {rate:5.1f} tokens/s ({row['generation_ratio']:.2f}x alone; wall "
+        print(f"{side:34s} generation {rate:5.1f} tokens/s ({row['generation_ratio']:.2f}x alone beside it; wall "
               f"{wall_rate:.1f}, queued {g['waited_s']:.0f} s) · training {t['computing_s_per_step']:.2f} s/step "
               f"({row['training_ratio']:.2f}x alone, queued {t['waited_s']:.0f} s) · both done in "
               f"{result['wall_s']:.0f} s ({row['wall_vs_one_after_the_other']:.2f}x one after the other)")

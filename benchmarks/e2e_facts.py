@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from smt_gui import curate  # noqa: E402
 from smt_gui.evaluate.job import EvalConfig, evaluate, save_report  # noqa: E402
+from smt_gui.evaluate.stats import mcnemar_exact  # noqa: E402
 from smt_gui.factbench import BenchConfig, write_benchmark  # noqa: E402
 from smt_gui.factcheck import grade_samples  # noqa: E402
 from smt_gui.generate import GenerateConfig, generate  # noqa: E402
@@ -160,16 +161,23 @@ def main() -> int:
           f"{losses[0]:.3f} -> {losses[-1]:.3f}; tokens {run.summary['tokens_by_kind']}", flush=True)
 
     t = time.perf_counter()
-    report = evaluate(project, EvalConfig(arms=args.arms.split(","), run=run.name, k=4, generate_choice=False),
+    report = evaluate(project, EvalConfig(arms=args.arms.split(","), run=run.name, k=4, generate_choice=False,
+                                          open_answers=True),
                       progress=lambda d, n, arm: print(f"\r  eval {arm}: {d}/{n}", end="", flush=True))
-    times["evaluate"] = time.perf_counter() - t
+    times["evaluate (multiple choice + open answers)"] = time.perf_counter() - t
     save_report(project, report)
+    opened = {arm: [{"id": r["question_id"], "question": r["question"], "gold": r["gold"], "answer": r["open_answer"],
+                     "first_sentence": r["open_first"], "right": r["open_correct"], "why": r["open_reason"]}
+                    for r in records if r.get("open_correct") is not None]
+              for arm, records in report["records"].items()}
     print(f"\n\n### Fictional facts, seed {args.seed}: {report['questions']} questions, recipe {args.recipe}\n")
-    print("| arm | accuracy (95% CI) | mean gold rank (1-4) | mean margin |")
-    print("|---|---|---|---|")
+    print("| arm | multiple choice (95% CI) | mean gold rank (1-4) | mean margin | open answer: first sentence states it |")
+    print("|---|---|---|---|---|")
     for arm, s in report["summary"].items():
+        o = opened.get(arm)
+        share = f"{sum(r['right'] for r in o)}/{len(o)} = {sum(r['right'] for r in o) / len(o):.0%}" if o else "—"
         print(f"| {arm} | {s['accuracy']:.3f} ({s['correct']}/{s['n']}; {s['ci95'][0]:.2f}-{s['ci95'][1]:.2f}) | "
-              f"{s.get('mean_gold_rank', float('nan')):.2f} | {s.get('mean_margin', float('nan')):+.3f} |")
+              f"{s.get('mean_gold_rank', float('nan')):.2f} | {s.get('mean_margin', float('nan')):+.3f} | {share} |")
     print()
     for c in report["comparisons"]:
         print(f"- {c['b']} vs {c['a']}: {c['bootstrap']['difference']:+.3f} (95% CI {c['bootstrap']['low']:+.3f}.."
@@ -182,11 +190,18 @@ def main() -> int:
             print(f"| {r['set']} | {r['arm']} | {r['accuracy']:.3f} ({r['correct']}/{r['n']}) | {ref} |")
     for name, v in (report.get("retention") or {}).items():
         print(f"- retention, perplexity on {name}: base {v['base']:.2f} -> tuned {v['tuned']:.2f} ({v['change']:+.1%})")
+    open_tests = {}
+    if opened.get("base"):
+        for arm in (a for a in opened if a != "base" and opened[a]):
+            test = mcnemar_exact([r["right"] for r in opened["base"]], [r["right"] for r in opened[arm]])
+            open_tests[arm] = test
+            print(f"- open answers, {arm} vs base: {test['only_b']} right only for {arm}, {test['only_a']} only for "
+                  f"base; McNemar p = {test['p_value']:.2g}")
     print("- wall time: " + ", ".join(f"{k} {v:.0f} s" for k, v in times.items()) + f" (total {sum(times.values()):.0f} s)")
     summary = {"seed": args.seed, "recipe": args.recipe, "quality": quality, "summary": report["summary"],
                "comparisons": report["comparisons"], "times_s": times, "losses": [losses[0], losses[-1]],
                "train": config.to_dict(), "tokens": run.summary["tokens_by_kind"], "by_set": report["by_set"],
-               "retention": report.get("retention")}
+               "retention": report.get("retention"), "open_answers": opened, "open_tests": open_tests}
     if args.out:
         args.out.write_text(json.dumps(summary, indent=2, default=float))
     return 0

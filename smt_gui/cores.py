@@ -6,8 +6,8 @@ is faster for both. Turns are handed out first come, first served inside a proce
 tight loop take it again before a waiting Chat answer gets it), and a lock file serialises processes too (the app,
 a CLI ``smt generate``, a training worker, a second app). A turn is short: one completion, one streamed answer, one
 training step, one question's scores. So a long job never blocks Chat for more than one turn, and two jobs
-interleave instead of collapsing: both finish in the time of one after the other. During its turns, generation
-beside training still ran at 0.51x its speed alone (``benchmarks/core_sharing.py``).
+interleave instead of collapsing: both finish in the time of one after the other, and generation beside a training
+run computed at 0.87-0.99x its speed alone (``benchmarks/core_sharing.py``).
 
 ``SMT_COMPUTE_LOCK`` moves the lock file (one per machine by default); ``SMT_COMPUTE_LOCK=off`` leaves processes
 unserialised, e.g. on a machine with cores to spare. A training run on a GPU, or of several processes, does not take
@@ -124,6 +124,10 @@ class TurnHolder:
         if self._context is None:
             self._context = compute_turn()
             self.waited_s += self._context.__enter__().waited_s
+
+    @property
+    def held(self) -> bool:
+        return self._context is not None
 
     def give_back(self) -> None:
         if self._context is not None:

@@ -107,3 +107,26 @@ def test_a_turn_says_how_long_it_waited_and_a_nested_turn_does_not_queue_behind_
         assert inner.waited_s == 0.0
     worker.join()
     assert 0.7 <= turn.waited_s <= 5, turn
+
+
+def test_training_keeps_its_turn_while_it_saves_a_checkpoint_or_the_final_model(tmp_path, monkeypatch):
+    """Saving a model computes on the cores too: a generation request beside the final save took 7 s, not 0.4."""
+    from transformers import TrainerControl
+
+    from smt_gui.train.turns import CoreTurnCallback
+
+    monkeypatch.setenv("SMT_COMPUTE_LOCK", str(tmp_path / "compute.lock"))
+    turns, control = CoreTurnCallback(), TrainerControl()
+    turns.on_step_begin(None, None, control)
+    assert turns.holder.held
+    turns.on_step_end(None, None, control)
+    assert not turns.holder.held  # an ordinary step gives the cores back
+    turns.on_step_begin(None, None, control)
+    control.should_save = True  # the Trainer writes a checkpoint after this step
+    turns.on_step_end(None, None, control)
+    assert turns.holder.held
+    turns.on_save(None, None, control)
+    assert not turns.holder.held
+    turns.on_train_end(None, None, control)
+    assert turns.holder.held  # the worker saves the model next, and ends without tearing down on the cores
+    turns.holder.give_back()

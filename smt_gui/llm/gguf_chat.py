@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from smt_gui.cores import Turn, compute_turn, llama_threads
+from smt_gui.llm import llama_thread
 from smt_gui.llm.base import REPETITION_PENALTY
 from smt_gui.project import Project
 
@@ -84,13 +85,17 @@ class GgufChat:
         with compute_turn() as turn:  # loading is heavy work on the same cores too
             if on_turn is not None:
                 on_turn(turn)
-            llm = self.model(which)
-            pieces = llm.create_chat_completion(messages=messages, max_tokens=max_new_tokens, stream=True,
-                                                temperature=temperature, repeat_penalty=REPETITION_PENALTY, seed=0)
-            try:
-                for chunk in pieces:
-                    text = chunk["choices"][0]["delta"].get("content")
-                    if text:
-                        yield text
-            finally:
-                pieces.close()
+            llm = llama_thread.call(self.model, which)
+
+            def pieces() -> Iterator[str]:
+                chunks = llm.create_chat_completion(messages=messages, max_tokens=max_new_tokens, stream=True,
+                                                    temperature=temperature, repeat_penalty=REPETITION_PENALTY, seed=0)
+                try:
+                    for chunk in chunks:
+                        text = chunk["choices"][0]["delta"].get("content")
+                        if text:
+                            yield text
+                finally:
+                    chunks.close()
+
+            yield from llama_thread.stream(pieces)

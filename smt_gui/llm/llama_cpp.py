@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from smt_gui.cores import compute_turn, llama_threads
+from smt_gui.llm import llama_thread
 from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest, sequential_many
 from smt_gui.llm.bundled import resolve_model_spec
 
@@ -25,8 +26,8 @@ class LlamaCppBackend:
             from llama_cpp import Llama
 
             with compute_turn():  # loading is llama.cpp work on the same cores too
-                self.llm = Llama(
-                    model_path=path, n_ctx=config.n_ctx, n_threads=llama_threads(config.extra.get("n_threads")),
+                self.llm = llama_thread.call(
+                    Llama, model_path=path, n_ctx=config.n_ctx, n_threads=llama_threads(config.extra.get("n_threads")),
                     n_gpu_layers=int(config.extra.get("n_gpu_layers", -1)), verbose=False, seed=0,
                 )
         except (ValueError, RuntimeError, OSError) as exc:
@@ -47,8 +48,8 @@ class LlamaCppBackend:
         try:
             with compute_turn() as turn:  # one heavy computation at a time on these cores
                 started = time.perf_counter()
-                out = self.llm.create_chat_completion(
-                    messages=request.messages, temperature=request.temperature, top_p=request.top_p,
+                out = llama_thread.call(
+                    self.llm.create_chat_completion, messages=request.messages, temperature=request.temperature, top_p=request.top_p,
                     max_tokens=request.max_tokens, seed=request.seed, stop=list(request.stop) or None, **kwargs,
                 )
                 seconds = time.perf_counter() - started
