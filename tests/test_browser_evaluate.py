@@ -13,6 +13,19 @@ from .test_browser_documents import open_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+EVAL_TABLES = ("eval-table", "eval-compare", "eval-docs-table", "eval-questions")
+
+
+def columns_out_of_view(page, elem_id: str) -> list[str]:
+    """Headers of a table that end beyond its visible box: cut off, or only reachable by a sideways scroll."""
+    return page.evaluate("""(id) => {
+        const root = document.getElementById(id);
+        const box = root.getBoundingClientRect();
+        return [...root.querySelectorAll('thead th')]
+            .filter(th => th.getBoundingClientRect().right > box.right + 1 || th.getBoundingClientRect().width < 8)
+            .map(th => th.innerText.trim());
+    }""", elem_id)
+
 
 def test_evaluate_two_arms_and_see_the_chart(app_server, browser):
     project = Project.create(app_server["root"] / "eval-demo")
@@ -42,6 +55,8 @@ def test_evaluate_two_arms_and_see_the_chart(app_server, browser):
 
     questions = page.locator("#eval-questions")
     expect(questions).to_contain_text("The Absurdity of Family Love")
+    for elem_id in EVAL_TABLES:  # wide tables wrap: the answers and margins at their right end are in view
+        assert columns_out_of_view(page, elem_id) == [], elem_id
     questions.get_by_text("kin-selection").filter(visible=True).first.click()
     detail = page.locator("#eval-detail")
     expect(detail).to_contain_text("Gold:", timeout=30_000)

@@ -38,7 +38,7 @@ NOTE = (
     "show learning that accuracy near chance hides. On the invented-facts sample the tuned 135M model learns the "
     "facts; on real QuALITY stories it stays near chance (25%): use a stronger base model for real comparisons."
 )
-DETAIL_HINT = "Click a question to see each arm's answer and the retrieved chunks."
+DETAIL_HINT = "Click a question in the table above to see each arm's answer and the retrieved chunks."
 SUMMARY_COLUMNS = ["arm", "n", "accuracy", "95% CI", "open answer, as in Chat (95% CI)", "letter / generated answers",
                    "gold rank (1=best)", "margin", "reference answer log-lik/token (95% CI)"]
 COMPARE_COLUMNS = ["comparison", "n", "difference", "bootstrap 95% CI", "McNemar p", "right only in A / only in B",
@@ -313,20 +313,18 @@ def build(project_state: gr.State) -> EvaluateTab:
     status = gr.HTML(_status_html(None))
     leak = gr.Markdown(elem_id="eval-leak")
     extra = gr.HTML("<div id='eval-extra'></div>")
+    # Wide tables take the page's width and wrap their cells (style.css ``.wide-table``): every column in view.
+    wide = {"interactive": False, "wrap": True, "elem_classes": ["wide-table"]}
+    table = gr.Dataframe(headers=SUMMARY_COLUMNS, label="Results by arm", elem_id="eval-table", **wide)
     with gr.Row():
         with gr.Column(scale=3):
-            table = gr.Dataframe(headers=SUMMARY_COLUMNS, interactive=False, label="Results by arm", elem_id="eval-table")
-            comparisons = gr.Dataframe(headers=COMPARE_COLUMNS, interactive=False, label="Paired comparisons (same questions)",
-                                       elem_id="eval-compare")
-            documents = gr.Dataframe(interactive=False, label="Accuracy by document", elem_id="eval-docs-table")
+            comparisons = gr.Dataframe(headers=COMPARE_COLUMNS, label="Paired comparisons (same questions)",
+                                       elem_id="eval-compare", **wide)
+            documents = gr.Dataframe(label="Accuracy by document", elem_id="eval-docs-table", **wide)
         with gr.Column(scale=2):
             chart = gr.Plot(label="Accuracy by arm", elem_id="eval-chart")
-    with gr.Row():
-        with gr.Column(scale=3):
-            questions = gr.Dataframe(interactive=False, wrap=True, label="Per question (click one for the answers)",
-                                     elem_id="eval-questions")
-        with gr.Column(scale=2):
-            drill = gr.Markdown(DETAIL_HINT, elem_id="eval-detail")
+    questions = gr.Dataframe(label="Per question (click one for the answers)", elem_id="eval-questions", **wide)
+    drill = gr.Markdown(DETAIL_HINT, elem_id="eval-detail")
     scaling = gr.Plot(label="Scaling curve", elem_id="eval-scaling")
     timer = gr.Timer(2.0, active=False)
 
