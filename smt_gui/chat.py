@@ -3,9 +3,9 @@
 All arms use the same base model (the tuned arms add the run's adapter, or load a fully fine-tuned model), so the
 only differences are the ones being compared: retrieved passages in the prompt, and what the weights learned.
 ``build_messages`` is the single place that decides what each arm sends to the model. Answers are generated
-through llama.cpp from the run's GGUFs where they can be made (``smt_gui.llm.gguf_chat``; it generates several times
-faster than transformers on CPU), else through transformers; every arm of one engine uses the same path and the
-same decoding.
+through llama.cpp from the run's GGUFs where they can be made (``smt_gui.llm.gguf_chat`` loads the files that
+``smt_gui.export.chat_files`` finds or exports; it generates several times faster than transformers on CPU), else
+through transformers; every arm of one engine uses the same path and the same decoding.
 """
 
 from __future__ import annotations
@@ -22,13 +22,11 @@ from smt_gui.generate.prompts import load_prompt
 from smt_gui.llm.base import REPETITION_PENALTY
 from smt_gui.project import Project
 from smt_gui.retrieve import Hit, RagIndex
+from smt_gui.train.base_model import LOAD_LOCK
 
 ARMS = ("base", "rag", "tuned", "tuned+rag")
 ENGINES = ("auto", "llama_cpp", "transformers")
 NO_REPEAT_NGRAM = 4
-# transformers builds models under a process-wide "meta device" context while loading, so two threads loading at
-# once corrupt each other's weights ("Cannot copy out of meta tensor"): loads are serialised.
-_LOAD_LOCK = threading.Lock()
 
 
 @dataclass
@@ -101,9 +99,10 @@ class ChatEngine:
         """The llama.cpp models for this engine, or ``None`` (transformers answers; ``fallback_reason`` says why)."""
         if self.engine == "transformers":
             return None
-        with _LOAD_LOCK:
+        with LOAD_LOCK:
             if self._gguf is None and self.fallback_reason is None:
-                from smt_gui.llm.gguf_chat import GgufChat, available, files_for
+                from smt_gui.export.chat_files import available, files_for
+                from smt_gui.llm.gguf_chat import GgufChat
 
                 reason = available()
                 if reason is None:
@@ -140,7 +139,7 @@ class ChatEngine:
 
     def model(self, which: str):
         """``base`` -> the run's base model (or the bundled one); ``tuned`` -> base + the run's adapter."""
-        with _LOAD_LOCK:
+        with LOAD_LOCK:
             return self._load(which)
 
     def _load(self, which: str):

@@ -252,7 +252,7 @@ def check_leakage(project: Project, samples: list[dict[str, Any]]) -> dict[int, 
 
 def check_llm_judge(samples: list[dict[str, Any]], backend: Any) -> dict[int, dict[str, Any]]:
     """Ask the chosen backend whether the source supports each QA answer (optional; slow with big models)."""
-    from smt_gui.generate.parsing import _json_candidates
+    from smt_gui.generate.parsing import json_candidates
     from smt_gui.llm import BackendError, GenerationRequest
 
     schema = {
@@ -282,7 +282,7 @@ def check_llm_judge(samples: list[dict[str, Any]], backend: Any) -> dict[int, di
         if isinstance(result, BackendError):
             results[s["id"]] = {"judge": {"score": None, "reason": f"judge failed: {result}"}}
             continue
-        verdict = next((c for c in _json_candidates(result.text) if isinstance(c, dict) and "supported" in c), None)
+        verdict = next((c for c in json_candidates(result.text) if isinstance(c, dict) and "supported" in c), None)
         if verdict is None:
             results[s["id"]] = {"judge": {"score": None, "reason": f"unparsable verdict: {result.text[:80]}"}}
         else:

@@ -83,7 +83,7 @@ def judge_freeform(backend, question: str, predicted: str, gold: str) -> Grade:
     The verdict is JSON-schema constrained where the backend supports it and parsed leniently; an unparsable or
     failed verdict counts as wrong, with the reason saying so, so a judge outage never inflates accuracy.
     """
-    from smt_gui.generate.parsing import _json_candidates
+    from smt_gui.generate.parsing import json_candidates
     from smt_gui.llm import BackendError, GenerationRequest
 
     prompt = (f"Question: {question}\nReference answer: {gold}\nCandidate answer: {predicted}\n\n"
@@ -95,7 +95,7 @@ def judge_freeform(backend, question: str, predicted: str, gold: str) -> Grade:
         text = backend.complete(request).text
     except BackendError as exc:
         return Grade(False, f"judge failed: {exc}")
-    verdict = next((c for c in _json_candidates(text) if isinstance(c, dict) and "correct" in c), None)
+    verdict = next((c for c in json_candidates(text) if isinstance(c, dict) and "correct" in c), None)
     if verdict is None:
         return Grade(False, f"judge gave no verdict: {text[:80]}")
     return Grade(bool(verdict["correct"]), f"LLM judge: {str(verdict.get('reason', ''))[:200]}")

@@ -26,7 +26,9 @@ def qa_schema(n: int) -> dict[str, Any]:
     }
 
 
-def _json_candidates(text: str) -> list[Any]:
+def json_candidates(text: str) -> list[Any]:
+    """Every JSON object or array found in a model's text (fences stripped), outermost first: weak models wrap theirs
+    in prose. Used by generation, the grounding judge and the answer judge."""
     text = re.sub(r"```(?:json)?", "", text)
     found = []
     for opener, closer in (("{", "}"), ("[", "]")):
@@ -63,7 +65,7 @@ def _pairs_from(obj: Any) -> list[tuple[str, str]]:
 
 def parse_qas(text: str) -> list[tuple[str, str]]:
     """Question/answer pairs from JSON (any nesting, common key names) or from 'Q: ... A: ...' lines."""
-    for candidate in _json_candidates(text):
+    for candidate in json_candidates(text):
         pairs = _pairs_from(candidate)
         if pairs:
             return [(q.strip(), a.strip()) for q, a in pairs]

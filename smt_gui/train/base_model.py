@@ -17,6 +17,10 @@ from pathlib import Path
 from smt_gui.llm.bundled import ModelNotFoundError, cache_dir, resolve_model_spec
 
 _CONVERTING = threading.Lock()
+# transformers builds models under a process-wide "meta device" context while loading, so two threads loading at
+# once corrupt each other's weights ("Cannot copy out of meta tensor"): every load in the app holds this lock (Chat's
+# models, and the Train tab's parameter count on the meta device).
+LOAD_LOCK = threading.Lock()
 
 
 def _cache_key(path: Path) -> str:
@@ -67,3 +71,14 @@ def resolve_base_model(spec: str | None) -> Path:
     if resolved.is_dir() and (resolved / "config.json").exists():
         return resolved
     raise ModelNotFoundError(f"{spec!r} is neither a .gguf file nor a Hugging Face model folder (no config.json).")
+
+
+def parameter_count(base_model: str | None) -> int:
+    """Parameters of a base model, counted on the meta device (no weights loaded): the Train tab's memory estimate."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    config = AutoConfig.from_pretrained(resolve_base_model(base_model or None))
+    with LOAD_LOCK, torch.device("meta"):  # the meta context is process-wide: never while another model loads
+        model = AutoModelForCausalLM.from_config(config)
+    return sum(p.numel() for p in model.parameters())

@@ -38,17 +38,10 @@ class TrainTab:
 
 @lru_cache(maxsize=8)
 def _param_count(base_model: str) -> int:
-    """Parameters of a model, counted on the meta device (no weights loaded)."""
-    import torch
-    from transformers import AutoConfig, AutoModelForCausalLM
+    """Parameters of a model (cached: the estimate is redrawn whenever a setting changes)."""
+    from smt_gui.train.base_model import parameter_count
 
-    from smt_gui.chat import _LOAD_LOCK
-    from smt_gui.train.base_model import resolve_base_model
-
-    config = AutoConfig.from_pretrained(resolve_base_model(base_model or None))
-    with _LOAD_LOCK, torch.device("meta"):  # the meta context is process-wide: never while another model loads
-        model = AutoModelForCausalLM.from_config(config)
-    return sum(p.numel() for p in model.parameters())
+    return parameter_count(base_model or None)
 
 
 def memory_note(base_model: str, method_label: str, lora_r: float) -> str:
