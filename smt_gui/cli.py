@@ -14,8 +14,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from smt_gui.export import GGUF_TYPES
+from smt_gui.generate.job import GenerateConfig
 from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
-from smt_gui.llm.base import BackendError
+from smt_gui.llm.base import BackendConfig, BackendError
 from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.project import Project, ProjectError
 from smt_gui.sample import retrieval_k
@@ -116,7 +117,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         resume_generation(project, args.resume, background=False)
         job = get_job(project, args.resume)
     else:
-        kinds = [{"qa": "qa", "focal": "focal_rewrite", "rewrite": "rewrite"}[k] for k in args.kind]
+        kinds = [KIND_FLAGS[k] for k in args.kind]
         spans = None
         if args.uncovered:
             from smt_gui.coverage import uncovered_spans
@@ -344,13 +345,19 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+GEN, BACKEND = GenerateConfig(), BackendConfig()  # the one owner of every generation default (the tab reads them too)
+KIND_FLAGS = {"qa": "qa", "focal": "focal_rewrite", "rewrite": "rewrite"}  # smt generate --kind -> sample kind
+
+
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default="llama_cpp")
+    parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default=BACKEND.kind)
     parser.add_argument("--model", help="GGUF path, HF folder, or the served model name (default: bundled SmolLM2-135M)")
     parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
     parser.add_argument("--api-key", help="endpoint key (or set SMT_API_KEY)")
-    parser.add_argument("--concurrency", type=int, default=4, help="requests in flight (endpoint backend)")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one endpoint answer")
+    parser.add_argument("--concurrency", type=int, default=BACKEND.concurrency,
+                        help="requests in flight (endpoint backend; default %(default)s)")
+    parser.add_argument("--timeout", type=float, default=BACKEND.timeout_s,
+                        help="seconds to wait for one endpoint answer (default %(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -390,18 +397,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="generate synthetic QAs, focal rewrites and rewrites (a resumable job)")
     gen.add_argument("dir")
-    gen.add_argument("--kind", nargs="+", choices=["qa", "focal", "rewrite"], default=["qa", "focal"])
+    gen.add_argument("--kind", nargs="+", choices=list(KIND_FLAGS),
+                     default=[flag for flag, kind in KIND_FLAGS.items() if kind in GEN.kinds])
     gen.add_argument("--doc", type=int, action="append", help="document id (repeat; default all)")
-    gen.add_argument("--strategy", choices=["window", "chunk"], default="window",
+    gen.add_argument("--strategy", choices=["window", "chunk"], default=GEN.strategy,
                      help="window: answer-aware QAs and checked rewrites from a few sentences at a time (works with "
                           "small generators; default); chunk: N QAs per chunk in one answer (strong generators)")
-    gen.add_argument("--window-sentences", type=int, default=1, help="sentences per fact window (default 1)")
-    gen.add_argument("--qa-per-window", type=int, default=2, help="window strategy: QAs per window (default 2)")
-    gen.add_argument("--qa-per-chunk", type=int, default=3, help="chunk strategy: QAs per chunk (default 3)")
-    gen.add_argument("--focal-per-question", type=int, default=1)
-    gen.add_argument("--focal-questions", "--focal-questions-per-chunk", type=int, default=2,
-                     help="questions per window/chunk that get focal rewrites (default 2)")
-    gen.add_argument("--rewrites", "--rewrites-per-chunk", type=int, default=1, help="plain rewrites per window/chunk")
+    gen.add_argument("--window-sentences", type=int, default=GEN.window_sentences,
+                     help="sentences per fact window (default %(default)s)")
+    gen.add_argument("--qa-per-window", type=int, default=GEN.qa_per_window,
+                     help="window strategy: QAs per window (default %(default)s)")
+    gen.add_argument("--qa-per-chunk", type=int, default=GEN.qa_per_chunk,
+                     help="chunk strategy: QAs per chunk (default %(default)s)")
+    gen.add_argument("--focal-per-question", type=int, default=GEN.focal_per_question)
+    gen.add_argument("--focal-questions", "--focal-questions-per-chunk", type=int,
+                     default=GEN.focal_questions_per_source,
+                     help="questions per window/chunk that get focal rewrites (default %(default)s)")
+    gen.add_argument("--rewrites", "--rewrites-per-chunk", type=int, default=GEN.rewrites_per_source,
+                     help="plain rewrites per window/chunk (default %(default)s)")
     gen.add_argument("--uncovered", action="store_true",
                      help="only sentences no accepted sample covers yet (see `smt coverage`)")
     gen.add_argument("--no-fallback", action="store_true",
@@ -411,7 +424,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--question", action="append", help="your own question to focus rewrites on (repeat)")
     gen.add_argument("--qa-temperature", type=float, help="default 1.0 (paper recipe)")
     gen.add_argument("--doc-temperature", type=float, help="default 0.7 (paper recipe)")
-    gen.add_argument("--seed", type=int, default=0, help="a new seed starts a new round over the same chunks")
+    gen.add_argument("--seed", type=int, default=GEN.seed, help="a new seed starts a new round over the same chunks")
     gen.add_argument("--budget", type=int, help="stop after this many generated tokens")
     gen.add_argument("--max-chunks", type=int, help="only the first N chunks of each document (quick trials)")
     gen.add_argument("--resume", type=int, metavar="JOB", help="resume an interrupted/cancelled job by id")

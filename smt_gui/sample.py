@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from smt_gui.generate.job import GenerateConfig
 from smt_gui.project import Project
 
 # The sample's walk through all six tabs, measured alone on 2 CPU cores by benchmarks/sample_path.py (the README
@@ -30,8 +31,8 @@ WALK_MINUTES = 12.4
 # What the tabs show for a new project. Training defaults are the recommended recipe measured on the
 # fictional-facts benchmark (benchmarks/README.md): full fine-tuning, 8 epochs, lr 1e-4, with the documents.
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
-    "generate": {"max_chunks": 0, "qa_per_window": 2, "qa_per_chunk": 3, "focal_questions_per_source": 2,
-                 "focal_per_question": 1, "window_sentences": 1},
+    "generate": {"max_chunks": 0, **{name: getattr(GenerateConfig(), name) for name in (
+        "qa_per_window", "qa_per_chunk", "focal_questions_per_source", "focal_per_question", "window_sentences")}},
     "train": {"method": "full", "epochs": 8, "learning_rate": 1e-4, "max_steps": 0, "batch_size": 4, "seq_len": 512,
               "include_originals": True},
     "evaluate": {"arms": ["base", "rag"], "limit": 0, "letters": True, "open": True},

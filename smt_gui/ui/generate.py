@@ -199,6 +199,9 @@ def resume(project_path: str | None) -> tuple:
     return poll(project_path)
 
 
+GEN, BACKEND = GenerateConfig(), BackendConfig()  # every default shown here is theirs (smt generate uses them too)
+
+
 def build(project_state: gr.State) -> GenerateTab:
     gr.Markdown(WEAK_MODEL_NOTE, elem_id="gen-note")
     with gr.Accordion("Generator backend", open=False):
@@ -211,28 +214,33 @@ def build(project_state: gr.State) -> GenerateTab:
             base_url = gr.Textbox(label="Endpoint base URL (OpenAI-compatible)", placeholder="http://127.0.0.1:8000/v1",
                                   elem_id="gen-base-url")
             api_key = gr.Textbox(label="API key", type="password")
-            concurrency = gr.Number(label="Requests in flight", value=8, precision=0, minimum=1)
-            timeout = gr.Number(label="Timeout per answer (s)", value=120, minimum=1, elem_id="gen-timeout")
+            concurrency = gr.Number(label="Requests in flight", value=BACKEND.concurrency, precision=0, minimum=1,
+                                    elem_id="gen-concurrency")
+            timeout = gr.Number(label="Timeout per answer (s)", value=BACKEND.timeout_s, minimum=1, elem_id="gen-timeout")
         with gr.Row():
             test_btn = gr.Button("Test backend", size="sm", elem_id="gen-test")
             test_out = gr.Markdown(elem_id="gen-test-out")
     with gr.Row():
-        kinds = gr.CheckboxGroup(list(KIND_LABELS), value=list(KIND_LABELS)[:2], label="Generate", elem_id="gen-kinds")
+        kinds = gr.CheckboxGroup(list(KIND_LABELS), value=[label for label, kind in KIND_LABELS.items() if kind in GEN.kinds],
+                                label="Generate", elem_id="gen-kinds")
         docs = gr.Dropdown(choices=[], multiselect=True, label="Documents (empty = all)", elem_id="gen-docs")
     with gr.Row():
-        strategy = gr.Radio(list(STRATEGIES), value=next(iter(STRATEGIES)), label="Work from", elem_id="gen-strategy")
+        strategy = gr.Radio(list(STRATEGIES), value=next(label for label, name in STRATEGIES.items() if name == GEN.strategy),
+                            label="Work from", elem_id="gen-strategy")
         uncovered = gr.Checkbox(label="Only sentences no accepted sample covers yet", elem_id="gen-uncovered")
-        fallback = gr.Checkbox(value=True, elem_id="gen-fallback",
+        fallback = gr.Checkbox(value=GEN.fallback_questions, elem_id="gen-fallback",
                                label="Build a question from the sentence (or, for a rewrite, split off a closing "
                                      "'who'/'which' clause or move a time phrase) when the model's tries fail")
     with gr.Row():
-        window_n = gr.Number(label="Sentences per window", value=1, precision=0, minimum=1, elem_id="gen-window")
-        qa_window = gr.Number(label="QAs per window", value=2, precision=0, minimum=1, elem_id="gen-qa-window")
-        qa_n = gr.Number(label="QAs per chunk (chunk mode)", value=3, precision=0, minimum=1, elem_id="gen-qa-n")
-        focal_q = gr.Number(label="Questions per window/chunk to focus on", value=2, precision=0, minimum=1,
+        window_n = gr.Number(label="Sentences per window", value=GEN.window_sentences, precision=0, minimum=1, elem_id="gen-window")
+        qa_window = gr.Number(label="QAs per window", value=GEN.qa_per_window, precision=0, minimum=1, elem_id="gen-qa-window")
+        qa_n = gr.Number(label="QAs per chunk (chunk mode)", value=GEN.qa_per_chunk, precision=0, minimum=1, elem_id="gen-qa-n")
+        focal_q = gr.Number(label="Questions per window/chunk to focus on", value=GEN.focal_questions_per_source, precision=0, minimum=1,
                             elem_id="gen-focal-q")
-        focal_n = gr.Number(label="Focal rewrites per question", value=1, precision=0, minimum=1, elem_id="gen-focal-n")
-        rewrite_n = gr.Number(label="Plain rewrites per window/chunk", value=1, precision=0, minimum=1)
+        focal_n = gr.Number(label="Focal rewrites per question", value=GEN.focal_per_question, precision=0, minimum=1,
+                            elem_id="gen-focal-n")
+        rewrite_n = gr.Number(label="Plain rewrites per window/chunk", value=GEN.rewrites_per_source, precision=0,
+                              minimum=1, elem_id="gen-rewrite-n")
         max_chunks = gr.Number(label="Chunks per document (0 = all)", value=0, precision=0, minimum=0,
                                elem_id="gen-max-chunks")
     with gr.Row():
@@ -244,7 +252,7 @@ def build(project_state: gr.State) -> GenerateTab:
                           info="paper recipe: 0.7")
         doc_p = gr.Slider(0.05, 1, value=doc_prompt.top_p, step=0.05, label="Rewrite top-p", info="paper recipe: 0.95")
     with gr.Row():
-        seed = gr.Number(label="Seed (a new seed = a new round)", value=0, precision=0)
+        seed = gr.Number(label="Seed (a new seed = a new round)", value=GEN.seed, precision=0, elem_id="gen-seed")
         budget = gr.Number(label="Token budget (0 = none)", value=0, precision=0, minimum=0)
         questions = gr.Textbox(label="Your own questions to focus rewrites on (one per line, optional)", lines=2, scale=2)
     with gr.Row():

@@ -1,0 +1,51 @@
+"""Every generation default has one owner, ``GenerateConfig`` (and ``BackendConfig``): ``smt generate``, the Generate
+tab and a new project's settings show the same values. They had drifted apart (requests in flight: 4 in the CLI,
+8 in the tab).
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from smt_gui.cli import KIND_FLAGS, build_parser
+from smt_gui.generate.job import GenerateConfig
+from smt_gui.llm.base import BackendConfig
+from smt_gui.sample import DEFAULT_SETTINGS
+from smt_gui.ui import generate as generate_tab
+
+# smt generate's flag -> the config field it sets
+CLI_FIELDS = {"strategy": "strategy", "window_sentences": "window_sentences", "qa_per_window": "qa_per_window",
+              "qa_per_chunk": "qa_per_chunk", "focal_per_question": "focal_per_question",
+              "focal_questions": "focal_questions_per_source", "rewrites": "rewrites_per_source", "seed": "seed"}
+# the Generate tab's widget -> the config field it sets
+TAB_FIELDS = {"gen-window": "window_sentences", "gen-qa-window": "qa_per_window", "gen-qa-n": "qa_per_chunk",
+              "gen-focal-q": "focal_questions_per_source", "gen-focal-n": "focal_per_question",
+              "gen-rewrite-n": "rewrites_per_source", "gen-seed": "seed", "gen-fallback": "fallback_questions"}
+
+
+def test_smt_generate_defaults_are_the_configs():
+    config, backend = GenerateConfig(), BackendConfig()
+    args = build_parser().parse_args(["generate", "some-project"])
+    assert {flag: getattr(args, flag) for flag in CLI_FIELDS} == {f: getattr(config, n) for f, n in CLI_FIELDS.items()}
+    assert [KIND_FLAGS[k] for k in args.kind] == config.kinds
+    assert (args.backend, args.concurrency, args.timeout) == (backend.kind, backend.concurrency, backend.timeout_s)
+
+
+def test_the_generate_tab_shows_the_configs_defaults():
+    config, backend = GenerateConfig(), BackendConfig()
+    with gr.Blocks():
+        generate_tab.build(gr.State(None))
+        shown = {block.elem_id: block.value for block in gr.context.Context.root_block.blocks.values()
+                 if getattr(block, "elem_id", None)}
+    assert {elem: shown[elem] for elem in TAB_FIELDS} == {e: getattr(config, n) for e, n in TAB_FIELDS.items()}
+    assert shown["gen-concurrency"] == backend.concurrency
+    assert shown["gen-timeout"] == backend.timeout_s
+    assert [generate_tab.KIND_LABELS[label] for label in shown["gen-kinds"]] == config.kinds
+    assert generate_tab.STRATEGIES[shown["gen-strategy"]] == config.strategy
+
+
+def test_a_new_projects_generation_settings_are_the_configs():
+    config = GenerateConfig()
+    assert all(getattr(config, name) == value for name, value in DEFAULT_SETTINGS["generate"].items()
+               if name != "max_chunks")
+    assert DEFAULT_SETTINGS["generate"]["max_chunks"] == 0 and config.max_chunks is None  # 0 = all, in the tab
