@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from smt_gui.configflags import add_config_flags, apply_flags
 from smt_gui.export import GGUF_TYPES
 from smt_gui.generate.job import GenerateConfig
 from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
@@ -198,10 +199,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         resume = True
     else:
         config = TrainConfig.from_file(args.config) if args.config else TrainConfig()
-        for key in ("method", "max_steps", "epochs", "batch_size", "base_model", "name"):
-            value = getattr(args, key)
-            if value is not None:
-                setattr(config, key, value)
+        apply_flags(args, config, args.config_flags)
+        if args.seed is not None:
+            config.mixture.seed = args.seed  # one seed for the run and its mixture, as in the Train tab
         if args.replay is not None:
             config.mixture.replay_path = args.replay
         run = runner.prepare_run(project, config.validate())
@@ -349,6 +349,17 @@ GEN, BACKEND = GenerateConfig(), BackendConfig()  # the one owner of every gener
 KIND_FLAGS = {"qa": "qa", "focal": "focal_rewrite", "rewrite": "rewrite"}  # smt generate --kind -> sample kind
 
 
+def train_flags(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
+    """``smt train``'s settings: every scalar field of TrainConfig and of its mixture, drawn from the dataclasses."""
+    from smt_gui.train.config import TrainConfig
+    from smt_gui.train.mixture import MixtureConfig
+
+    made = add_config_flags(parser, TrainConfig)
+    # the mixture's own seed and id lists stay in --config files; --replay sets the replay text
+    return made + add_config_flags(parser, MixtureConfig, path="mixture",
+                                   skip={"seed", "document_ids", "sample_ids", "replay_path"})
+
+
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default=BACKEND.kind)
     parser.add_argument("--model", help="GGUF path, HF folder, or the served model name (default: bundled SmolLM2-135M)")
@@ -455,17 +466,11 @@ def build_parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("train", help="mixed training on accepted samples (same code path as the Train tab)")
     tr.add_argument("dir")
     tr.add_argument("--config", help="JSON TrainConfig (see README); flags below override it")
-    tr.add_argument("--method", choices=["full", "lora", "qlora"])
-    tr.add_argument("--max-steps", type=int)
-    tr.add_argument("--epochs", type=float)
-    tr.add_argument("--batch-size", type=int)
-    tr.add_argument("--base-model", help="a .gguf file or a local HF model folder (default bundled SmolLM2-135M)")
     tr.add_argument("--replay", help="generic text for the replay share (default: bundled public-domain texts)")
-    tr.add_argument("--name", help="run name")
     tr.add_argument("--nproc", type=int, default=1, help="processes for DDP via torchrun (CPU: gloo, GPU: nccl)")
     tr.add_argument("--resume", metavar="RUN", help="resume a cancelled/interrupted run from its last checkpoint")
     tr.add_argument("--prepare-only", action="store_true", help="build the run and print the worker command")
-    tr.set_defaults(func=_cmd_train)
+    tr.set_defaults(func=_cmd_train, config_flags=train_flags(tr))
 
     mg = sub.add_parser("merge", help="merge a run's adapter into a full model (or export GGUF)")
     mg.add_argument("dir")

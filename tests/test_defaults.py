@@ -49,3 +49,26 @@ def test_a_new_projects_generation_settings_are_the_configs():
     assert all(getattr(config, name) == value for name, value in DEFAULT_SETTINGS["generate"].items()
                if name != "max_chunks")
     assert DEFAULT_SETTINGS["generate"]["max_chunks"] == 0 and config.max_chunks is None  # 0 = all, in the tab
+
+
+def test_smt_train_has_a_flag_for_every_setting_and_leaves_the_rest_alone():
+    from dataclasses import fields
+
+    from smt_gui.configflags import apply_flags, scalar_type
+    from smt_gui.train.config import TrainConfig
+    from smt_gui.train.mixture import MixtureConfig
+
+    parser = build_parser()
+    args = parser.parse_args(["train", "p", "--learning-rate", "3e-4", "--lora-r", "8", "--method", "lora",
+                              "--no-include-originals", "--qa-share", "0.7", "--warmup-ratio", "0.1"])
+    config = apply_flags(args, TrainConfig(), args.config_flags)
+    assert (config.learning_rate, config.lora_r, config.method, config.warmup_ratio) == (3e-4, 8, "lora", 0.1)
+    assert (config.mixture.include_originals, config.mixture.qa_share) == (False, 0.7)
+    assert config.alpha == 16  # LoRA's alpha follows the rank (the rule the Train tab used to apply alone)
+    untouched = TrainConfig()
+    assert (config.epochs, config.batch_size, config.mixture.seq_len) == (
+        untouched.epochs, untouched.batch_size, untouched.mixture.seq_len)
+    flagged = {dotted for _, dotted in args.config_flags}
+    every = {f.name for f in fields(TrainConfig) if scalar_type(f.type)} | {
+        f"mixture.{f.name}" for f in fields(MixtureConfig) if scalar_type(f.type)}
+    assert every - flagged == {"mixture.seed", "mixture.replay_path"}  # the run's seed sets both; --replay the text

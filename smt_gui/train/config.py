@@ -18,27 +18,34 @@ DEFAULT_LR = {"full": 1e-4, "lora": 2e-4, "qlora": 2e-4}
 
 @dataclass
 class TrainConfig:
-    base_model: str = ""  # empty = bundled SmolLM2-135M; a .gguf file or a local HF model folder
-    method: str = "full"  # what the paper does, and what learned facts best in our measurements
+    base_model: str = field(default="", metadata={"help": "a .gguf file or a local HF model folder; empty = bundled "
+                                                          "SmolLM2-135M"})
+    # full: what the paper does, and what learned facts best in our measurements
+    method: str = field(default="full", metadata={"choices": METHODS, "help": "full | lora | qlora"})
     mixture: MixtureConfig = field(default_factory=MixtureConfig)
     epochs: float = 8.0  # facts need many exposures (benchmarks/README.md); the Train tab warns when too few
-    max_steps: int = -1  # > 0 overrides epochs
-    learning_rate: float | None = None  # None = a default for the method
+    max_steps: int = field(default=-1, metadata={"help": "> 0 overrides epochs"})
+    learning_rate: float | None = field(default=None, metadata={"help": "none = the method's default (DEFAULT_LR)"})
     batch_size: int = 4
     grad_accum: int = 1
     warmup_ratio: float = 0.05
     lora_r: int = 16
-    lora_alpha: int = 32
+    lora_alpha: int | None = field(default=None, metadata={"help": "LoRA scaling; none = 2 x lora r"})
     lora_dropout: float = 0.05
     save_steps: int = 25
     logging_steps: int = 1
-    gradient_checkpointing: bool | None = None  # None = on for QLoRA
+    gradient_checkpointing: bool | None = field(default=None, metadata={"help": "none = on for QLoRA only"})
     seed: int = 0
     name: str | None = None
 
     @property
     def lr(self) -> float:
         return self.learning_rate or DEFAULT_LR[self.method]
+
+    @property
+    def alpha(self) -> int:
+        """LoRA's scaling: twice the rank unless set (alpha / r = 2 keeps the update's scale as r changes)."""
+        return self.lora_alpha or 2 * self.lora_r
 
     def validate(self) -> TrainConfig:
         if self.method not in METHODS:

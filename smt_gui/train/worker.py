@@ -121,7 +121,7 @@ def load_model(config, base_dir: Path, cuda: bool):
     if config.method in ("lora", "qlora"):
         from peft import LoraConfig, get_peft_model
 
-        lora = LoraConfig(r=config.lora_r, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+        lora = LoraConfig(r=config.lora_r, lora_alpha=config.alpha, lora_dropout=config.lora_dropout,
                           target_modules="all-linear", task_type="CAUSAL_LM")
         model = get_peft_model(model, lora)
     return model

@@ -68,7 +68,7 @@ def _config(base_model: str, method_label: str, qa_share: float, replay_share: f
                             seed=int(seed), replay_path=(replay_path or "").strip() or None)
     return TrainConfig(base_model=(base_model or "").strip(), method=METHOD_LABELS[method_label], mixture=mixture,
                        epochs=float(epochs), max_steps=int(max_steps) or -1, learning_rate=float(lr) or None,
-                       batch_size=int(batch), grad_accum=int(accum), lora_r=int(lora_r), lora_alpha=int(lora_r) * 2,
+                       batch_size=int(batch), grad_accum=int(accum), lora_r=int(lora_r),
                        save_steps=int(save_steps), seed=int(seed), name=(name or "").strip() or None).validate()
 
 
