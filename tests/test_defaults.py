@@ -72,3 +72,15 @@ def test_smt_train_has_a_flag_for_every_setting_and_leaves_the_rest_alone():
     every = {f.name for f in fields(TrainConfig) if scalar_type(f.type)} | {
         f"mixture.{f.name}" for f in fields(MixtureConfig) if scalar_type(f.type)}
     assert every - flagged == {"mixture.seed", "mixture.replay_path"}  # the run's seed sets both; --replay the text
+
+
+def test_a_saved_backend_is_rebuilt_by_one_rule(monkeypatch):
+    """The project's saved generator (Curate's judge) and Evaluate's judge come back from ``public()`` the same way:
+    the bundled model's record name back to the default, the key from the environment, never from the record."""
+    monkeypatch.setenv("SMT_API_KEY", "from-env")
+    saved = BackendConfig(kind="openai", model="qwen", base_url="http://127.0.0.1:8000/v1", api_key="secret").public()
+    assert "secret" not in str(saved)
+    again = BackendConfig.from_public(saved)
+    assert (again.kind, again.model, again.base_url, again.api_key) == ("openai", "qwen", saved["base_url"], "from-env")
+    assert BackendConfig.from_public(BackendConfig().public()).model == ""
+    assert BackendConfig.from_public({"kind": "openai", "timeout_s": 30}).timeout_s == 30

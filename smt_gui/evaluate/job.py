@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -96,7 +95,7 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
         engine.index.sync()
     with project.connect() as conn:
         titles = {r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM documents")}
-    judge = get_backend(BackendConfig(**config.judge, api_key=os.environ.get("SMT_API_KEY", ""))) if config.judge else None
+    judge = get_backend(BackendConfig.from_public(config.judge)) if config.judge else None
     done = _done(project, job_id)
     total = len(questions) * len(config.arms)
     finished, started, scored = len(done), time.perf_counter(), 0

@@ -6,9 +6,12 @@ Transport-level retries (timeouts, 5xx) live in the backends; output-level retri
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from smt_gui.llm.bundled import BUNDLED_GENERATOR
 
 # Chat and evaluation answers, whichever engine decodes them (transformers, llama.cpp, an Ollama Modelfile): the
 # tiny models loop without it, and every arm must decode alike for a fair comparison.
@@ -55,7 +58,16 @@ class BackendConfig:
 
     def public(self) -> dict[str, Any]:
         """The config without secrets, for provenance records."""
-        return {"kind": self.kind, "model": self.model or "bundled:smollm2-135m", "base_url": self.base_url}
+        return {"kind": self.kind, "model": self.model or BUNDLED_GENERATOR, "base_url": self.base_url}
+
+    @classmethod
+    def from_public(cls, data: dict[str, Any]) -> BackendConfig:
+        """A usable config again from ``public()`` (a project's saved generator, a judge): the bundled model's name
+        back to "", the key from ``SMT_API_KEY`` (never stored)."""
+        model = data.get("model", "") or ""
+        known = {k: data[k] for k in ("concurrency", "n_ctx", "timeout_s", "extra") if k in data}
+        return cls(kind=data.get("kind") or cls.kind, model="" if model.startswith("bundled:") else model,
+                   base_url=data.get("base_url", "") or "", api_key=os.environ.get("SMT_API_KEY", ""), **known)
 
 
 class Backend(Protocol):

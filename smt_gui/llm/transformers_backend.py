@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from smt_gui.llm.base import BackendConfig, BackendError, Completion, GenerationRequest, cut_at_stop, sequential_many
-from smt_gui.llm.bundled import resolve_model_spec
+from smt_gui.llm.bundled import BUNDLED_GENERATOR, resolve_model_spec
 
 
 def load_causal_lm(spec: str | None, dtype: str = "float32"):
@@ -45,7 +45,7 @@ class TransformersBackend:
 
     @property
     def model_name(self) -> str:
-        return self.config.model or "bundled:smollm2-135m"
+        return self.config.model or BUNDLED_GENERATOR
 
     def complete(self, request: GenerationRequest) -> Completion:
         import torch

@@ -235,11 +235,8 @@ def run_checks(project_path: str | None, checks: list[str], judge: bool,
         raise gr.Error("Choose at least one check.")
     backend = None
     if judge:
-        saved = project.get_setting("generator_backend") or {}
-        model = "" if saved.get("model", "").startswith("bundled:") else saved.get("model", "")
         try:
-            backend = get_backend(BackendConfig(kind=saved.get("kind", "llama_cpp"), model=model,
-                                                base_url=saved.get("base_url", "")))
+            backend = get_backend(BackendConfig.from_public(project.get_setting("generator_backend") or {}))
         except BackendError as exc:
             raise gr.Error(f"The LLM judge needs a working generator backend: {exc}") from exc
     flagged = curate.run_checks(project, tuple(checks), judge_backend=backend,
