@@ -86,3 +86,24 @@ def test_packages_depend_one_way():
     assert cycles == []
     core = {source for source, targets in edges.items() if "ui" in targets} - {"ui", "cli"}  # the CLI launches the app
     assert core == set(), "core modules import the UI"
+
+
+def test_no_ui_module_keeps_process_state():
+    """Engines, workers and servers are owned by ``smt_gui.services``: a UI module-level registry of them (``_servers``,
+    ``_procs``, ``_engines`` were) or a lock guarding one is state the CLI and the tests cannot reach. Per-browser-session
+    state (which conversation a Chat stream belongs to) is the UI's own and stays."""
+    held = ("popen", "process", "proc", "engine", "server", "worker", "subprocess")
+    kept = []
+    for dotted, tree in modules().items():
+        if not dotted.startswith("smt_gui.ui."):
+            continue
+        for node in tree.body:
+            if not isinstance(node, ast.Assign | ast.AnnAssign) or node.value is None:
+                continue
+            text = ast.unparse(node).lower()
+            target = text.split("=")[0]
+            lock = isinstance(node.value, ast.Call) and ast.unparse(node.value.func).endswith(("Lock", "RLock"))
+            registry = isinstance(node.value, ast.Dict | ast.List | ast.Set | ast.Call) and any(w in target for w in held)
+            if lock or registry:
+                kept.append(f"{dotted}:{node.lineno} {ast.unparse(node)[:70]}")
+    assert kept == []

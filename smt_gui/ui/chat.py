@@ -12,6 +12,7 @@ from typing import Any
 
 import gradio as gr
 
+from smt_gui import services
 from smt_gui.chat import Answer, ChatEngine, uses_retrieval
 from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.arms import LETTERS
@@ -27,8 +28,6 @@ COLUMNS = ("base", "tuned", "rag", "tuned+rag")
 SHOWN = ["tuned", "rag", "tuned+rag"]  # the columns a new conversation shows; base is one tick away
 TITLES = {"base": "Base (closed-book, before training)", "tuned": "Tuned (closed-book)",
           "rag": "RAG (base + retrieved chunks)", "tuned+rag": "Tuned + RAG"}
-_engines: dict[tuple[str, str | None], ChatEngine] = {}
-_engines_lock = threading.Lock()
 # Per browser session, bumped whenever its conversation is reset (Clear, or another project opened): an answer still
 # streaming from before stops instead of writing into the new project's columns.
 _conversations: dict[str, int] = {}
@@ -62,12 +61,7 @@ class ChatTab:
 
 
 def engine_for(project_path: str, run_name: str | None) -> ChatEngine:
-    key = (project_path, run_name or None)
-    with _engines_lock:
-        if key not in _engines:
-            _engines.clear()  # one set of models in memory at a time
-            _engines[key] = ChatEngine(require_project(project_path), run_name or None)
-        return _engines[key]
+    return services.chat_engine(require_project(project_path), run_name)
 
 
 def hits_html(answer: Answer) -> str:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import atexit
 import html
-import os
-import signal
-import subprocess
 from collections.abc import Iterator
 
 import gradio as gr
 
+from smt_gui import services
 from smt_gui.export import GGUF_TYPES
 from smt_gui.export.gguf import export_run
-from smt_gui.serve import ServeConfig, launch, pick_run, wait_ready
+from smt_gui.serve import ServeConfig, pick_run
 from smt_gui.train import runner
 from smt_gui.ui.common import guard, require_project
 
 ADAPTER_EXPORT = "LoRA adapter (f16) over the base GGUF"
-_servers: dict[str, tuple[subprocess.Popen, str]] = {}  # project root -> (server, its URL); one per project
 
 
 def _run(project, run_name: str | None) -> runner.Run:
@@ -42,36 +38,16 @@ def merge(project_path: str | None, run_name: str | None, gguf: str | None = Non
         raise gr.Error(str(exc)) from exc
 
 
-def _stop(root: str) -> bool:
-    proc, _ = _servers.pop(root, (None, ""))
-    if proc is None or proc.poll() is not None:
-        return False
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
-    return True
-
-
-@atexit.register
-def _stop_all() -> None:
-    """Servers started from the app end with it (a server left behind would hold the port and the memory)."""
-    for root in list(_servers):
-        _stop(root)
-
-
 def serve(project_path: str | None, run_name: str | None, port: float) -> Iterator[str]:
     """Start ``smt serve`` for the run (stopping this project's previous server) and say where it answers."""
     project = require_project(project_path)
     run = _run(project, run_name)
-    _stop(str(project.root))
     config = ServeConfig(run=run.name, port=int(port))
     yield f"Starting the server for run {run.name} (exports its GGUF first if needed)…"
-    proc = launch(project, config)
-    url = f"http://127.0.0.1:{config.port}/v1"
-    if not wait_ready(proc, config):
-        log = (run.path / "serve.log").read_text(errors="replace")[-600:]
-        proc.kill()
-        raise gr.Error(f"The server did not start: {log.strip() or 'no output'}")
-    _servers[str(project.root)] = (proc, url)
+    try:
+        url = services.serve(project, run, config)
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
     # temperature 0: the facts it learned, not a sample of the server's default temperature (which said "cello"
     # where greedy decoding said the right "mandolin"); the Modelfile sets the same.
     yield (f"Serving run **{run.name}** at `{url}` (model name `{run.name}`, only from this machine). Try "
@@ -82,7 +58,7 @@ def serve(project_path: str | None, run_name: str | None, port: float) -> Iterat
 
 def stop(project_path: str | None) -> str:
     project = require_project(project_path)
-    return "Server stopped." if _stop(str(project.root)) else "No server was running for this project."
+    return "Server stopped." if services.stop_server(project) else "No server was running for this project."
 
 
 def build(project_state: gr.State, current: gr.State) -> gr.Markdown:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -12,6 +11,7 @@ from functools import lru_cache
 import gradio as gr
 import pandas as pd
 
+from smt_gui import services
 from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
@@ -26,7 +26,6 @@ METHOD_LABELS = {"Full fine-tuning": "full", "LoRA": "lora", "QLoRA (4-bit base)
 TO_UI = {"method": lambda code: next(label for label, c in METHOD_LABELS.items() if c == code)}
 START = DEFAULT_SETTINGS["train"]
 RUN_COLUMNS = ["run", "status", "method", "steps", "final loss", "tokens", "created"]
-_procs: dict[str, subprocess.Popen] = {}  # workers started by this app, polled so they are reaped
 
 
 @dataclass
@@ -131,9 +130,7 @@ def _status_html(run: runner.Run | None) -> str:
 
 
 def poll(project_path: str | None, run_name: str | None) -> tuple:
-    for key, proc in list(_procs.items()):
-        if proc.poll() is not None:
-            _procs.pop(key)
+    services.reap_training()
     if not project_path:
         return _status_html(None), loss_chart([]), pd.DataFrame(columns=RUN_COLUMNS), gr.Timer(active=False)
     project = require_project(project_path)
@@ -150,7 +147,7 @@ def start(project_path: str | None, *values: object) -> tuple:
         run = runner.prepare_run(project, _config(*values))  # refuses (JobBusy) while another run trains
     except (ValueError, ModelNotFoundError) as exc:
         raise gr.Error(str(exc)) from exc
-    _procs[str(run.path)] = runner.launch(project, run)
+    services.start_training(project, run)
     return (run.name, *poll(project_path, run.name))
 
 
@@ -175,7 +172,7 @@ def resume(project_path: str | None, run_name: str | None) -> tuple:
     run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
     if run is None or runner.run_state(run).get("status") not in ("cancelled", "interrupted", "failed"):
         raise gr.Error("Select a cancelled, interrupted or failed run to resume.")
-    _procs[str(run.path)] = runner.launch(project, run, resume=True)
+    services.start_training(project, run, resume=True)
     return poll(project_path, run.name)
 
 
