@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from smt_gui.serve import ServeConfig
     from smt_gui.train.runner import Run
 
-_lock = threading.Lock()
+_lock = threading.Lock()  # the process registries: held for a dictionary update only
+_engine_lock = threading.Lock()  # held while an engine loads its models, which can take seconds
 _engine: dict[tuple[str, str | None], ChatEngine] = {}  # at most one entry
 _workers: dict[str, subprocess.Popen] = {}  # run folder -> its training worker
 _servers: dict[str, tuple[subprocess.Popen, str]] = {}  # project root -> (server, its URL)
@@ -36,7 +37,7 @@ def chat_engine(project: Project, run_name: str | None) -> ChatEngine:
     from smt_gui.chat import ChatEngine
 
     key = (str(project.root), run_name or None)
-    with _lock:
+    with _engine_lock:
         if key not in _engine:
             _engine.clear()
             _engine[key] = ChatEngine(project, run_name or None)
