@@ -87,7 +87,7 @@ def _progress_html(job: dict | None) -> str:
         if p.get("template_rewrites"):
             shortfall += f", {p['template_rewrites']} rewrite(s) made by code (clause split or phrase moved)"
     live = ""
-    if running and p.get("live_text"):
+    if p.get("live_text"):  # kept after the job ends: a 2-unit job can finish between two ticks
         live = (f"<div style='color:#666;font-size:90%'>last answer ({p.get('live_unit', '')}): "
                 f"<i>{html.escape(p['live_text'][-200:])}</i></div>")
     return (
