@@ -10,10 +10,10 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
-from smt_gui.configflags import add_config_flags, apply_flags
+from smt_gui.configflags import add_config_flags, apply_flags, flag_values
 from smt_gui.export import GGUF_TYPES
 from smt_gui.generate.job import GenerateConfig
 from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
@@ -87,11 +87,11 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def _backend_config(args: argparse.Namespace):
+    """The backend the flags name; the key from ``SMT_API_KEY`` when no ``--api-key`` is given."""
     from smt_gui.llm import BackendConfig
 
-    return BackendConfig(kind=args.backend, model=args.model or "", base_url=args.base_url or "",
-                         api_key=args.api_key or os.environ.get("SMT_API_KEY", ""), concurrency=args.concurrency,
-                         timeout_s=args.timeout)
+    config = BackendConfig(**flag_values(args, args.backend_flags))
+    return config if config.api_key else replace(config, api_key=os.environ.get("SMT_API_KEY", ""))
 
 
 def _print_job(job: dict) -> None:
@@ -109,8 +109,24 @@ def _print_job(job: dict) -> None:
               f"{result.get('template_rewrites', 0)}")
 
 
+def generate_config(args: argparse.Namespace, project: Project | None = None) -> GenerateConfig:
+    """``smt generate``'s flags as a GenerateConfig: the flags drawn from its schema, then the ones that are not
+    one field (kinds, documents, questions, --uncovered, --no-fallback). Unset flags keep the config's defaults."""
+    spans = None
+    if args.uncovered and project is not None:
+        from smt_gui.coverage import uncovered_spans
+
+        spans = uncovered_spans(project, args.doc or None)
+    config = GenerateConfig(**flag_values(args, args.generate_flags), backend=_backend_config(args),
+                            kinds=[KIND_FLAGS[k] for k in args.kind], document_ids=args.doc or None,
+                            user_questions=args.question or [], only_spans=spans)
+    if args.no_fallback:
+        config.fallback_questions = config.fallback_rewrites = False
+    return config
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from smt_gui.generate import GenerateConfig, generate, resume_generation
+    from smt_gui.generate import generate, resume_generation
     from smt_gui.jobs import get_job
 
     project = Project.open(args.dir)
@@ -118,22 +134,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         resume_generation(project, args.resume, background=False)
         job = get_job(project, args.resume)
     else:
-        kinds = [KIND_FLAGS[k] for k in args.kind]
-        spans = None
-        if args.uncovered:
-            from smt_gui.coverage import uncovered_spans
-
-            spans = uncovered_spans(project, args.doc or None)
-        config = GenerateConfig(
-            backend=_backend_config(args), kinds=kinds, document_ids=args.doc or None, strategy=args.strategy,
-            window_sentences=args.window_sentences, qa_per_window=args.qa_per_window, qa_per_chunk=args.qa_per_chunk,
-            focal_per_question=args.focal_per_question, focal_questions_per_source=args.focal_questions,
-            rewrites_per_source=args.rewrites, user_questions=args.question or [], seed=args.seed,
-            fallback_questions=not args.no_fallback, fallback_rewrites=not args.no_fallback, only_spans=spans,
-            token_budget=args.budget, max_chunks=args.max_chunks,
-            qa_temperature=args.qa_temperature, doc_temperature=args.doc_temperature,
-        )
-        job = generate(project, config)
+        job = generate(project, generate_config(args, project))
     _print_job(job)
     return 0 if job["status"] == "done" else 1
 
@@ -291,10 +292,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     project = Project.open(args.dir)
     judge = None
-    if args.api_key:
-        os.environ["SMT_API_KEY"] = args.api_key  # read by the evaluation job; never stored with it
+    backend = _backend_config(args)
+    if backend.api_key:
+        os.environ["SMT_API_KEY"] = backend.api_key  # read by the evaluation job; never stored with it
     if args.judge:
-        judge = {"kind": args.backend, "model": args.model or "", "base_url": args.base_url or "", "timeout_s": args.timeout}
+        judge = {"kind": backend.kind, "model": backend.model, "base_url": backend.base_url,
+                 "timeout_s": backend.timeout_s}
     if args.add_questions:
         from smt_gui.evaluate.own_split import add_typed_questions, parse_typed
 
@@ -361,14 +364,8 @@ def train_flags(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
 
 
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--backend", choices=["llama_cpp", "openai", "transformers"], default=BACKEND.kind)
-    parser.add_argument("--model", help="GGUF path, HF folder, or the served model name (default: bundled SmolLM2-135M)")
-    parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
-    parser.add_argument("--api-key", help="endpoint key (or set SMT_API_KEY)")
-    parser.add_argument("--concurrency", type=int, default=BACKEND.concurrency,
-                        help="requests in flight (endpoint backend; default %(default)s)")
-    parser.add_argument("--timeout", type=float, default=BACKEND.timeout_s,
-                        help="seconds to wait for one endpoint answer (default %(default)s)")
+    """The generator's (or judge's) flags, drawn from BackendConfig; ``_backend_config`` reads them back."""
+    parser.set_defaults(backend_flags=add_config_flags(parser, BackendConfig, path="backend"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -411,33 +408,14 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--kind", nargs="+", choices=list(KIND_FLAGS),
                      default=[flag for flag, kind in KIND_FLAGS.items() if kind in GEN.kinds])
     gen.add_argument("--doc", type=int, action="append", help="document id (repeat; default all)")
-    gen.add_argument("--strategy", choices=["window", "chunk"], default=GEN.strategy,
-                     help="window: answer-aware QAs and checked rewrites from a few sentences at a time (works with "
-                          "small generators; default); chunk: N QAs per chunk in one answer (strong generators)")
-    gen.add_argument("--window-sentences", type=int, default=GEN.window_sentences,
-                     help="sentences per fact window (default %(default)s)")
-    gen.add_argument("--qa-per-window", type=int, default=GEN.qa_per_window,
-                     help="window strategy: QAs per window (default %(default)s)")
-    gen.add_argument("--qa-per-chunk", type=int, default=GEN.qa_per_chunk,
-                     help="chunk strategy: QAs per chunk (default %(default)s)")
-    gen.add_argument("--focal-per-question", type=int, default=GEN.focal_per_question)
-    gen.add_argument("--focal-questions", "--focal-questions-per-chunk", type=int,
-                     default=GEN.focal_questions_per_source,
-                     help="questions per window/chunk that get focal rewrites (default %(default)s)")
-    gen.add_argument("--rewrites", "--rewrites-per-chunk", type=int, default=GEN.rewrites_per_source,
-                     help="plain rewrites per window/chunk (default %(default)s)")
     gen.add_argument("--uncovered", action="store_true",
                      help="only sentences no accepted sample covers yet (see `smt coverage`)")
     gen.add_argument("--no-fallback", action="store_true",
                      help="fact windows: record a shortfall instead of a question built from the sentence (or a rewrite "
                           "made by splitting off a closing 'who'/'which' clause or moving a time phrase) when the "
-                          "model fails")
+                          "model fails (both --no-fallback-questions and --no-fallback-rewrites)")
     gen.add_argument("--question", action="append", help="your own question to focus rewrites on (repeat)")
-    gen.add_argument("--qa-temperature", type=float, help="default 1.0 (paper recipe)")
-    gen.add_argument("--doc-temperature", type=float, help="default 0.7 (paper recipe)")
-    gen.add_argument("--seed", type=int, default=GEN.seed, help="a new seed starts a new round over the same chunks")
-    gen.add_argument("--budget", type=int, help="stop after this many generated tokens")
-    gen.add_argument("--max-chunks", type=int, help="only the first N chunks of each document (quick trials)")
+    gen.set_defaults(generate_flags=add_config_flags(gen, GenerateConfig))
     gen.add_argument("--resume", type=int, metavar="JOB", help="resume an interrupted/cancelled job by id")
     _add_backend_args(gen)
     gen.set_defaults(func=_cmd_generate)

@@ -127,12 +127,16 @@ def test_the_tabs_backend_check_says_what_is_wrong():
     from smt_gui.ui.generate import test_backend
     from smt_gui.ui.train import memory_note
 
-    message = test_backend(KINDS["llama_cpp"], "/no/such/model.gguf", "", "", 1, 30)
+    def shown(kind: str, model: str, base_url: str, timeout: float) -> dict:  # the tab's backend widgets
+        return {"kind": KINDS[kind], "model": model, "base_url": base_url, "api_key": "", "concurrency": 1,
+                "timeout_s": timeout}
+
+    message = test_backend(shown("llama_cpp", "/no/such/model.gguf", "", 30))
     assert message.startswith("✗") and "does not exist" in message
     with ChatServer(mode="garbage", delay_s=0) as server:
-        message = test_backend(KINDS["openai"], "m", server.base_url, "", 1, 30)
+        message = test_backend(shown("openai", "m", server.base_url, 30))
     assert message.startswith("✗") and "did not answer like an OpenAI" in message
     with ChatServer(delay_s=3) as server:
-        message = test_backend(KINDS["openai"], "m", server.base_url, "", 1, 0.5)
+        message = test_backend(shown("openai", "m", server.base_url, 0.5))
     assert message.startswith("✗") and "within 0.5 s" in message
     assert memory_note("/no/such/model.gguf", "LoRA", 16).startswith("⚠")

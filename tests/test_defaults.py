@@ -5,43 +5,97 @@ tab and a new project's settings show the same values. They had drifted apart (r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import gradio as gr
 
-from smt_gui.cli import KIND_FLAGS, build_parser
+from smt_gui import cli
+from smt_gui.cli import build_parser, generate_config
+from smt_gui.configflags import setting
 from smt_gui.generate.job import GenerateConfig
 from smt_gui.llm.base import BackendConfig
 from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.ui import generate as generate_tab
 
-# smt generate's flag -> the config field it sets
-CLI_FIELDS = {"strategy": "strategy", "window_sentences": "window_sentences", "qa_per_window": "qa_per_window",
-              "qa_per_chunk": "qa_per_chunk", "focal_per_question": "focal_per_question",
-              "focal_questions": "focal_questions_per_source", "rewrites": "rewrites_per_source", "seed": "seed"}
 # the Generate tab's widget -> the config field it sets
 TAB_FIELDS = {"gen-window": "window_sentences", "gen-qa-window": "qa_per_window", "gen-qa-n": "qa_per_chunk",
               "gen-focal-q": "focal_questions_per_source", "gen-focal-n": "focal_per_question",
               "gen-rewrite-n": "rewrites_per_source", "gen-seed": "seed", "gen-fallback": "fallback_questions"}
 
 
-def test_smt_generate_defaults_are_the_configs():
-    config, backend = GenerateConfig(), BackendConfig()
+def shown_in_tab() -> dict:
+    with gr.Blocks():
+        generate_tab.build(gr.State(None))
+        return {block.elem_id: block for block in gr.context.Context.root_block.blocks.values()
+                if getattr(block, "elem_id", None)}
+
+
+def test_smt_generate_without_flags_is_the_config(monkeypatch):
+    monkeypatch.delenv("SMT_API_KEY", raising=False)
     args = build_parser().parse_args(["generate", "some-project"])
-    assert {flag: getattr(args, flag) for flag in CLI_FIELDS} == {f: getattr(config, n) for f, n in CLI_FIELDS.items()}
-    assert [KIND_FLAGS[k] for k in args.kind] == config.kinds
-    assert (args.backend, args.concurrency, args.timeout) == (backend.kind, backend.concurrency, backend.timeout_s)
+    assert generate_config(args).to_dict() == GenerateConfig().to_dict()
+    again = build_parser().parse_args(["generate", "p", "--budget", "900", "--focal-questions", "3", "--concurrency",
+                                       "2", "--no-fallback", "--qa-max-tokens", "64", "--timeout", "9"])
+    config = generate_config(again)
+    assert (config.token_budget, config.focal_questions_per_source, config.qa_max_tokens) == (900, 3, 64)
+    assert (config.backend.concurrency, config.backend.timeout_s) == (2, 9.0)
+    assert not config.fallback_questions and not config.fallback_rewrites
 
 
 def test_the_generate_tab_shows_the_configs_defaults():
     config, backend = GenerateConfig(), BackendConfig()
-    with gr.Blocks():
-        generate_tab.build(gr.State(None))
-        shown = {block.elem_id: block.value for block in gr.context.Context.root_block.blocks.values()
-                 if getattr(block, "elem_id", None)}
+    shown = {elem: block.value for elem, block in shown_in_tab().items()}
     assert {elem: shown[elem] for elem in TAB_FIELDS} == {e: getattr(config, n) for e, n in TAB_FIELDS.items()}
     assert shown["gen-concurrency"] == backend.concurrency
     assert shown["gen-timeout"] == backend.timeout_s
     assert [generate_tab.KIND_LABELS[label] for label in shown["gen-kinds"]] == config.kinds
     assert generate_tab.STRATEGIES[shown["gen-strategy"]] == config.strategy
+    assert shown["gen-max-chunks"] == 0 and shown["gen-budget"] == 0  # the schema's "0 = none"
+
+
+def test_a_new_generation_setting_is_a_flag_and_a_widget_without_further_code(monkeypatch):
+    """The schema is the one place a setting is written: a field added to GenerateConfig is an ``smt generate``
+    flag and a Generate-tab widget, with its default, and reaches the config from both."""
+
+    @dataclass
+    class WithKnob(GenerateConfig):
+        new_knob: int = setting(7, minimum=1, label="New knob", help="a setting added later")
+
+    monkeypatch.setattr(cli, "GenerateConfig", WithKnob)
+    monkeypatch.setattr(generate_tab, "GenerateConfig", WithKnob)
+    monkeypatch.setattr(generate_tab, "GEN", WithKnob())
+    parser = cli.build_parser()
+    assert "--new-knob" in parser._subparsers._group_actions[0].choices["generate"].format_help()
+    assert generate_config(parser.parse_args(["generate", "p"])).new_knob == 7
+    assert generate_config(parser.parse_args(["generate", "p", "--new-knob", "3"])).new_knob == 3
+    widget = shown_in_tab()["gen-new-knob"]
+    assert (widget.label, widget.value, widget.minimum) == ("New knob", 7, 1)
+
+
+def test_the_tab_hands_settings_over_by_name_and_leaves_the_prompts_sampling_to_the_prompt(monkeypatch, tmp_path):
+    """``start`` takes ``{field: value}``; sliders left at the prompt file's sampling send None (the prompt's recipe
+    applies, as from ``smt generate``), a moved slider sends its value."""
+    from smt_gui.project import Project
+
+    project = Project.create(tmp_path / "p")
+    monkeypatch.setattr(generate_tab, "list_documents", lambda p: ["a document"])
+    started: list = []
+    monkeypatch.setattr(generate_tab.gen, "start_generation", lambda p, config: started.append(config))
+    monkeypatch.setattr(generate_tab, "poll", lambda path: ())
+    recipe = generate_tab.sampling_defaults("window")
+    label = next(k for k, v in generate_tab.STRATEGIES.items() if v == "window")
+    generate_tab.start({
+        "project": str(project.root), "kinds": ["Synthetic QAs"], "docs": [], "strategy": label, "fallback": True,
+        "uncovered": False, "questions": "", "qa_per_window": 3.0, "max_chunks": 0, "token_budget": 0, "seed": 4.0,
+        "qa_temperature": recipe["qa_temperature"], "qa_top_p": recipe["qa_top_p"], "doc_temperature": 0.3,
+        "doc_top_p": recipe["doc_top_p"],
+        "backend": {"kind": generate_tab.BACKEND_KINDS["llama_cpp"], "model": "", "base_url": "", "api_key": "",
+                    "concurrency": 2.0, "timeout_s": 60.0}})
+    config = started[0]
+    assert (config.qa_per_window, config.seed, config.max_chunks, config.token_budget) == (3, 4, None, None)
+    assert isinstance(config.qa_per_window, int) and config.kinds == ["qa"]
+    assert (config.qa_temperature, config.qa_top_p, config.doc_temperature) == (None, None, 0.3)
+    assert (config.backend.concurrency, config.backend.timeout_s) == (2, 60.0)
 
 
 def test_a_new_projects_generation_settings_are_the_configs():

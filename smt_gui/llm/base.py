@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from smt_gui.configflags import setting
 from smt_gui.llm.bundled import BUNDLED_GENERATOR
 
 # Chat and evaluation answers, whichever engine decodes them (transformers, llama.cpp, an Ollama Modelfile): the
@@ -47,13 +48,18 @@ class Completion:
 class BackendConfig:
     """What a user picks in the Generate tab; stored with the project and with every sample."""
 
-    kind: str = "llama_cpp"  # llama_cpp | openai | transformers
-    model: str = ""  # GGUF path / HF folder / served model name; empty = the bundled SmolLM2-135M
-    base_url: str = ""  # openai: e.g. http://127.0.0.1:8000/v1
-    api_key: str = ""
-    concurrency: int = 4  # openai: requests in flight
-    n_ctx: int = 4096
-    timeout_s: float = 120.0
+    kind: str = setting("llama_cpp", flag="--backend", choices=("llama_cpp", "openai", "transformers"),
+                        label="Backend", help="llama_cpp (a GGUF), openai (an OpenAI-compatible endpoint) or "
+                                              "transformers (an HF folder)")
+    model: str = setting("", label="Model", help="GGUF path, HF folder, or the served model name; empty = the bundled "
+                                                 "SmolLM2-135M")
+    base_url: str = setting("", label="Endpoint base URL (OpenAI-compatible)",
+                            help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8000/v1")
+    api_key: str = setting("", label="API key", help="endpoint key (or set SMT_API_KEY); never stored")
+    concurrency: int = setting(4, minimum=1, label="Requests in flight", help="requests in flight")
+    n_ctx: int = setting(4096, minimum=256, ui=False, help="llama.cpp context window in tokens")
+    timeout_s: float = setting(120.0, minimum=1, flag="--timeout", label="Timeout per answer (s)",
+                               help="seconds to wait for one endpoint answer")
     extra: dict[str, Any] = field(default_factory=dict)
 
     def public(self) -> dict[str, Any]:

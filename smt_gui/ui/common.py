@@ -12,6 +12,7 @@ from typing import Any
 
 import gradio as gr
 
+from smt_gui.configflags import scalar_type, shown_value
 from smt_gui.project import Project, ProjectError
 
 NO_PROJECT = "Open or create a project first (top of the page)."
@@ -93,3 +94,20 @@ def require_project(path: str | None) -> Project:
     except ProjectError as exc:
         raise gr.Error(str(exc)) from exc
 
+
+
+def setting_widget(config: Any, name: str, **overrides: Any) -> gr.Component:
+    """The widget for one config field, drawn from its schema (``configflags.setting``): label, default, range.
+    A tab places and styles it (``overrides``: elem_id, placeholder...); the value and the bounds stay the config's."""
+    item = config.__dataclass_fields__[name]
+    meta, kind, value = item.metadata, scalar_type(item.type), shown_value(config, item)
+    options = {"label": meta.get("label") or name.replace("_", " ").capitalize(), "value": value,
+               "info": meta.get("info"), **overrides}
+    if kind is bool:
+        return gr.Checkbox(**options)
+    if meta.get("choices"):
+        return gr.Dropdown(choices=list(meta["choices"]), **options)
+    if kind is str:
+        return gr.Textbox(**{"value": value or "", **{k: v for k, v in options.items() if k != "value"}})
+    return gr.Number(precision=0 if kind is int else None, minimum=meta.get("minimum"), maximum=meta.get("maximum"),
+                     step=meta.get("step", 1), **options)

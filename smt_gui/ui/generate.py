@@ -5,11 +5,13 @@ from __future__ import annotations
 import html
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import gradio as gr
 import pandas as pd
 
 from smt_gui import generate as gen
+from smt_gui.configflags import scalar_fields, typed_values
 from smt_gui.coverage import uncovered_spans
 from smt_gui.documents import list_documents
 from smt_gui.generate.job import GenerateConfig
@@ -17,7 +19,7 @@ from smt_gui.generate.prompts import load_prompt
 from smt_gui.jobs import cancel_job, latest_job
 from smt_gui.llm import KINDS as BACKEND_KINDS
 from smt_gui.llm import BackendConfig, BackendError, GenerationRequest, get_backend
-from smt_gui.ui.common import guard, progress_bar, require_project
+from smt_gui.ui.common import guard, progress_bar, require_project, setting_widget
 from smt_gui.ui.plots import synthetic_tokens_chart
 
 WEAK_MODEL_NOTE = (
@@ -35,6 +37,7 @@ STRATEGIES = {"Fact windows: a few sentences at a time, answers from the source 
 KIND_LABELS = {"Synthetic QAs": "qa", "Focal rewrites (conditioned on questions)": "focal_rewrite",
                "Plain rewrites (baseline)": "rewrite"}
 DETAIL_EVERY_S = 5.0
+GEN, BACKEND = GenerateConfig(), BackendConfig()  # every default shown here is theirs (smt generate uses them too)
 PREVIEW_COLUMNS = ["id", "kind", "document", "question", "answer / rewrite", "tokens"]
 FAILURE_COLUMNS = ["unit", "made / asked", "tries", "why", "raw output"]
 
@@ -45,16 +48,18 @@ class GenerateTab:
     defaults: dict  # setting name -> component, filled by "Try the sample"
 
 
-def backend_from(kind_label: str, model: str, base_url: str, api_key: str, concurrency: float,
-                 timeout: float = 120.0) -> BackendConfig:
-    kind = next((k for k, label in BACKEND_KINDS.items() if label == kind_label), "llama_cpp")
-    return BackendConfig(kind=kind, model=(model or "").strip(), base_url=(base_url or "").strip(),
-                         api_key=api_key or "", concurrency=max(1, int(concurrency or 1)),
-                         timeout_s=float(timeout or 120.0))
+def backend_from(values: dict[str, Any]) -> BackendConfig:
+    """The backend the tab's widgets describe (``{field: value}``; ``kind`` is the radio's label)."""
+    values = dict(values)
+    label = values.pop("kind", None)
+    kind = next((k for k, text in BACKEND_KINDS.items() if text == label), BACKEND.kind)
+    typed = typed_values(BackendConfig, {k: v.strip() if isinstance(v, str) and k != "api_key" else v
+                                         for k, v in values.items()})
+    return BackendConfig(**{**typed, "kind": kind})
 
 
-def test_backend(kind_label: str, model: str, base_url: str, api_key: str, concurrency: float, timeout: float) -> str:
-    config = backend_from(kind_label, model, base_url, api_key, concurrency, timeout)
+def test_backend(values: dict[str, Any]) -> str:
+    config = backend_from(values)
     try:
         backend = get_backend(config)
         reply = backend.complete(GenerationRequest(messages=[{"role": "user", "content": "Say hello."}],
@@ -63,6 +68,14 @@ def test_backend(kind_label: str, model: str, base_url: str, api_key: str, concu
         return f"✗ {exc}"
     rate = reply.completion_tokens / reply.seconds if reply.seconds else 0
     return f"✓ {backend.model_name} answered in {reply.seconds:.2f} s ({rate:.0f} tokens/s): “{reply.text.strip()[:80]}”"
+
+
+def sampling_defaults(strategy: str) -> dict[str, float]:
+    """The prompt files' sampling for a strategy: what the tab's sliders start at, and what "unchanged" means."""
+    qa = load_prompt("qa_window" if strategy == "window" else "qa")
+    doc = load_prompt("focal_window" if strategy == "window" else "focal_rewrite")
+    return {"qa_temperature": qa.temperature, "qa_top_p": qa.top_p,
+            "doc_temperature": doc.temperature, "doc_top_p": doc.top_p}
 
 
 def _progress_html(job: dict | None) -> str:
@@ -141,32 +154,38 @@ def refresh(project_path: str | None) -> tuple:
     return (gr.update(choices=choices, value=[]), *poll(project_path))
 
 
-def start(project_path: str | None, kinds: list[str], docs: list[int], strategy: str, window_n: float, qa_window: float,
-          qa_n: float, focal_n: float, focal_q: float, rewrite_n: float, max_chunks: float, fallback: bool,
-          uncovered: bool, qa_t: float, qa_p: float, doc_t: float, doc_p: float, seed: float, budget: float,
-          questions: str, kind_label: str, model: str, base_url: str, api_key: str, concurrency: float,
-          timeout: float) -> tuple:
+def start(values: dict[str, Any]) -> tuple:
+    """Start a generation job from the tab's values: ``{GenerateConfig field: value}``, ``backend`` (the
+    backend's ``{field: value}``) and the widgets that are not one field (kinds, documents, strategy, fallback,
+    uncovered, questions). A slider left at the prompt file's sampling sends None, so the prompt's recipe applies
+    (as from ``smt generate``) and a later change to the prompt file is used."""
+    values = dict(values)
+    project_path = values.pop("project")
     project = require_project(project_path)
     if not list_documents(project):
         raise gr.Error("Add documents in the Documents tab first.")
+    kinds = values.pop("kinds") or []
     if not kinds:
         raise gr.Error("Choose at least one kind of sample to generate.")
+    docs = [int(d) for d in values.pop("docs") or []]
+    strategy = STRATEGIES.get(values.pop("strategy"), GEN.strategy)
+    fallback, uncovered = bool(values.pop("fallback")), values.pop("uncovered")
+    questions = [q for q in (values.pop("questions") or "").splitlines() if q.strip()]
+    backend = backend_from(values.pop("backend"))
+    recipe = sampling_defaults(strategy)
+    for name, default in recipe.items():
+        if values.get(name) is not None and abs(float(values[name]) - default) < 1e-9:
+            values[name] = None
     spans = None
     if uncovered:
-        spans = uncovered_spans(project, [int(d) for d in docs] or None)
+        spans = uncovered_spans(project, docs or None)
         if not spans:
             raise gr.Error("Every fact-bearing sentence is already covered by an accepted sample.")
     try:
         config = GenerateConfig(
-            backend=backend_from(kind_label, model, base_url, api_key, concurrency, timeout),
-            kinds=[KIND_LABELS[k] for k in kinds], document_ids=[int(d) for d in docs] or None,
-            strategy=STRATEGIES.get(strategy, "window"), window_sentences=int(window_n or 1),
-            qa_per_window=int(qa_window or 1), qa_per_chunk=int(qa_n or 1), focal_per_question=int(focal_n or 1),
-            focal_questions_per_source=int(focal_q or 1), rewrites_per_source=int(rewrite_n or 1),
-            max_chunks=int(max_chunks) or None, fallback_questions=bool(fallback), fallback_rewrites=bool(fallback),
-            only_spans=spans,
-            qa_temperature=qa_t, qa_top_p=qa_p, doc_temperature=doc_t, doc_top_p=doc_p, seed=int(seed),
-            token_budget=int(budget) or None, user_questions=[q for q in (questions or "").splitlines() if q.strip()],
+            **typed_values(GenerateConfig, values), backend=backend, kinds=[KIND_LABELS[k] for k in kinds],
+            document_ids=docs or None, strategy=strategy, fallback_questions=fallback, fallback_rewrites=fallback,
+            only_spans=spans, user_questions=questions,
         ).validate()
         gen.start_generation(project, config)  # refuses (JobBusy) while another generation job runs
     except ValueError as exc:
@@ -199,24 +218,33 @@ def resume(project_path: str | None) -> tuple:
     return poll(project_path)
 
 
-GEN, BACKEND = GenerateConfig(), BackendConfig()  # every default shown here is theirs (smt generate uses them too)
+# Fields the tab places itself (a widget of its own, or one widget for two fields); any other field of
+# GenerateConfig's schema appears under "More settings" without further code.
+PLACED = {"strategy", "window_sentences", "qa_per_window", "qa_per_chunk", "focal_questions_per_source",
+          "focal_per_question", "rewrites_per_source", "max_chunks", "fallback_questions", "fallback_rewrites",
+          "seed", "token_budget"}
+ELEM_IDS = {"window_sentences": "gen-window", "qa_per_window": "gen-qa-window", "qa_per_chunk": "gen-qa-n",
+            "focal_questions_per_source": "gen-focal-q", "focal_per_question": "gen-focal-n",
+            "rewrites_per_source": "gen-rewrite-n", "max_chunks": "gen-max-chunks", "seed": "gen-seed",
+            "token_budget": "gen-budget"}
 
 
 def build(project_state: gr.State) -> GenerateTab:
     gr.Markdown(WEAK_MODEL_NOTE, elem_id="gen-note")
+    settings: dict[str, gr.Component] = {}  # GenerateConfig field -> its widget
     with gr.Accordion("Generator backend", open=False):
         with gr.Row():
-            kind = gr.Radio(list(BACKEND_KINDS.values()), value=BACKEND_KINDS["llama_cpp"], label="Backend",
-                            elem_id="gen-backend")
-            model = gr.Textbox(label="Model", elem_id="gen-model",
-                               placeholder="empty = bundled SmolLM2-135M · a .gguf path · an HF folder · the served model name")
+            backend = {"kind": gr.Radio(list(BACKEND_KINDS.values()), value=BACKEND_KINDS[BACKEND.kind],
+                                        label="Backend", elem_id="gen-backend"),
+                       "model": setting_widget(BACKEND, "model", elem_id="gen-model",
+                                               placeholder="empty = bundled SmolLM2-135M · a .gguf path · an HF "
+                                                           "folder · the served model name")}
         with gr.Row():
-            base_url = gr.Textbox(label="Endpoint base URL (OpenAI-compatible)", placeholder="http://127.0.0.1:8000/v1",
-                                  elem_id="gen-base-url")
-            api_key = gr.Textbox(label="API key", type="password")
-            concurrency = gr.Number(label="Requests in flight", value=BACKEND.concurrency, precision=0, minimum=1,
-                                    elem_id="gen-concurrency")
-            timeout = gr.Number(label="Timeout per answer (s)", value=BACKEND.timeout_s, minimum=1, elem_id="gen-timeout")
+            backend["base_url"] = setting_widget(BACKEND, "base_url", placeholder="http://127.0.0.1:8000/v1",
+                                                 elem_id="gen-base-url")
+            backend["api_key"] = setting_widget(BACKEND, "api_key", type="password")
+            backend["concurrency"] = setting_widget(BACKEND, "concurrency", elem_id="gen-concurrency")
+            backend["timeout_s"] = setting_widget(BACKEND, "timeout_s", elem_id="gen-timeout")
         with gr.Row():
             test_btn = gr.Button("Test backend", size="sm", elem_id="gen-test")
             test_out = gr.Markdown(elem_id="gen-test-out")
@@ -228,33 +256,34 @@ def build(project_state: gr.State) -> GenerateTab:
         strategy = gr.Radio(list(STRATEGIES), value=next(label for label, name in STRATEGIES.items() if name == GEN.strategy),
                             label="Work from", elem_id="gen-strategy")
         uncovered = gr.Checkbox(label="Only sentences no accepted sample covers yet", elem_id="gen-uncovered")
-        fallback = gr.Checkbox(value=GEN.fallback_questions, elem_id="gen-fallback",
+        fallback = gr.Checkbox(value=GEN.fallback_questions and GEN.fallback_rewrites, elem_id="gen-fallback",
                                label="Build a question from the sentence (or, for a rewrite, split off a closing "
                                      "'who'/'which' clause or move a time phrase) when the model's tries fail")
     with gr.Row():
-        window_n = gr.Number(label="Sentences per window", value=GEN.window_sentences, precision=0, minimum=1, elem_id="gen-window")
-        qa_window = gr.Number(label="QAs per window", value=GEN.qa_per_window, precision=0, minimum=1, elem_id="gen-qa-window")
-        qa_n = gr.Number(label="QAs per chunk (chunk mode)", value=GEN.qa_per_chunk, precision=0, minimum=1, elem_id="gen-qa-n")
-        focal_q = gr.Number(label="Questions per window/chunk to focus on", value=GEN.focal_questions_per_source, precision=0, minimum=1,
-                            elem_id="gen-focal-q")
-        focal_n = gr.Number(label="Focal rewrites per question", value=GEN.focal_per_question, precision=0, minimum=1,
-                            elem_id="gen-focal-n")
-        rewrite_n = gr.Number(label="Plain rewrites per window/chunk", value=GEN.rewrites_per_source, precision=0,
-                              minimum=1, elem_id="gen-rewrite-n")
-        max_chunks = gr.Number(label="Chunks per document (0 = all)", value=0, precision=0, minimum=0,
-                               elem_id="gen-max-chunks")
+        for name in ("window_sentences", "qa_per_window", "qa_per_chunk", "focal_questions_per_source",
+                     "focal_per_question", "rewrites_per_source", "max_chunks"):
+            settings[name] = setting_widget(GEN, name, elem_id=ELEM_IDS[name])
     with gr.Row():
-        qa_prompt, doc_prompt = load_prompt("qa_window"), load_prompt("focal_window")
-        qa_t = gr.Slider(0, 2, value=qa_prompt.temperature, step=0.05, label="QA temperature",
-                         info="paper recipe: 1.0 (whole chunks); fact windows: 0.8")
-        qa_p = gr.Slider(0.05, 1, value=qa_prompt.top_p, step=0.05, label="QA top-p", info="paper recipe: 1.0")
-        doc_t = gr.Slider(0, 2, value=doc_prompt.temperature, step=0.05, label="Rewrite temperature",
-                          info="paper recipe: 0.7")
-        doc_p = gr.Slider(0.05, 1, value=doc_prompt.top_p, step=0.05, label="Rewrite top-p", info="paper recipe: 0.95")
+        recipe = sampling_defaults(GEN.strategy)
+        sampling = {
+            "qa_temperature": gr.Slider(0, 2, value=recipe["qa_temperature"], step=0.05, label="QA temperature",
+                                        info="paper recipe: 1.0 (whole chunks); fact windows: 0.8"),
+            "qa_top_p": gr.Slider(0.05, 1, value=recipe["qa_top_p"], step=0.05, label="QA top-p",
+                                  info="paper recipe: 1.0"),
+            "doc_temperature": gr.Slider(0, 2, value=recipe["doc_temperature"], step=0.05,
+                                         label="Rewrite temperature", info="paper recipe: 0.7"),
+            "doc_top_p": gr.Slider(0.05, 1, value=recipe["doc_top_p"], step=0.05, label="Rewrite top-p",
+                                   info="paper recipe: 0.95"),
+        }
     with gr.Row():
-        seed = gr.Number(label="Seed (a new seed = a new round)", value=GEN.seed, precision=0, elem_id="gen-seed")
-        budget = gr.Number(label="Token budget (0 = none)", value=0, precision=0, minimum=0)
+        settings["seed"] = setting_widget(GEN, "seed", elem_id=ELEM_IDS["seed"])
+        settings["token_budget"] = setting_widget(GEN, "token_budget", elem_id=ELEM_IDS["token_budget"])
         questions = gr.Textbox(label="Your own questions to focus rewrites on (one per line, optional)", lines=2, scale=2)
+    more = [item.name for item in scalar_fields(GenerateConfig, "ui") if item.name not in PLACED]
+    if more:
+        with gr.Accordion("More settings", open=False), gr.Row():
+            for name in more:
+                settings[name] = setting_widget(GEN, name, elem_id=f"gen-{name.replace('_', '-')}")
     with gr.Row():
         start_btn = gr.Button("Start", variant="primary", elem_id="gen-start")
         cancel_btn = gr.Button("Cancel", variant="stop", elem_id="gen-cancel")
@@ -272,20 +301,27 @@ def build(project_state: gr.State) -> GenerateTab:
     detail_shown_at = gr.State(None)
 
     view = [status, preview, chart, failed, timer, detail_shown_at]
-    backend_inputs = [kind, model, base_url, api_key, concurrency, timeout]
-    test_btn.click(test_backend, backend_inputs, test_out)
-    def qa_sampling(label: str) -> tuple:
-        prompt = load_prompt("qa_window" if STRATEGIES.get(label) == "window" else "qa")
-        return gr.update(value=prompt.temperature), gr.update(value=prompt.top_p)
+    test_btn.click(lambda data: test_backend({name: data[c] for name, c in backend.items()}),
+                   set(backend.values()), test_out)
 
-    strategy.change(qa_sampling, strategy, [qa_t, qa_p])
-    start_btn.click(guard(start, view), [project_state, kinds, docs, strategy, window_n, qa_window, qa_n, focal_n, focal_q,
-                            rewrite_n, max_chunks, fallback, uncovered, qa_t, qa_p, doc_t, doc_p, seed, budget,
-                            questions, *backend_inputs], view)
+    def recipe_sampling(label: str) -> tuple:
+        chosen = sampling_defaults(STRATEGIES.get(label, GEN.strategy))
+        return tuple(gr.update(value=chosen[name]) for name in sampling)
+
+    strategy.change(recipe_sampling, strategy, list(sampling.values()))
+    named = {"project": project_state, "kinds": kinds, "docs": docs, "strategy": strategy, "fallback": fallback,
+             "uncovered": uncovered, "questions": questions, **settings, **sampling}
+
+    def start_from(data: dict) -> tuple:
+        """Gradio hands a set of inputs over as ``{component: value}``; ``start`` takes ``{name: value}``."""
+        values = {name: data[component] for name, component in named.items()}
+        return start({**values, "backend": {name: data[c] for name, c in backend.items()}})
+
+    start_btn.click(guard(start_from, view), {*named.values(), *backend.values()}, view)
     cancel_btn.click(guard(cancel, view), project_state, view)
     resume_btn.click(guard(resume, view), project_state, view)
     timer.tick(poll, [project_state, detail_shown_at], view)
     return GenerateTab(refresh_outputs=[docs, *view],
-                       defaults={"max_chunks": max_chunks, "qa_per_window": qa_window, "qa_per_chunk": qa_n,
-                                 "focal_questions_per_source": focal_q, "focal_per_question": focal_n,
-                                 "window_sentences": window_n})
+                       defaults={name: settings[name] for name in (
+                           "max_chunks", "qa_per_window", "qa_per_chunk", "focal_questions_per_source",
+                           "focal_per_question", "window_sentences")})
