@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import traceback
 from collections.abc import Callable
@@ -110,12 +111,22 @@ def start_job(project: Project, job_id: int, target: JobTarget) -> JobContext:
 
 
 def cancel_job(project: Project, job_id: int) -> bool:
-    """Ask a running job to stop after its current unit; False if it is not running in this process."""
+    """Ask a running job to stop after its current unit (a generation item, a training step, which then saves a
+    checkpoint); False if it is not running. A job of this process gets its cancel event; one in a process group
+    of its own (the training worker, torchrun's ranks) gets SIGTERM, which the worker turns into a stop."""
     entry = _live.get((str(project.db_path), job_id))
     if entry and entry[0].is_alive():
         entry[1].cancel_event.set()
         return True
-    return False
+    job = get_job(project, job_id)
+    pgid = job["progress"].get("pgid")
+    if job["status"] not in ACTIVE or not pgid:
+        return False
+    try:
+        os.killpg(pgid, signal.SIGTERM)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
 
 
 def is_live(project: Project, job_id: int) -> bool:

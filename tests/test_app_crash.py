@@ -112,7 +112,7 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
     assert runner.run_state(run)["status"] == "running"  # the worker outlived the app
 
     # 3. ... then kill -9 the worker too: after a restart the run shows as interrupted and resumes from its checkpoint.
-    worker = json.loads((run.path / "launcher.json").read_text())["pgid"]
+    worker = runner.run_state(run)["pgid"]  # the process group Cancel signals
     os.killpg(worker, signal.SIGKILL)
     wait_until(lambda: runner.run_state(run)["status"] == "interrupted", 30, "worker death noticed")
     checkpoint = runner.last_checkpoint_step(run)

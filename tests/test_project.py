@@ -97,3 +97,23 @@ def test_retrieval_k_has_one_owner_that_chat_evaluate_and_the_cli_share(tmp_path
     store_tab_setting(sample, "retrieval", "k", 6)  # changed in either tab: kept with the project
     assert retrieval_k(Project.open(sample.root)) == 6
     assert retrieval_k(Project.create(tmp_path / "plain")) == DEFAULT_SETTINGS["retrieval"]["k"]
+
+
+def test_a_training_runs_status_before_jobs_becomes_its_job_and_is_kept_once(tmp_path):
+    """Runs recorded before training became a job kept their status in ``runs.status``; upgraded, that status is
+    the run's job row (the one record the app and the CLI read) and the copy is gone."""
+    from smt_gui.train import runner
+
+    migrations = bundled_migrations()
+    old = Project(tmp_path / "p", migrations=[m for m in migrations if m.version < 7])
+    old.root.mkdir(parents=True)
+    old.init_schema()
+    with old.connect() as conn:
+        for name, status in (("old-done", "done"), ("old-failed", "failed"), ("prepared", "queued")):
+            conn.execute("INSERT INTO runs(name, kind, status, path, created_at, updated_at) "
+                         "VALUES (?, 'train', ?, ?, 'then', 'then')", (name, status, f"runs/{name}"))
+    upgraded = Project.open(tmp_path / "p")
+    states = {run.name: runner.run_state(run)["status"] for run in runner.list_runs(upgraded)}
+    assert states == {"old-done": "done", "old-failed": "failed", "prepared": "prepared"}
+    with upgraded.connect() as conn:
+        assert "status" not in {row[1] for row in conn.execute("PRAGMA table_info(runs)")}

@@ -82,9 +82,9 @@ def test_lora_learns_the_training_text_and_the_adapter_reloads_and_generates(lea
     assert KEYWORD in generate(tuned_model, tokenizer, QUESTION, max_new_tokens=24)  # reloaded, it knows the fact
     assert KEYWORD not in generate(base_model, tokenizer, QUESTION, max_new_tokens=24)  # ...which the base did not
     with project.connect() as conn:
-        row = conn.execute("SELECT status, dataset FROM runs WHERE name = ?", (run.name,)).fetchone()
+        row = conn.execute("SELECT dataset FROM runs WHERE name = ?", (run.name,)).fetchone()
         final = conn.execute("SELECT value FROM metrics WHERE name = 'last_loss'").fetchone()
-    assert row["status"] == "done" and final is not None
+    assert final is not None  # how the run ended is its job's status (above), its last loss a metric
     assert json.loads(row["dataset"])["sample_ids"]  # the exact data is recorded with the run
 
 

@@ -72,8 +72,9 @@ def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
     return [by_step[s] for s in sorted(by_step)]
 
 
-def record_run_end(run_dir: Path, status: str, final: dict[str, Any]) -> None:
-    """Store the run's outcome and final metrics in the project database (the run folder lives in PROJECT/runs/)."""
+def record_final_metrics(run_dir: Path, final: dict[str, Any]) -> None:
+    """Store the run's final metrics in the project database (the run folder lives in PROJECT/runs/); how the run
+    ended is its job's status."""
     from smt_gui.project import Project, utc_now
 
     project_root = run_dir.parent.parent
@@ -85,7 +86,7 @@ def record_run_end(run_dir: Path, status: str, final: dict[str, Any]) -> None:
         row = conn.execute("SELECT id FROM runs WHERE name = ?", (run_dir.name,)).fetchone()
         if row is None:
             return
-        conn.execute("UPDATE runs SET status = ?, updated_at = ? WHERE id = ?", (status, now, row["id"]))
+        conn.execute("UPDATE runs SET updated_at = ? WHERE id = ?", (now, row["id"]))
         for name, value in final.items():
             if isinstance(value, int | float) and not isinstance(value, bool):
                 conn.execute("INSERT INTO metrics(run_id, step, name, value, at) VALUES (?, ?, ?, ?, ?)",

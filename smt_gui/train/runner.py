@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -19,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from smt_gui.jobs import ACTIVE, create_job, get_job, pid_alive, update_job
+from smt_gui.jobs import cancel_job, create_job, get_job, update_job
 from smt_gui.project import Project, utc_now
 from smt_gui.train.checkpoints import last_complete
 from smt_gui.train.config import TrainConfig
@@ -32,7 +31,6 @@ JOB_KIND = "train"
 class Run:
     id: int
     name: str
-    status: str
     path: Path
     config: dict[str, Any]
     summary: dict[str, Any]
@@ -93,8 +91,8 @@ def prepare_run(project: Project, config: TrainConfig) -> Run:
     now = utc_now()
     with project.connect() as conn:
         cursor = conn.execute(
-            "INSERT INTO runs(name, kind, status, config, dataset, path, created_at, updated_at) "
-            "VALUES (?, 'train', 'queued', ?, ?, ?, ?, ?)",
+            "INSERT INTO runs(name, kind, config, dataset, path, created_at, updated_at) "
+            "VALUES (?, 'train', ?, ?, ?, ?, ?)",
             (name, json.dumps(config.to_dict()), json.dumps(summary), str(run_dir.relative_to(project.root)), now, now),
         )
     return get_run(project, int(cursor.lastrowid))
@@ -133,48 +131,30 @@ def launch(project: Project, run: Run, resume: bool = False, nproc: int = 1) -> 
            "SMT_JOB_ID": str(job_id)}
     proc = subprocess.Popen(worker_command(run, resume, nproc), stdout=log, stderr=subprocess.STDOUT, env=env,
                             start_new_session=True, cwd=str(project.root))
-    (run.path / "launcher.json").write_text(json.dumps({"pid": proc.pid, "pgid": proc.pid, "resume": resume,
-                                                        "started": time.time(), "job_id": job_id}))
-    update_job(project, job_id, status="running", pid=proc.pid, resumed=resume)
-    with project.connect() as conn:
-        conn.execute("UPDATE runs SET status = 'running', updated_at = ? WHERE id = ?", (utc_now(), run.id))
+    # the process group is what Cancel signals (``jobs.cancel_job``): torchrun's ranks too
+    update_job(project, job_id, status="running", pid=proc.pid, pgid=proc.pid, resumed=resume)
     return proc
 
 
 def run_state(run: Run) -> dict[str, Any]:
-    """The run's training job: its status ("interrupted" when the worker died without saying so) and progress.
-
-    Runs made before training became a job (no job row) fall back to the worker's ``status.json``.
-    """
-    project = Project(run.path.parent.parent)
-    job = run_job(project, run.name)
-    if job is not None:
-        return {**job["progress"], "status": job["status"], "error": job.get("error") or job["progress"].get("error"),
-                "job_id": job["id"]}
-    status_file = run.path / "status.json"
-    state = json.loads(status_file.read_text()) if status_file.exists() else {"status": run.status}
-    launcher = run.path / "launcher.json"
-    pid = json.loads(launcher.read_text()).get("pid") if launcher.exists() else None
-    if state.get("status") in ACTIVE and not pid_alive(pid):
-        state["status"] = "interrupted"
-    return state
+    """The run's status and progress: its training job's, the one record of it ("interrupted" when the worker died
+    without saying so). A run prepared but never started has no job yet: "prepared"."""
+    job = run_job(Project(run.path.parent.parent), run.name)
+    if job is None:
+        return {"status": "prepared"}
+    return {**job["progress"], "status": job["status"], "error": job.get("error") or job["progress"].get("error"),
+            "job_id": job["id"]}
 
 
 def cancel(run: Run) -> bool:
-    """Ask the worker (its whole process group) to checkpoint and stop."""
-    launcher = run.path / "launcher.json"
-    if not launcher.exists():
-        return False
-    pgid = json.loads(launcher.read_text()).get("pgid")
-    try:
-        os.killpg(pgid, signal.SIGTERM)
-    except (ProcessLookupError, PermissionError, TypeError):
-        return False
-    return True
+    """Ask the run's worker to checkpoint and stop: the one cancel of every job (``jobs.cancel_job``)."""
+    project = Project(run.path.parent.parent)
+    job = run_job(project, run.name)
+    return bool(job) and cancel_job(project, job["id"])
 
 
 def _to_run(row) -> Run:
-    return Run(id=row["id"], name=row["name"], status=row["status"], path=Path(row["root"]) / row["path"],
+    return Run(id=row["id"], name=row["name"], path=Path(row["root"]) / row["path"],
                config=json.loads(row["config"]), summary=json.loads(row["dataset"]), created_at=row["created_at"])
 
 

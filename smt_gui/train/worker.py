@@ -58,21 +58,23 @@ def _on_sigterm(signum, frame) -> None:
 
 
 def write_status(run_dir: Path, **fields) -> None:
-    """Report to the run's training job in the project's ``jobs`` table (what the app, the CLI and the crash rule
-    read), and keep a copy in the run folder's ``status.json`` (readable without the project)."""
-    path = run_dir / "status.json"
-    current = json.loads(path.read_text()) if path.exists() else {}
-    current.update(fields, updated=time.time())
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(current))
-    tmp.replace(path)
+    """Report to the run's training job in the project's ``jobs`` table: the one status the app, the CLI and the
+    crash rule read. A run folder outside a project (copied to another machine and started by hand) has no job,
+    so there, and only there, the status goes to the folder's ``status.json``."""
     job = _job(run_dir)
-    if job is not None:
-        from smt_gui.jobs import update_job
+    if job is None:
+        path = run_dir / "status.json"
+        current = json.loads(path.read_text()) if path.exists() else {}
+        current.update(fields, updated=time.time())
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(current))
+        tmp.replace(path)
+        return
+    from smt_gui.jobs import update_job
 
-        project, job_id = job
-        status = fields.pop("status", None)
-        update_job(project, job_id, status=status, **fields)
+    project, job_id = job
+    status = fields.pop("status", None)
+    update_job(project, job_id, status=status, **fields)
 
 
 @functools.cache
@@ -150,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
 
     from smt_gui.train.config import TrainConfig
-    from smt_gui.train.metrics import MetricsCallback, record_run_end
+    from smt_gui.train.metrics import MetricsCallback, record_final_metrics
     from smt_gui.train.turns import CoreTurnCallback
 
     config = TrainConfig.from_dict(json.loads((run_dir / "config.json").read_text()))
@@ -203,7 +205,6 @@ def main(argv: list[str] | None = None) -> int:
         if STOP["requested"]:
             if is_main:
                 write_status(run_dir, status="cancelled", step=trainer.state.global_step)
-                record_run_end(run_dir, "cancelled", {"step": trainer.state.global_step})
             return 0
         if is_main:
             out = run_dir / ("model" if config.method == "full" else "adapter")
@@ -213,13 +214,12 @@ def main(argv: list[str] | None = None) -> int:
                      "runtime_s": result.metrics.get("train_runtime"), "last_loss": callback.last_loss,
                      "tokens_per_s": callback.tokens_per_s}
             write_status(run_dir, status="done", **final)
-            record_run_end(run_dir, "done", final)
+            record_final_metrics(run_dir, final)
         return 0  # a turn still held is given back when the process exits (see below)
     except Exception as exc:
         message = failure_message(exc, run_dir)
         if is_main:
             write_status(run_dir, status="failed", error=message, traceback=traceback.format_exc(limit=6))
-            record_run_end(run_dir, "failed", {"error": message})
         print(message, file=sys.stderr)
         return 1
 

@@ -12,6 +12,7 @@ import gradio as gr
 import pandas as pd
 
 from smt_gui import services
+from smt_gui.jobs import ACTIVE
 from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
@@ -136,7 +137,7 @@ def poll(project_path: str | None, run_name: str | None) -> tuple:
     project = require_project(project_path)
     runs = runner.list_runs(project)
     run = next((r for r in runs if r.name == run_name), runs[0] if runs else None)
-    active = bool(run and runner.run_state(run).get("status") in runner.ACTIVE)
+    active = bool(run and runner.run_state(run).get("status") in ACTIVE)
     return (_status_html(run), loss_chart(runner.run_metrics(run) if run else []), _runs_frame(project),
             gr.Timer(active=active))
 
