@@ -65,6 +65,15 @@ def check_arm(arm: str) -> str:
     return arm
 
 
+def carried_history(arm: str, history: list[dict[str, str]] | None) -> list[dict[str, str]] | None:
+    """What an arm keeps of its column's conversation: a closed-book arm (base, tuned) carries the turns so far;
+    a RAG arm's prompt is rebuilt around new passages for each question, so it carries none. Only user and
+    assistant turns count (a column's notes and errors are not the model's words)."""
+    if uses_retrieval(arm) or not history:
+        return None
+    return [m for m in history if m.get("role") in ("user", "assistant")]
+
+
 def build_messages(arm: str, question: str, hits: list[Hit], history: list[dict[str, str]] | None = None) -> list[dict[str, str]]:
     """The chat messages an arm sends: RAG arms put the retrieved passages in front of the question. The one place
     that decides what each arm sends, for Chat and for evaluation alike."""
@@ -162,8 +171,9 @@ class ChatEngine:
     def stream(self, arm: str, question: str, k: int = 4, history: list[dict[str, str]] | None = None,
                max_new_tokens: int = 200, temperature: float = 0.0, mmr: bool = False,
                reranker: str | None = None) -> Iterator[Answer]:
-        """Yield the growing answer of one arm (retrieval first for the RAG arms). Closing the iterator stops the
-        model at its next token."""
+        """Yield the growing answer of one arm (retrieval first for the RAG arms). ``history`` is the column's
+        conversation so far, without this question; the arm keeps what ``carried_history`` says. Closing the
+        iterator stops the model at its next token."""
         answer = Answer(arm=arm)
         started = time.perf_counter()
         try:
@@ -173,7 +183,8 @@ class ChatEngine:
             which = "tuned" if uses_adapter(arm) else "base"
             if which == "tuned":
                 self.trained_run()  # "train one first" before anything is loaded
-            pieces = self.pieces(which, build_messages(arm, question, answer.hits, history), max_new_tokens,
+            messages = build_messages(arm, question, answer.hits, carried_history(arm, history))
+            pieces = self.pieces(which, messages, max_new_tokens,
                                  temperature, on_turn=lambda turn: setattr(answer, "queued_s", turn.waited_s))
             answer.engine = "llama.cpp" if self.gguf() is not None else "transformers"
             try:
@@ -251,6 +262,17 @@ class ChatEngine:
         thread.join()
         if failures:
             raise RuntimeError(f"generation failed: {failures[0]}")
+
+    def ready_for(self, arms: list[str]) -> dict[str, int] | None:
+        """Index what the project holds before a RAG arm answers (Chat, ``smt ask`` and Evaluate alike): chunks
+        not embedded yet are added, removed ones dropped; nothing to do costs one lookup. None when no arm
+        retrieves; a ValueError when there is nothing to retrieve from."""
+        if not any(uses_retrieval(arm) for arm in arms):
+            return None
+        counts = self.index.sync()
+        if not counts["total"]:
+            raise ValueError("The project has no documents to retrieve from: add some in the Documents tab.")
+        return counts
 
     def ask(self, arm: str, question: str, **kwargs: Any) -> Answer:
         final = Answer(arm=arm)

@@ -264,7 +264,6 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def _cmd_ask(args: argparse.Namespace) -> int:
     from smt_gui.chat import ChatEngine, check_arm
-    from smt_gui.retrieve import RagIndex
 
     project = Project.open(args.dir)
     try:
@@ -272,9 +271,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if any(a in ("rag", "tuned+rag") for a in arms):
-        RagIndex(project).sync()
     engine = ChatEngine(project, args.run, engine=args.engine)
+    try:
+        engine.ready_for(arms)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     failed = 0
     for arm in arms:
         answer = engine.ask(arm, args.question, k=args.k or retrieval_k(project), max_new_tokens=args.max_tokens)

@@ -43,17 +43,14 @@ def test_each_arm_answers_and_the_tuned_arms_load_the_adapter(learned_fact_run):
 def test_the_chat_tab_sends_the_conversation_so_far_without_the_new_question(monkeypatch):
     """The tuned column's history is the earlier turns only: it once included the new question with an empty
     answer, and the tuned model answered that empty turn with nothing."""
-    from smt_gui.chat import Answer
+    from smt_gui.chat import Answer, carried_history
     from smt_gui.ui import chat as chat_tab
 
     sent: dict[str, list] = {}
 
-    class FakeIndex:
-        def count(self) -> int:
-            return 1
-
     class FakeEngine:
-        index = FakeIndex()
+        def ready_for(self, arms):
+            return {"added": 0, "removed": 0, "total": 1}
 
         def stream(self, arm, question, history=None, **_):
             sent[arm] = list(history or [])
@@ -66,7 +63,8 @@ def test_the_chat_tab_sends_the_conversation_so_far_without_the_new_question(mon
     assert tuned == [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": "tuned says Phobos"}]
     assert base == [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": "base says Phobos"}]
     list(chat_tab.ask("proj", None, "And who cooked?", 4, False, 32, all_arms, "", base, tuned, rag, both))
-    assert sent["base"] == base and sent["rag"] == []  # closed-book arms carry the conversation, RAG arms do not
+    assert sent["base"] == base and sent["rag"] == rag  # each column's own conversation goes to the engine...
+    assert carried_history("rag", sent["rag"]) is None  # ...which keeps it for closed-book arms only
     assert sent["tuned"] == tuned  # the first exchange, and not the second question
     sent.clear()
     list(chat_tab.ask("proj", None, QUESTION, 4, False, 32, ["base"], "", [], [], [], []))

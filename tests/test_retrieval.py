@@ -74,3 +74,31 @@ def test_mmr_picks_diverse_passages(indexed):
 
     assert redundancy(diverse) < redundancy(plain)  # MMR's passages overlap less with each other
     assert diverse[0].chunk_id == plain[0].chunk_id  # and it still starts from the best match
+
+
+def test_chat_ask_and_evaluate_index_by_one_rule(project):
+    """A RAG arm retrieves from what the project holds now, in Chat, ``smt ask`` and Evaluate alike (Chat used to
+    index only an empty index, the CLI and Evaluate every time): new chunks are added first, nothing to add costs
+    nothing, closed-book arms touch no index, and no documents is a clear refusal."""
+    from smt_gui.chat import ChatEngine
+
+    engine = ChatEngine(project)
+    assert engine.ready_for(["base", "tuned"]) is None
+    with pytest.raises(ValueError, match="no documents to retrieve from"):
+        engine.ready_for(["rag"])
+    ingest_paths(project, [QUALITY_SMALL])
+    first = engine.ready_for(["base", "rag"])
+    assert first["added"] == first["total"] == project.counts()["chunks"] > 0
+    assert engine.ready_for(["tuned+rag"])["added"] == 0
+
+
+def test_closed_book_arms_carry_the_conversation_and_rag_arms_do_not():
+    from smt_gui.chat import build_messages, carried_history
+
+    so_far = [{"role": "user", "content": "Who keeps the ledger?"}, {"role": "assistant", "content": "Mirela."},
+              {"role": "note", "content": "indexed 3 chunks first"}]
+    assert carried_history("tuned", so_far) == so_far[:2]
+    assert carried_history("base", so_far) == so_far[:2]
+    assert carried_history("rag", so_far) is None and carried_history("tuned+rag", so_far) is None
+    sent = build_messages("tuned", "Where?", [], carried_history("tuned", so_far))
+    assert [m["content"] for m in sent] == ["Who keeps the ledger?", "Mirela.", "Where?"]

@@ -91,8 +91,7 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
     if not questions:
         raise ValueError(NO_QUESTIONS)
     engine = ChatEngine(project, config.run)
-    if any(uses_retrieval(a) for a in config.arms):
-        engine.index.sync()
+    engine.ready_for(config.arms)  # the same rule as Chat's: RAG retrieves from what the project holds now
     with project.connect() as conn:
         titles = {r["id"]: r["title"] for r in conn.execute("SELECT id, title FROM documents")}
     judge = get_backend(BackendConfig.from_public(config.judge)) if config.judge else None

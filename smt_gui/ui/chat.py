@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from smt_gui import services
-from smt_gui.chat import Answer, ChatEngine, uses_retrieval
+from smt_gui.chat import Answer, ChatEngine
 from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.arms import LETTERS
 from smt_gui.ingest import chunking_config
@@ -106,12 +106,12 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
         raise gr.Error("Pick at least one column (base, tuned, RAG, tuned + RAG).")
     engine = engine_for(project_path, run_name)
     notes: dict[str, str] = {}
-    # RAG with an empty index would answer without passages: index first
-    if any(uses_retrieval(a) for a in arms) and engine.index.count() == 0:
-        counts = engine.index.sync()
-        if not counts["total"]:
-            raise gr.Error("The project has no documents to retrieve from: add some in the Documents tab.")
-        notes = dict.fromkeys(("rag", "tuned+rag"), f" · indexed {counts['total']} chunks first")
+    try:
+        counts = engine.ready_for(arms)  # RAG answers from what the project holds now
+    except ValueError as exc:
+        raise gr.Error(str(exc)) from exc
+    if counts and counts["added"]:
+        notes = dict.fromkeys(("rag", "tuned+rag"), f" · indexed {counts['added']} new chunks first")
     # Named parameters, not *args: Gradio injects ``request`` only into a parameter it can name, and without the
     # session a reset (another project opened) could not stop this stream.
     histories = {arm: list(h or []) for arm, h in zip(COLUMNS, (h_base, h_tuned, h_rag, h_both), strict=True)}
@@ -120,9 +120,8 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
     stop = threading.Event()
 
     def work(arm: str, prior: list[dict[str, str]]) -> None:
-        states = engine.stream(arm, question, k=int(k), mmr=mmr, max_new_tokens=int(max_tokens),
-                               # closed-book arms carry the conversation; a RAG prompt is rebuilt around new passages
-                               history=None if uses_retrieval(arm) else prior, reranker=(reranker or "").strip() or None)
+        states = engine.stream(arm, question, k=int(k), mmr=mmr, max_new_tokens=int(max_tokens), history=prior,
+                               reranker=(reranker or "").strip() or None)
         try:
             for state in states:
                 if stop.is_set():
@@ -135,7 +134,7 @@ def ask(project_path: str | None, run_name: str | None, question: str, k: float,
     for arm in arms:
         # The conversation so far, without this question: it used to include the question and its still-empty answer,
         # and the tuned model (through llama.cpp) answered that empty turn with nothing.
-        prior = [m for m in histories[arm] if m["role"] in ("user", "assistant")]
+        prior = list(histories[arm])
         histories[arm] = [*histories[arm], {"role": "user", "content": question}, {"role": "assistant", "content": ""}]
         threading.Thread(target=work, args=(arm, prior), daemon=True).start()
     running = set(arms)
@@ -263,7 +262,7 @@ def build(project_state: gr.State) -> ChatTab:
         count = RagIndex(project).count()
         chunking = asdict(chunking_config(project))
         status = (f"Index: {count} chunks of {chunking['size']} tokens." if count
-                  else "Not indexed yet: press *Index / re-index documents*.")
+                  else "Not indexed yet: the first question to a RAG column indexes the documents (or press *Index / re-index documents*).")
         return (gr.update(choices=runs, value=runs[0] if runs else None), gr.update(choices=evals, value=None), status)
 
     return ChatTab(refresh=refresh, refresh_outputs=[run, eval_pick, index_status], reset=reset, retrieval_k=k,
