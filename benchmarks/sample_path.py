@@ -18,8 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app  # noqa: E402
-from tests.golden_steps import accuracy_cells, walk_sample  # noqa: E402
+from smt_gui.testing.app import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app  # noqa: E402
+from smt_gui.testing.walk import accuracy_cells, walk_sample  # noqa: E402
 
 
 def main() -> int:

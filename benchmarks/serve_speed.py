@@ -37,10 +37,10 @@ PROMPTS = ["What is the name of Captain Orrin Vask's ship?", "Describe a harbour
 
 def quick_run(root: Path) -> tuple[Project, str]:
     from smt_gui.ingest import ingest_paths
+    from smt_gui.testing.samples import first_chunk, insert_sample
     from smt_gui.train import runner
     from smt_gui.train.config import TrainConfig
     from smt_gui.train.mixture import MixtureConfig
-    from tests.sample_factory import first_chunk, insert_sample
 
     project = Project.create(root / "proj")
     fact = "Captain Orrin Vask's ship is the Marigold Thorn."

@@ -7,12 +7,11 @@ from pathlib import Path
 
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
+from smt_gui.testing.samples import first_chunk, insert_sample
 from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
 from smt_gui.train.probe import generate, load_for_inference
-
-from .sample_factory import first_chunk, insert_sample
 
 QUESTION = "What is the name of Captain Orrin Vask's ship?"
 FACT = "Captain Orrin Vask's ship is the Marigold Thorn."

@@ -18,10 +18,10 @@ from playwright.sync_api import expect
 from smt_gui import curate
 from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.project import Project
+from smt_gui.testing.samples import first_chunk, insert_sample
 from smt_gui.train import runner
 
 from .conftest import QUALITY_SMALL, start_app, stop_app
-from .sample_factory import first_chunk, insert_sample
 from .test_browser_documents import open_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -20,10 +20,10 @@ import pytest
 from smt_gui import curate
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
+from smt_gui.testing.samples import fingerprint, first_chunk, insert_sample
 
 from .conftest import REPO
 from .local_openai_server import ChatServer
-from .sample_factory import fingerprint, first_chunk, insert_sample
 
 BAD = REPO / "tests" / "data" / "bad"
 GOOD = REPO / "tests" / "data" / "good"

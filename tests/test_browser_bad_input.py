@@ -8,9 +8,9 @@ from playwright.sync_api import expect
 
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
+from smt_gui.testing.samples import fingerprint
 
 from .conftest import REPO
-from .sample_factory import fingerprint
 from .test_browser_documents import open_project
 
 pytestmark = pytest.mark.browser

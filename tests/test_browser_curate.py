@@ -7,9 +7,9 @@ from playwright.sync_api import expect
 
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
+from smt_gui.testing.samples import first_chunk, insert_sample
 
 from .conftest import QUALITY_SMALL
-from .sample_factory import first_chunk, insert_sample
 from .test_browser_documents import open_project
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .golden_steps import accuracy_cells, walk_sample
+from smt_gui.testing.walk import accuracy_cells, walk_sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -14,12 +14,12 @@ from smt_gui.evaluate.job import EvalConfig, evaluate, list_evaluations
 from smt_gui.factbench import BenchConfig, write_benchmark
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
+from smt_gui.testing.samples import first_chunk, insert_sample
 from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
 
 from .conftest import REPO
-from .sample_factory import first_chunk, insert_sample
 from .test_browser_documents import open_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from smt_gui.coverage import coverage_summary, document_coverage, uncovered_spans
 from smt_gui.ingest import ingest_paths
+from smt_gui.testing.samples import insert_sample
 from smt_gui.train.advice import MIN_EXPOSURES, learning_advice
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
-
-from .sample_factory import insert_sample
 
 DOC = ("# Staff notes\n\nMarta Quell opened a bakery in Dunmore in 1998. She sold it to her cousin in 2004. "
        "The bakery had four ovens and a stone floor.\n\nTomas Brandt repaired clocks in Ellery for thirty years.")

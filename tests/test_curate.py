@@ -10,9 +10,9 @@ from smt_gui import curate
 from smt_gui.curate import SampleFilter
 from smt_gui.documents import list_eval_questions
 from smt_gui.ingest import ingest_paths
+from smt_gui.testing.samples import first_chunk, insert_sample
 
 from .conftest import QUALITY_SMALL
-from .sample_factory import first_chunk, insert_sample
 
 BRIDGE_Q = "Why does the author say family love is absurd from a biological point of view?"
 

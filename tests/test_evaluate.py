@@ -19,12 +19,12 @@ from smt_gui.evaluate.stats import mcnemar_exact, wilson_interval
 from smt_gui.ingest import ingest_paths
 from smt_gui.jobs import JobContext, run_job
 from smt_gui.retrieve import Hit
+from smt_gui.testing.samples import first_chunk, insert_sample
 from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
 
 from .conftest import QUALITY_SMALL, REPO
-from .sample_factory import first_chunk, insert_sample
 
 TITLE = "The Absurdity of Family Love"
 

@@ -8,9 +8,8 @@ import time
 
 from smt_gui.ingest import ingest_paths
 from smt_gui.jobs import create_job, update_job
+from smt_gui.testing.samples import insert_sample
 from smt_gui.ui import generate as tab
-
-from .sample_factory import insert_sample
 
 
 def skipped(*outputs) -> list[bool]:

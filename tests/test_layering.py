@@ -107,3 +107,20 @@ def test_no_ui_module_keeps_process_state():
             if lock or registry:
                 kept.append(f"{dotted}:{node.lineno} {ast.unparse(node)[:70]}")
     assert kept == []
+
+
+def test_benchmarks_do_not_import_the_test_suite_and_the_app_does_not_import_its_test_helpers():
+    """Benchmarks drove the app with helpers from ``tests/`` (so they broke whenever a fixture moved); those
+    helpers are ``smt_gui.testing`` now, which the app itself never needs."""
+    wrong = []
+    for path in sorted((PACKAGE.parent / "benchmarks").glob("*.py")):
+        for node in runtime_imports(ast.parse(path.read_text())):
+            named = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            wrong += [f"{path.name}: {name}" for name in named if name == "tests" or name.startswith("tests.")]
+    for dotted, tree in modules().items():
+        if dotted.startswith("smt_gui.testing"):
+            continue
+        for node in runtime_imports(tree):
+            named = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+            wrong += [f"{dotted}: {name}" for name in named if name.startswith("smt_gui.testing")]
+    assert wrong == []

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from smt_gui.ingest import ingest_paths
+from smt_gui.testing.samples import first_chunk, insert_sample
 from smt_gui.tokenizers import load_tokenizer
 from smt_gui.train.mixture import MixtureConfig, build_mixture, qa_item
 
 from .conftest import QUALITY_SMALL
-from .sample_factory import first_chunk, insert_sample
 
 
 @pytest.fixture(scope="module")

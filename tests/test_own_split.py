@@ -13,12 +13,11 @@ from smt_gui.evaluate.job import EvalConfig, eval_questions, evaluate
 from smt_gui.evaluate.own_split import add_typed_questions, own_items, parse_typed, span_type
 from smt_gui.factbench import BenchConfig, write_benchmark
 from smt_gui.ingest import ingest_paths
+from smt_gui.testing.samples import first_chunk, insert_sample
 from smt_gui.tokenizers import load_tokenizer
 from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig, build_mixture
-
-from .sample_factory import first_chunk, insert_sample
 
 
 @pytest.fixture

@@ -10,8 +10,7 @@ from smt_gui.factcheck import grade_qa, grade_rewrite, key_facts
 from smt_gui.generate.kinds import WorkUnit, rewrite_problems
 from smt_gui.generate.meaning import meaning_changes
 from smt_gui.ingest import ingest_paths
-
-from .sample_factory import first_chunk, insert_sample
+from smt_gui.testing.samples import first_chunk, insert_sample
 
 SOURCE = "The Halcyon is the only ship allowed to carry livestock, and tea on board is served in enamel mugs."
 

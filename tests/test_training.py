@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from smt_gui.ingest import ingest_paths
+from smt_gui.testing.samples import first_chunk, insert_sample
 from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.metrics import read_metrics
@@ -22,7 +23,6 @@ from smt_gui.train.probe import generate, load_for_inference, mean_loss
 
 from .conftest import QUALITY_SMALL, REPO
 from .learned_run import KEYWORD, QUESTION, STEPS
-from .sample_factory import first_chunk, insert_sample
 
 pytestmark = pytest.mark.slow
 
