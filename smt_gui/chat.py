@@ -21,7 +21,7 @@ from smt_gui.cores import Turn, compute_turn
 from smt_gui.generate.prompts import load_prompt
 from smt_gui.llm.base import REPETITION_PENALTY
 from smt_gui.project import Project
-from smt_gui.retrieve import Hit, RagIndex
+from smt_gui.retrieve import RETRIEVAL_K, Hit, RagIndex
 from smt_gui.train.base_model import LOAD_LOCK
 
 ARMS = ("base", "rag", "tuned", "tuned+rag")
@@ -168,7 +168,7 @@ class ChatEngine:
                 self._models[which] = load_for_inference(base_dir)
         return self._models[which]
 
-    def stream(self, arm: str, question: str, k: int = 4, history: list[dict[str, str]] | None = None,
+    def stream(self, arm: str, question: str, k: int = RETRIEVAL_K, history: list[dict[str, str]] | None = None,
                max_new_tokens: int = 200, temperature: float = 0.0, mmr: bool = False,
                reranker: str | None = None) -> Iterator[Answer]:
         """Yield the growing answer of one arm (retrieval first for the RAG arms). ``history`` is the column's

@@ -21,8 +21,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from smt_gui.evaluate.job import EvalConfig
 from smt_gui.generate.job import GenerateConfig
 from smt_gui.project import Project
+from smt_gui.retrieve.index import RETRIEVAL_K
+from smt_gui.train.config import TrainConfig
 
 # The sample's walk through all six tabs, measured alone on 2 CPU cores by benchmarks/sample_path.py (the README
 # quotes the same figure; tests/test_launch.py keeps them equal).
@@ -30,14 +33,16 @@ WALK_MINUTES = 12.4
 
 # What the tabs show for a new project. Training defaults are the recommended recipe measured on the
 # fictional-facts benchmark (benchmarks/README.md): full fine-tuning, 8 epochs, lr 1e-4, with the documents.
-DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {
-    "generate": {"max_chunks": 0, **{name: getattr(GenerateConfig(), name) for name in (
+_GEN, _TRAIN, _EVAL = GenerateConfig(), TrainConfig(), EvalConfig()
+DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {  # read from the configs: a tab's default is its config's
+    "generate": {"max_chunks": 0, **{name: getattr(_GEN, name) for name in (
         "qa_per_window", "qa_per_chunk", "focal_questions_per_source", "focal_per_question", "window_sentences")}},
-    "train": {"method": "full", "epochs": 8, "learning_rate": 1e-4, "max_steps": 0, "batch_size": 4, "seq_len": 512,
-              "include_originals": True},
-    "evaluate": {"arms": ["base", "rag"], "limit": 0, "letters": True, "open": True},
+    "train": {"method": _TRAIN.method, "epochs": _TRAIN.epochs, "learning_rate": _TRAIN.lr, "max_steps": 0,
+              "batch_size": _TRAIN.batch_size, "seq_len": _TRAIN.mixture.seq_len,
+              "include_originals": _TRAIN.mixture.include_originals},
+    "evaluate": {"arms": list(_EVAL.arms), "limit": 0, "letters": _EVAL.generate_choice, "open": _EVAL.open_answers},
     # one retrieval setting for the project: Chat's RAG columns and Evaluate's RAG arms retrieve the same way
-    "retrieval": {"k": 4},
+    "retrieval": {"k": RETRIEVAL_K},
 }
 
 

@@ -138,3 +138,22 @@ def test_a_saved_backend_is_rebuilt_by_one_rule(monkeypatch):
     assert (again.kind, again.model, again.base_url, again.api_key) == ("openai", "qwen", saved["base_url"], "from-env")
     assert BackendConfig.from_public(BackendConfig().public()).model == ""
     assert BackendConfig.from_public({"kind": "openai", "timeout_s": 30}).timeout_s == 30
+
+
+def test_a_new_projects_training_evaluation_and_retrieval_settings_are_the_configs():
+    """Evaluation's k was written three times (EvalConfig, the project settings, the tabs' fallbacks) and the
+    Train tab's recipe twice; each now has one owner, and a new project's settings read them."""
+    from smt_gui.chat import ChatEngine
+    from smt_gui.evaluate.job import EvalConfig
+    from smt_gui.retrieve import RETRIEVAL_K, RagIndex
+    from smt_gui.train.config import TrainConfig
+
+    train, evaluate = TrainConfig(), EvalConfig()
+    assert DEFAULT_SETTINGS["retrieval"]["k"] == evaluate.k == RETRIEVAL_K
+    for default in (RagIndex.query.__defaults__[0], ChatEngine.stream.__defaults__[0]):
+        assert default == RETRIEVAL_K
+    shown = DEFAULT_SETTINGS["train"]
+    assert (shown["method"], shown["epochs"], shown["learning_rate"], shown["batch_size"]) == (
+        train.method, train.epochs, train.lr, train.batch_size)
+    assert (shown["seq_len"], shown["include_originals"]) == (train.mixture.seq_len, train.mixture.include_originals)
+    assert DEFAULT_SETTINGS["evaluate"]["arms"] == evaluate.arms

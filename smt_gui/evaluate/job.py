@@ -27,6 +27,7 @@ from smt_gui.evaluate.own_split import own_items, retention
 from smt_gui.jobs import JobContext, create_job, get_job, refuse_if_busy, run_job, start_job
 from smt_gui.llm import BackendConfig, get_backend
 from smt_gui.project import Project, utc_now
+from smt_gui.retrieve.index import RETRIEVAL_K
 
 KIND = "evaluate"
 NO_QUESTIONS = ("The project has no eval questions: hold out some accepted QAs in the Curate tab, type questions with "
@@ -39,7 +40,7 @@ class EvalConfig:
     run: str | None = None  # training run for the tuned arms; resolved to the newest finished run when the job starts
     document_ids: list[int] | None = None
     limit: int | None = None  # at most N questions (quick looks)
-    k: int = 4  # retrieved chunks for the RAG arms
+    k: int = RETRIEVAL_K  # retrieved chunks for the RAG arms
     max_new_tokens: int = 64  # free-form answers
     generate_choice: bool = True  # also let the model answer MC questions with a letter
     open_answers: bool = True  # also ask MC questions without options, as Chat does; grade the first sentence

@@ -1,5 +1,5 @@
 """Retrieval for the RAG baseline: a persistent Chroma index of the project's chunks."""
 
-from smt_gui.retrieve.index import Hit, RagIndex
+from smt_gui.retrieve.index import RETRIEVAL_K, Hit, RagIndex
 
-__all__ = ["Hit", "RagIndex"]
+__all__ = ["RETRIEVAL_K", "Hit", "RagIndex"]

@@ -17,6 +17,10 @@ import numpy as np
 
 from smt_gui.project import Project
 
+# Retrieved chunks per question: the one default of Chat's RAG columns, Evaluate's RAG arms, `smt ask` and `smt eval`
+# (a project keeps its own, ``sample.retrieval_k``).
+RETRIEVAL_K = 4
+
 COLLECTION = "chunks"
 _clients: dict[str, object] = {}
 _lock = threading.Lock()
@@ -80,7 +84,7 @@ class RagIndex:
                 progress(min(start + batch, len(new)), len(new))
         return {"added": len(new), "removed": len(stale), "total": self.collection.count()}
 
-    def query(self, question: str, k: int = 4, mmr: bool = False, fetch_k: int = 20, mmr_lambda: float = 0.5,
+    def query(self, question: str, k: int = RETRIEVAL_K, mmr: bool = False, fetch_k: int = 20, mmr_lambda: float = 0.5,
               reranker: str | None = None) -> list[Hit]:
         """Top-k chunks for a question; optional MMR (diversity) and cross-encoder reranking of ``fetch_k`` candidates."""
         total = self.collection.count()

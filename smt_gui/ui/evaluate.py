@@ -235,7 +235,7 @@ def start(project_path: str | None, arms: list[str], run: str | None, docs: list
           letters: bool, judge: bool, own: bool = True, opened: bool = True) -> tuple:
     project = require_project(project_path)
     config = EvalConfig(arms=list(arms or []), run=run or None, document_ids=[int(d) for d in docs] or None,
-                        limit=int(limit) or None, k=int(k or 4), generate_choice=bool(letters),
+                        limit=int(limit) or None, k=int(k or EvalConfig.k), generate_choice=bool(letters),
                         judge=saved_judge(project) if judge else None, own_split=bool(own), open_answers=bool(opened))
     try:
         config.validate()
