@@ -14,6 +14,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from smt_gui.configflags import add_config_flags, apply_flags, flag_values
+from smt_gui.evaluate.job import EvalConfig
 from smt_gui.export import GGUF_TYPES
 from smt_gui.generate.job import GenerateConfig
 from smt_gui.ingest.chunking import DEFAULT_CHUNK_OVERLAP, DEFAULT_CHUNK_TOKENS
@@ -201,8 +202,6 @@ def _cmd_train(args: argparse.Namespace) -> int:
     else:
         config = TrainConfig.from_file(args.config) if args.config else TrainConfig()
         apply_flags(args, config, args.config_flags)
-        if args.seed is not None:
-            config.mixture.seed = args.seed  # one seed for the run and its mixture, as in the Train tab
         if args.replay is not None:
             config.mixture.replay_path = args.replay
         run = runner.prepare_run(project, config.validate())
@@ -289,7 +288,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from smt_gui.evaluate.job import EvalConfig, evaluate, save_report
+    from smt_gui.evaluate.job import evaluate, save_report
     from smt_gui.evaluate.leakage import leakage_message
 
     project = Project.open(args.dir)
@@ -310,9 +309,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             return 2
         print(f"added {added} eval question(s) from {args.add_questions}")
     config = EvalConfig(arms=[a.strip() for a in args.arms.split(",") if a.strip()], run=args.run,
-                        document_ids=args.doc or None, limit=args.limit, k=args.k or retrieval_k(project),
-                        generate_choice=not args.no_generate,
-                        judge=judge, own_split=not args.no_own_split, open_answers=not args.no_open)
+                        document_ids=args.doc or None, k=retrieval_k(project), judge=judge)
+    apply_flags(args, config, args.eval_flags)  # unset flags: the config's defaults, k the project's (as in Chat)
 
     def progress(done: int, total: int, arm: str) -> None:
         print(f"\r{arm}: {done}/{total}", end="", flush=True)
@@ -340,9 +338,17 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     for row in report.get("by_set") or []:
         if len({r["set"] for r in report["by_set"]}) > 1:
             print(f"  {row['set']:<14} {row['arm']:<10} accuracy {row['accuracy']:.3f} ({row['correct']}/{row['n']})")
+    from smt_gui.evaluate.general import describe
+
     for name, values in (report.get("retention") or {}).items():
-        print(f"retention, perplexity on {name}: base {values['base']:.2f} -> tuned {values['tuned']:.2f} "
-              f"({values['change']:+.1%})")
+        base, tuned, change = describe(values)
+        print(f"retention, {name} ({values.get('measure', 'perplexity')}): base {base} -> tuned {tuned} ({change})")
+    from smt_gui.evaluate.trade import trade_of
+
+    trade = trade_of({arm: s["accuracy"] for arm, s in report["summary"].items()}, report.get("retention"))
+    if trade:
+        print(f"trade: knowledge gained {100 * trade['gained']:+.1f} points on your questions, general knowledge "
+              f"{100 * trade['kept']:+.1f} points (the Evaluate tab plots each run)")
     warning = leakage_message(report.get("leakage"))
     if warning:
         print(warning)
@@ -359,10 +365,8 @@ def train_flags(parser: argparse.ArgumentParser) -> list[tuple[str, str]]:
     from smt_gui.train.config import TrainConfig
     from smt_gui.train.mixture import MixtureConfig
 
-    made = add_config_flags(parser, TrainConfig)
-    # the mixture's own seed and id lists stay in --config files; --replay sets the replay text
-    return made + add_config_flags(parser, MixtureConfig, path="mixture",
-                                   skip={"seed", "document_ids", "sample_ids", "replay_path"})
+    # the mixture's seed is the run's, its id lists stay in --config files, --replay sets the replay text
+    return add_config_flags(parser, TrainConfig) + add_config_flags(parser, MixtureConfig, path="mixture")
 
 
 def _add_backend_args(parser: argparse.ArgumentParser) -> None:
@@ -482,20 +486,13 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--arms", default="base,rag", help="comma-separated: base, rag, tuned, tuned+rag")
     ev.add_argument("--run", help="training run for the tuned arms (default: the newest finished one)")
     ev.add_argument("--doc", type=int, action="append", help="only this document's questions (repeat)")
-    ev.add_argument("--limit", type=int, help="at most N questions")
-    ev.add_argument("--k", type=int, default=None,
-                    help="retrieved chunks for the RAG arms (default: the project's, as in Chat)")
     ev.add_argument("--out", help="report path (.json; a .csv is written beside it)")
     ev.add_argument("--resume", type=int, metavar="JOB", help="continue an interrupted evaluation job")
-    ev.add_argument("--no-generate", action="store_true", help="multiple choice by log-likelihood only (faster)")
-    ev.add_argument("--no-open", action="store_true",
-                    help="do not also ask multiple-choice questions without their options (as Chat asks them)")
-    ev.add_argument("--no-own-split", action="store_true", help="leave out the QAs held out in Curate")
     ev.add_argument("--add-questions", metavar="FILE",
                     help="first add your own eval questions: lines 'question | answer' or JSONL {question, answer[, document]}")
     ev.add_argument("--judge", action="store_true", help="grade free-form text answers with an LLM (the backend args)")
     _add_backend_args(ev)
-    ev.set_defaults(func=_cmd_eval)
+    ev.set_defaults(func=_cmd_eval, eval_flags=add_config_flags(ev, EvalConfig))
 
     sv = sub.add_parser("serve", help="a tuned run as an OpenAI-compatible endpoint (llama.cpp on its GGUF)")
     sv.add_argument("dir")

@@ -8,7 +8,8 @@ it was, so a ``--config`` file and the flags combine.
 
 A field's ``metadata`` (see ``setting``) may carry:
 ``help``; ``label`` (the widget's); ``flag`` (the CLI name when it is not ``--field-name``) and ``aliases``;
-``choices``; ``minimum``/``maximum``/``step``; ``none_as`` (what a widget shows for None, e.g. 0 = "no budget");
+``choices``; ``minimum``/``maximum``/``step`` (``slider=True`` draws a slider); ``info`` (the widget's hint);
+``none_as`` (what a widget shows for None, e.g. 0 = "no budget");
 ``cli=False`` / ``ui=False`` to leave a field out of one of them.
 """
 
@@ -43,16 +44,13 @@ def scalar_fields(cls: type, where: str) -> list[Field]:
     return [item for item in fields(cls) if scalar_type(item.type) and item.metadata.get(where, True)]
 
 
-def add_config_flags(parser: argparse.ArgumentParser, cls: type, path: str = "",
-                     skip: frozenset[str] | set[str] = frozenset()) -> list[tuple[str, str]]:
+def add_config_flags(parser: argparse.ArgumentParser, cls: type, path: str = "") -> list[tuple[str, str]]:
     """Add a flag per scalar field of ``cls``; returns (argparse dest, dotted field path) pairs for ``apply_flags``.
     ``path`` names a nested config (``"mixture"``) whose fields the flags set."""
     defaults = cls()
     group = parser.add_argument_group(f"{cls.__name__} settings (unset = the config's value)")
     made = []
     for item in scalar_fields(cls, "cli"):
-        if item.name in skip:
-            continue
         kind = scalar_type(item.type)
         dest = f"{path}__{item.name}" if path else item.name
         default = getattr(defaults, item.name)
@@ -107,6 +105,8 @@ def typed_values(cls: type, values: dict[str, Any]) -> dict[str, Any]:
         kind = scalar_type(item.type)
         if value is not None and value == item.metadata.get("none_as"):
             value = None
+        if isinstance(value, str) and not value.strip() and optional(item):
+            value = None  # an empty box for "path or none"
         if value is None or (value == "" and kind is not str):
             if optional(item):
                 typed[name] = None

@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from smt_gui.configflags import scalar_fields, shown_value
 from smt_gui.evaluate.job import EvalConfig
 from smt_gui.generate.job import GenerateConfig
 from smt_gui.project import Project
@@ -37,13 +38,15 @@ _GEN, _TRAIN, _EVAL = GenerateConfig(), TrainConfig(), EvalConfig()
 DEFAULT_SETTINGS: dict[str, dict[str, Any]] = {  # read from the configs: a tab's default is its config's
     "generate": {"max_chunks": 0, **{name: getattr(_GEN, name) for name in (
         "qa_per_window", "qa_per_chunk", "focal_questions_per_source", "focal_per_question", "window_sentences")}},
-    "train": {"method": _TRAIN.method, "epochs": _TRAIN.epochs, "learning_rate": _TRAIN.lr, "max_steps": 0,
-              "batch_size": _TRAIN.batch_size, "seq_len": _TRAIN.mixture.seq_len,
-              "include_originals": _TRAIN.mixture.include_originals},
-    "evaluate": {"arms": list(_EVAL.arms), "limit": 0, "letters": _EVAL.generate_choice, "open": _EVAL.open_answers},
+    "train": {item.name: shown_value(config, item) for config in (_TRAIN, _TRAIN.mixture)
+              for item in scalar_fields(type(config), "ui")},
+    "evaluate": {"arms": list(_EVAL.arms), **{item.name: shown_value(_EVAL, item) for item in scalar_fields(EvalConfig, "ui")
+                                              if item.name != "k"}},  # k is the project's: "retrieval" below
     # one retrieval setting for the project: Chat's RAG columns and Evaluate's RAG arms retrieve the same way
     "retrieval": {"k": RETRIEVAL_K},
 }
+
+RENAMED = {"evaluate": {"letters": "generate_choice", "open": "open_answers"}}
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ SAMPLES: dict[str, Sample] = {
         "facts", "sample-invented-facts", "invented facts about 4 people (20 questions no model can know)", 96, 16,
         {"generate": {"qa_per_window": 3, "focal_questions_per_source": 2, "focal_per_question": 2},
          "train": {"epochs": 6, "learning_rate": 1.5e-4},
-         "evaluate": {"arms": ["base", "rag", "tuned"], "letters": False}, "retrieval": {"k": 2}}),
+         "evaluate": {"arms": ["base", "rag", "tuned"], "generate_choice": False}, "retrieval": {"k": 2}}),
     "quality": Sample(
         "quality", "sample-lost-in-translation", "one QuALITY article, 'Lost in Translation' (16 questions)", 512, 64,
         {"generate": {"max_chunks": 2, "qa_per_window": 1, "focal_questions_per_source": 1},
@@ -86,7 +89,11 @@ def _merge(base: dict[str, dict[str, Any]], override: dict[str, dict[str, Any]])
 
 def tab_settings(project: Project | None) -> dict[str, dict[str, Any]]:
     """The settings the tabs show for a project: its own (a sample's quick settings), else the defaults."""
-    stored = (project.get_setting("tab_settings") if project else None) or {}
+    stored = copy.deepcopy((project.get_setting("tab_settings") if project else None) or {})
+    for section, renamed in RENAMED.items():  # a project saved before its settings were named as the config's fields
+        for old, new in renamed.items():
+            if old in stored.get(section, {}):
+                stored[section].setdefault(new, stored[section].pop(old))
     return _merge(DEFAULT_SETTINGS, stored)
 
 

@@ -13,6 +13,7 @@ from smt_gui import cli
 from smt_gui.cli import build_parser, generate_config
 from smt_gui.configflags import setting
 from smt_gui.generate.job import GenerateConfig
+from smt_gui.generate.kinds import sampling_defaults
 from smt_gui.llm.base import BackendConfig
 from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.ui import generate as generate_tab
@@ -28,6 +29,17 @@ def shown_in_tab() -> dict:
         generate_tab.build(gr.State(None))
         return {block.elem_id: block for block in gr.context.Context.root_block.blocks.values()
                 if getattr(block, "elem_id", None)}
+
+
+def help_of(parser, command: str) -> str:
+    """A subcommand's ``--help`` text (argparse prints it and exits)."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        parser.parse_args([command, "--help"])
+    return out.getvalue()
 
 
 def test_smt_generate_without_flags_is_the_config(monkeypatch):
@@ -65,7 +77,7 @@ def test_a_new_generation_setting_is_a_flag_and_a_widget_without_further_code(mo
     monkeypatch.setattr(generate_tab, "GenerateConfig", WithKnob)
     monkeypatch.setattr(generate_tab, "GEN", WithKnob())
     parser = cli.build_parser()
-    assert "--new-knob" in parser._subparsers._group_actions[0].choices["generate"].format_help()
+    assert "--new-knob" in help_of(parser, "generate")
     assert generate_config(parser.parse_args(["generate", "p"])).new_knob == 7
     assert generate_config(parser.parse_args(["generate", "p", "--new-knob", "3"])).new_knob == 3
     widget = shown_in_tab()["gen-new-knob"]
@@ -82,7 +94,7 @@ def test_the_tab_hands_settings_over_by_name_and_leaves_the_prompts_sampling_to_
     started: list = []
     monkeypatch.setattr(generate_tab.gen, "start_generation", lambda p, config: started.append(config))
     monkeypatch.setattr(generate_tab, "poll", lambda path: ())
-    recipe = generate_tab.sampling_defaults("window")
+    recipe = sampling_defaults("window")
     label = next(k for k, v in generate_tab.STRATEGIES.items() if v == "window")
     generate_tab.start({
         "project": str(project.root), "kinds": ["Synthetic QAs"], "docs": [], "strategy": label, "fallback": True,
@@ -153,7 +165,95 @@ def test_a_new_projects_training_evaluation_and_retrieval_settings_are_the_confi
     for default in (RagIndex.query.__defaults__[0], ChatEngine.stream.__defaults__[0]):
         assert default == RETRIEVAL_K
     shown = DEFAULT_SETTINGS["train"]
-    assert (shown["method"], shown["epochs"], shown["learning_rate"], shown["batch_size"]) == (
-        train.method, train.epochs, train.lr, train.batch_size)
+    assert (shown["method"], shown["epochs"], shown["batch_size"]) == (train.method, train.epochs, train.batch_size)
+    assert shown["learning_rate"] == 0 and train.learning_rate is None  # 0 = the method's rate, in the tab
     assert (shown["seq_len"], shown["include_originals"]) == (train.mixture.seq_len, train.mixture.include_originals)
     assert DEFAULT_SETTINGS["evaluate"]["arms"] == evaluate.arms
+    assert (DEFAULT_SETTINGS["evaluate"]["generate_choice"], DEFAULT_SETTINGS["evaluate"]["limit"]) == (
+        evaluate.generate_choice, 0)
+
+
+def test_a_project_saved_with_the_old_setting_names_keeps_its_choices(tmp_path):
+    from smt_gui.project import Project
+    from smt_gui.sample import tab_settings
+
+    project = Project.create(tmp_path / "p")
+    project.set_setting("tab_settings", {"evaluate": {"letters": False, "open": False}})
+    shown = tab_settings(project)["evaluate"]
+    assert (shown["generate_choice"], shown["open_answers"]) == (False, False)
+    assert "letters" not in shown
+
+
+def widgets_of(tab_module) -> dict:
+    with gr.Blocks():
+        tab_module.build(gr.State(None))
+        return {block.elem_id: block for block in gr.context.Context.root_block.blocks.values()
+                if getattr(block, "elem_id", None)}
+
+
+def test_the_train_tab_shows_the_configs_defaults_and_builds_the_config_by_name():
+    from smt_gui.train.config import TrainConfig
+    from smt_gui.ui import train as train_tab
+
+    config = TrainConfig()
+    shown = {elem: block.value for elem, block in widgets_of(train_tab).items()}
+    assert train_tab.METHOD_LABELS[shown["train-method"]] == config.method
+    assert (shown["train-epochs"], shown["train-batch"], shown["train-save"], shown["train-seq"]) == (
+        config.epochs, config.batch_size, config.save_steps, config.mixture.seq_len)
+    assert (shown["train-qa-share"], shown["train-replay-share"], shown["train-lora-r"]) == (
+        config.mixture.qa_share, config.mixture.replay_share, config.lora_r)
+    assert shown["train-lr"] == 0 and shown["train-steps"] == 0 and shown["train-token-budget"] == 0
+    assert shown["train-lora-alpha"] == 0 and shown["train-warmup-ratio"] == config.warmup_ratio  # "More settings"
+    built = train_tab.config_from({
+        "base_model": " ", "method": "LoRA", "qa_share": 0.7, "replay_share": 0.1, "token_budget": 0.0,
+        "seq_len": 256.0, "seed": 3.0, "include_originals": False, "answer_only_loss": True, "replay_path": "",
+        "epochs": 2.0, "max_steps": 0.0, "learning_rate": 0.0, "batch_size": 2.0, "grad_accum": 1.0, "lora_r": 8.0,
+        "save_steps": 25.0, "name": "", "lora_alpha": 0.0})
+    assert (built.method, built.lora_r, built.alpha, built.lr, built.name, built.base_model) == (
+        "lora", 8, 16, 2e-4, None, "")
+    assert (built.mixture.qa_share, built.mixture.seq_len, built.mixture.token_budget) == (0.7, 256, None)
+    assert built.mixture.seed == built.seed == 3 and built.mixture.replay_path is None
+    assert isinstance(built.batch_size, int) and not built.mixture.include_originals
+
+
+def test_a_new_training_setting_is_a_flag_and_a_widget_without_further_code(monkeypatch):
+    from smt_gui.configflags import apply_flags
+    from smt_gui.train import config as train_config
+    from smt_gui.ui import train as train_tab
+
+    @dataclass
+    class WithKnob(train_config.TrainConfig):
+        new_knob: float = setting(0.25, minimum=0, label="New knob", help="a setting added later")
+
+    monkeypatch.setattr(train_config, "TrainConfig", WithKnob)
+    monkeypatch.setattr(train_tab, "TrainConfig", WithKnob)
+    monkeypatch.setattr(train_tab, "TRAIN", WithKnob())
+    parser = cli.build_parser()
+    assert "--new-knob" in help_of(parser, "train")
+    args = parser.parse_args(["train", "p", "--new-knob", "0.5"])
+    assert apply_flags(args, WithKnob(), args.config_flags).new_knob == 0.5
+    widget = widgets_of(train_tab)["train-new-knob"]
+    assert (widget.label, widget.value) == ("New knob", 0.25)
+    assert train_tab.config_from({"new_knob": 0.75}).new_knob == 0.75
+
+
+def test_the_evaluate_tab_and_smt_eval_draw_their_settings_from_the_config(monkeypatch, tmp_path):
+    from smt_gui.evaluate.job import EvalConfig
+    from smt_gui.project import Project
+    from smt_gui.ui import evaluate as evaluate_tab
+
+    config = EvalConfig()
+    shown = {elem: block.value for elem, block in widgets_of(evaluate_tab).items()}
+    assert (shown["eval-letters"], shown["eval-open"], shown["eval-own"], shown["eval-k"], shown["eval-limit"]) == (
+        config.generate_choice, config.open_answers, config.own_split, config.k, 0)
+    assert shown["eval-max-new-tokens"] == config.max_new_tokens and shown["eval-arms"] == config.arms
+    project = Project.create(tmp_path / "p")
+    built = evaluate_tab.config_from(project, {"arms": ["base", "tuned"], "run": "", "docs": [], "judge": False,
+                                               "limit": 0.0, "k": 3.0, "generate_choice": False, "own_split": True,
+                                               "open_answers": True})
+    assert (built.arms, built.run, built.limit, built.k, built.generate_choice, built.judge) == (
+        ["base", "tuned"], None, None, 3, False, None)
+    args = build_parser().parse_args(["eval", "p", "--no-generate", "--limit", "5", "--no-open"])
+    flagged = cli.apply_flags(args, EvalConfig(k=2), args.eval_flags)
+    assert (flagged.generate_choice, flagged.limit, flagged.open_answers, flagged.k, flagged.own_split) == (
+        False, 5, False, 2, True)  # an unset --k leaves the project's k

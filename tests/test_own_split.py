@@ -123,7 +123,12 @@ def test_own_split_is_scored_without_a_judge_and_retention_is_reported(facts):
     assert comparison["ref_loglik"]["n"] == 6
     assert {r["set"] for r in report["by_set"]} == {"held-out QA"}
     retention = report["retention"]
-    assert set(retention) == {"generic text (held out)", "your documents"}
-    for values in retention.values():
+    knowledge, drift = (next(v for k, v in retention.items() if k.startswith(name))
+                        for name in ("general knowledge", "instruction drift"))
+    assert knowledge["base"] > 0.4 and knowledge["change"] == pytest.approx(knowledge["tuned"] - knowledge["base"])
+    assert drift["base"] < 0 and drift["change"] == pytest.approx(drift["tuned"] - drift["base"], abs=1e-3)
+    perplexities = {k: v for k, v in retention.items() if v["measure"] == "perplexity"}
+    assert set(perplexities) == {"generic text (held out)", "your documents"}
+    for values in perplexities.values():
         assert values["base"] > 1 and values["tuned"] > 1 and values["change"] == pytest.approx(
             values["tuned"] / values["base"] - 1, abs=1e-3)

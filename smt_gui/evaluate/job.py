@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from smt_gui.chat import ARMS, ChatEngine, uses_adapter, uses_retrieval
+from smt_gui.configflags import setting
 from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.arms import by_document, by_set, compare, score_question, summarise
 from smt_gui.evaluate.own_split import own_items, retention
@@ -36,17 +37,29 @@ NO_QUESTIONS = ("The project has no eval questions: hold out some accepted QAs i
 
 @dataclass
 class EvalConfig:
+    """One evaluation's settings; the scalar fields' metadata (``configflags.setting``) draws the Evaluate tab's
+    widgets."""
+
     arms: list[str] = field(default_factory=lambda: ["base", "rag"])
-    run: str | None = None  # training run for the tuned arms; resolved to the newest finished run when the job starts
+    run: str | None = setting(None, ui=False, cli=False, help="training run for the tuned arms; resolved to the newest "
+                                                   "finished run when the job starts")
     document_ids: list[int] | None = None
-    limit: int | None = None  # at most N questions (quick looks)
-    k: int = RETRIEVAL_K  # retrieved chunks for the RAG arms
-    max_new_tokens: int = 64  # free-form answers
-    generate_choice: bool = True  # also let the model answer MC questions with a letter
-    open_answers: bool = True  # also ask MC questions without options, as Chat does; grade the first sentence
-    judge: dict[str, Any] | None = None  # kind/model/base_url of an LLM judge for free-form text (key: SMT_API_KEY)
-    own_split: bool = True  # also ask the QAs held out in the Curate tab (the project's own eval set)
-    retention: bool = True  # with a tuned arm: base vs tuned perplexity on held-out generic text and the documents
+    limit: int | None = setting(None, none_as=0, flag="--limit", minimum=0, label="At most N questions (0 = all)",
+                                help="at most N questions (quick looks)")
+    k: int = setting(RETRIEVAL_K, minimum=1, label="Retrieved chunks (RAG arms; the same as Chat's)",
+                     help="retrieved chunks for the RAG arms; smt eval's default is the project's, as in Chat's")
+    max_new_tokens: int = setting(64, minimum=8, label="Answer length (tokens)", help="free-form answers")
+    generate_choice: bool = setting(True, flag="--generate", label="Also let the model answer with a letter (slower)",
+                                    help="also let the model answer MC questions with a letter")
+    open_answers: bool = setting(True, flag="--open", label="Also ask without the options, as Chat does (grades the first sentence)",
+                                 help="also ask MC questions without options, as Chat does; grade the first sentence")
+    # kind/model/base_url of an LLM judge for free-form text (key: SMT_API_KEY)
+    judge: dict[str, Any] | None = None
+    own_split: bool = setting(True, label="Include the QAs held out in Curate",
+                              help="also ask the QAs held out in the Curate tab (the project's own eval set)")
+    retention: bool = setting(True, label="Retention: base vs tuned perplexity on generic text",
+                              help="with a tuned arm: base vs tuned perplexity on held-out generic text and the "
+                                   "documents")
 
     def validate(self) -> EvalConfig:
         unknown = set(self.arms) - set(ARMS)

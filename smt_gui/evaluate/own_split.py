@@ -150,13 +150,17 @@ def perplexity(model, tokenizer, texts: list[str], max_tokens: int = 1024, block
 
 
 def retention(engine: Any, project: Project, max_tokens: int = 1024) -> dict[str, Any]:
-    """Base vs tuned perplexity on held-out generic text and on the project's documents (lower is better)."""
+    """What training cost beside what it taught, base vs tuned: easy general knowledge and instruction drift
+    (``general.general_ability``), then perplexity on held-out generic text and on the project's documents (lower is
+    better). Each row names its ``measure``."""
+    from smt_gui.evaluate.general import general_ability
+
     with project.connect() as conn:
         documents = [r[0] for r in conn.execute("SELECT text FROM documents ORDER BY id LIMIT 8")]
     sets = {"generic text (held out)": [heldout_generic_text()], "your documents": documents}
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = general_ability(engine)
     for name, texts in sets.items():
-        values = {}
+        values: dict[str, Any] = {"measure": "perplexity"}
         for which in ("base", "tuned"):
             model, tokenizer = engine.model(which)
             values[which] = round(perplexity(model, tokenizer, texts, max_tokens), 3)

@@ -519,3 +519,12 @@ def kinds_for(config: GenerateConfig) -> dict[str, SampleKind]:
     """The kind objects for a config's strategy, in the order they run (focal rewrites need the QAs first)."""
     qa: SampleKind = WindowQAs() if config.strategy == "window" else ChunkQAs()
     return {"qa": qa, "focal_rewrite": FocalRewrites(), "rewrite": Rewrites()}
+
+
+def sampling_defaults(strategy: str) -> dict[str, float]:
+    """The prompt files' sampling for a strategy's QA and focal-rewrite prompts: what the Generate tab's sliders
+    start at, and what "unchanged" means (a None in the config: the prompt's own recipe applies)."""
+    qa = load_prompt("qa_window" if strategy == "window" else "qa")
+    doc = load_prompt("focal_window" if strategy == "window" else "focal_rewrite")
+    return {"qa_temperature": qa.temperature, "qa_top_p": qa.top_p,
+            "doc_temperature": doc.temperature, "doc_top_p": doc.top_p}

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from smt_gui.configflags import setting
 from smt_gui.train.mixture import MixtureConfig
 
 METHODS = ("full", "lora", "qlora")
@@ -18,25 +19,33 @@ DEFAULT_LR = {"full": 1e-4, "lora": 2e-4, "qlora": 2e-4}
 
 @dataclass
 class TrainConfig:
-    base_model: str = field(default="", metadata={"help": "a .gguf file or a local HF model folder; empty = bundled "
-                                                          "SmolLM2-135M"})
+    """One training run's settings; each field's metadata (``configflags.setting``) draws its ``smt train`` flag and
+    its Train-tab widget."""
+
+    base_model: str = setting("", label="Base model", help="a .gguf file or a local HF model folder; empty = bundled "
+                                                         "SmolLM2-135M")
     # full: what the paper does, and what learned facts best in our measurements
-    method: str = field(default="full", metadata={"choices": METHODS, "help": "full | lora | qlora"})
+    method: str = setting("full", choices=METHODS, help="full | lora | qlora")
     mixture: MixtureConfig = field(default_factory=MixtureConfig)
-    epochs: float = 8.0  # facts need many exposures (benchmarks/README.md); the Train tab warns when too few
-    max_steps: int = field(default=-1, metadata={"help": "> 0 overrides epochs"})
-    learning_rate: float | None = field(default=None, metadata={"help": "none = the method's default (DEFAULT_LR)"})
-    batch_size: int = 4
-    grad_accum: int = 1
-    warmup_ratio: float = 0.05
-    lora_r: int = 16
-    lora_alpha: int | None = field(default=None, metadata={"help": "LoRA scaling; none = 2 x lora r"})
-    lora_dropout: float = 0.05
-    save_steps: int = 25
-    logging_steps: int = 1
-    gradient_checkpointing: bool | None = field(default=None, metadata={"help": "none = on for QLoRA only"})
-    seed: int = 0
-    name: str | None = None
+    # facts need many exposures (benchmarks/README.md); the Train tab warns when too few
+    epochs: float = setting(8.0, label="Epochs", minimum=0.01, step=0.5, help="passes over the mixture")
+    max_steps: int = setting(0, label="Max steps (0 = by epochs)", minimum=0, help="> 0 overrides epochs")
+    learning_rate: float | None = setting(
+        None, none_as=0, minimum=0, step=1e-5,
+        label=f"Learning rate (0 = the method's: {', '.join(f'{m} {lr:g}' for m, lr in DEFAULT_LR.items())})",
+        help="none = the method's default (DEFAULT_LR)")
+    batch_size: int = setting(4, label="Batch size", minimum=1)
+    grad_accum: int = setting(1, label="Grad. accumulation", minimum=1, help="gradient accumulation steps")
+    warmup_ratio: float = setting(0.05, label="Warm-up share of steps", minimum=0, maximum=1, step=0.01)
+    lora_r: int = setting(16, label="LoRA rank", minimum=1)
+    lora_alpha: int | None = setting(None, none_as=0, minimum=0, label="LoRA alpha (0 = 2 x rank)",
+                                     help="LoRA scaling; none = 2 x lora r")
+    lora_dropout: float = setting(0.05, label="LoRA dropout", minimum=0, maximum=0.9, step=0.01)
+    save_steps: int = setting(25, label="Checkpoint every N steps", minimum=1)
+    logging_steps: int = setting(1, label="Log the loss every N steps", minimum=1)
+    gradient_checkpointing: bool | None = setting(None, ui=False, help="none = on for QLoRA only")
+    seed: int = setting(0, label="Seed", help="the run's seed: the mixture's shuffle and the trainer's")
+    name: str | None = setting(None, label="Run name (optional)")
 
     @property
     def lr(self) -> float:
@@ -54,6 +63,7 @@ class TrainConfig:
             raise ValueError("Batch size and gradient accumulation must be at least 1.")
         if self.epochs <= 0 and self.max_steps <= 0:
             raise ValueError("Set epochs > 0 or max steps > 0.")
+        self.mixture.seed = self.seed  # one seed for the run: the mixture's shuffle and the trainer's
         self.mixture.validate()
         return self
 
@@ -86,3 +96,8 @@ def estimate_memory_gb(n_params: int, method: str, lora_params: int = 0, cuda: b
     trainable = n_params if method == "full" else lora_params
     # trainable params: fp32 master weights + grads + two Adam moments = 16 bytes
     return (n_params * weight_bytes + trainable * 16) / 1024**3
+
+
+def estimate_lora_params(n_params: int, lora_r: int) -> int:
+    """Trainable LoRA parameters on all linear layers: ~0.75% of the weights at rank 16, in proportion to the rank."""
+    return int(n_params * 0.0075 * lora_r / 16)

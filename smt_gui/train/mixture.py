@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from smt_gui.configflags import setting
 from smt_gui.project import Project
 
 DOC_KINDS = ("focal_rewrite", "rewrite", "document")
@@ -27,17 +28,24 @@ DOC_KINDS = ("focal_rewrite", "rewrite", "document")
 
 @dataclass
 class MixtureConfig:
-    qa_share: float = 0.5  # QA tokens / (QA + document tokens)
-    replay_share: float = 0.1  # replay tokens / all tokens
-    token_budget: int | None = None  # all tokens; None = every accepted sample's tokens once, plus replay
-    include_originals: bool = True  # also train on the source documents themselves (cheap, and states every fact)
-    answer_only_loss: bool = True
-    seq_len: int = 512
-    pack_documents: bool = True
-    replay_path: str | None = None  # a .txt/.md/.jsonl of generic text; None = the bundled public-domain texts
+    """What the run trains on, in tokens (see the module docstring); drawn as flags and widgets like TrainConfig."""
+
+    qa_share: float = setting(0.5, label="QA share of QA+document tokens", info="paper recipe: 0.5 (1:1)",
+                              slider=True, minimum=0, maximum=1, step=0.05, help="QA tokens / (QA + document tokens)")
+    replay_share: float = setting(0.1, label="Replay share (generic text)", info="paper recipe: ~10%", slider=True,
+                                  minimum=0, maximum=0.5, step=0.01, help="replay tokens / all tokens")
+    token_budget: int | None = setting(None, none_as=0, minimum=0, label="Token budget (0 = all accepted samples once)",
+                                       help="all tokens; none = every accepted sample's tokens once, plus replay")
+    # also train on the source documents themselves (cheap, and states every fact)
+    include_originals: bool = setting(True, label="Also train on the original documents")
+    answer_only_loss: bool = setting(True, label="Loss on QA answers only")
+    seq_len: int = setting(512, label="Sequence length", minimum=32)
+    pack_documents: bool = setting(True, label="Pack documents into full sequences")
+    replay_path: str | None = setting(None, cli=False, label="Replay corpus (empty = bundled public-domain texts)",
+                                      help="a .txt/.md/.jsonl of generic text; none = the bundled public-domain texts")
     document_ids: list[int] | None = None
     sample_ids: list[int] | None = None  # only these accepted samples (a recipe or budget subset); None = all
-    seed: int = 0
+    seed: int = setting(0, cli=False, ui=False, help="set from the run's seed")
 
     def validate(self) -> MixtureConfig:
         if not 0 <= self.qa_share <= 1:

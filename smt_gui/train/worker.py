@@ -184,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             write_status(run_dir, **describe_model(model))
         checkpointing = config.gradient_checkpointing if config.gradient_checkpointing is not None else config.method == "qlora"
         training_args = TrainingArguments(
-            output_dir=str(run_dir / "checkpoints"), num_train_epochs=config.epochs, max_steps=config.max_steps,
+            output_dir=str(run_dir / "checkpoints"), num_train_epochs=config.epochs,
+            max_steps=config.max_steps if config.max_steps > 0 else -1,
             per_device_train_batch_size=config.batch_size, gradient_accumulation_steps=config.grad_accum,
             learning_rate=config.lr, warmup_steps=config.warmup_ratio, lr_scheduler_type="cosine",
             logging_steps=config.logging_steps, save_steps=config.save_steps, save_total_limit=2, seed=config.seed,

@@ -107,6 +107,8 @@ def setting_widget(config: Any, name: str, **overrides: Any) -> gr.Component:
         return gr.Checkbox(**options)
     if meta.get("choices"):
         return gr.Dropdown(choices=list(meta["choices"]), **options)
+    if meta.get("slider"):
+        return gr.Slider(meta.get("minimum", 0), meta.get("maximum", 1), step=meta.get("step"), **options)
     if kind is str:
         return gr.Textbox(**{"value": value or "", **{k: v for k, v in options.items() if k != "value"}})
     return gr.Number(precision=0 if kind is int else None, minimum=meta.get("minimum"), maximum=meta.get("maximum"),

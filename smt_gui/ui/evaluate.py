@@ -11,8 +11,10 @@ import gradio as gr
 import pandas as pd
 
 from smt_gui.chat import ARMS, uses_adapter
+from smt_gui.configflags import scalar_fields, typed_values
 from smt_gui.documents import list_documents
 from smt_gui.evaluate.arms import LETTERS, by_document, by_set, compare, summarise
+from smt_gui.evaluate.general import describe
 from smt_gui.evaluate.job import (
     EvalConfig,
     job_records,
@@ -25,11 +27,13 @@ from smt_gui.evaluate.job import (
 from smt_gui.evaluate.leakage import leakage_message, run_leakage
 from smt_gui.evaluate.own_split import add_typed_questions, parse_typed
 from smt_gui.evaluate.scaling import scaling_points
+from smt_gui.evaluate.trade import trade_points
 from smt_gui.jobs import cancel_job, get_job
+from smt_gui.project import Project
 from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
-from smt_gui.ui.common import guard, progress_bar, require_project
-from smt_gui.ui.plots import accuracy_chart, scaling_chart
+from smt_gui.ui.common import guard, progress_bar, require_project, setting_widget
+from smt_gui.ui.plots import accuracy_chart, scaling_chart, trade_chart
 
 NOTE = (
     "Scores each arm on the project's eval questions (imported QuALITY / FinanceBench / generic JSONL). Multiple "
@@ -38,6 +42,11 @@ NOTE = (
     "show learning that accuracy near chance hides. On the invented-facts sample the tuned 135M model learns the "
     "facts; on real QuALITY stories it stays near chance (25%): use a stronger base model for real comparisons."
 )
+EVAL = EvalConfig()
+# Fields the settings row places; any other field of EvalConfig's schema appears under "More settings".
+PLACED = ["limit", "k", "generate_choice", "own_split", "open_answers"]
+ELEM_IDS = {"limit": "eval-limit", "k": "eval-k", "generate_choice": "eval-letters", "own_split": "eval-own",
+            "open_answers": "eval-open"}
 DETAIL_HINT = "Click a question in the table above to see each arm's answer and the retrieved chunks."
 SUMMARY_COLUMNS = ["arm", "n", "accuracy", "95% CI", "open answer, as in Chat (95% CI)", "letter / generated answers",
                    "gold rank (1=best)", "margin", "reference answer log-lik/token (95% CI)"]
@@ -119,11 +128,15 @@ def _extra_html(job: dict, scored: dict[str, list[dict]]) -> str:
                      "<th>ref. log-lik/token</th></tr>" + "".join(lines) + "</table>")
     retention = job["progress"].get("retention")
     if retention:
-        lines = [f"<tr><td>{name}</td><td>{v['base']:.2f}</td><td>{v['tuned']:.2f}</td><td>{v['change']:+.1%}</td></tr>"
-                 for name, v in retention.items()]
-        parts.append("<p><b>Retention</b>: perplexity (lower is better) of the base and the tuned model. On held-out "
-                     "generic text a rise is what training cost; on your documents a fall is what it learned.</p>"
-                     "<table><tr><th>text</th><th>base</th><th>tuned</th><th>change</th></tr>" + "".join(lines) + "</table>")
+        lines = ["<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
+                     name, v.get("measure", "perplexity"), *describe(v)) for name, v in retention.items()]
+        parts.append("<p><b>Retention</b>: what training cost, base vs tuned model. General knowledge: easy "
+                     "questions (chance 25%) a tuned model should still answer. Instruction drift: how likely the "
+                     "tuned model finds the base model's own answers to ordinary instructions (0 = unchanged; more "
+                     "negative = it answers differently now). Perplexity, lower is better: on held-out generic text "
+                     "a rise is a cost, on your documents a fall is what it learned.</p>"
+                     "<table><tr><th>check</th><th>measure</th><th>base</th><th>tuned</th><th>change</th></tr>"
+                     + "".join(lines) + "</table>")
     return "<div id='eval-extra'>" + "".join(parts) + "</div>"
 
 
@@ -139,6 +152,11 @@ def _job_choices(project) -> list[tuple[str, int]]:
     jobs = list_evaluations(project)  # newest first; numbered per project from 1 (job ids are shared by all kinds)
     return [(f"Evaluation {len(jobs) - i} · {j['status']} · {', '.join(j['config'].get('arms', []))}"
              + (f" · run {j['config']['run']}" if j["config"].get("run") else ""), j["id"]) for i, j in enumerate(jobs)]
+
+
+def _curves(project) -> tuple[Any, Any]:
+    """The scaling curve and the gained-vs-kept picture, both across the project's finished evaluations."""
+    return _scaling(project), trade_chart(trade_points(project))
 
 
 def _scaling(project) -> Any:
@@ -158,13 +176,13 @@ def view(project_path: str | None, job_id: int | None) -> tuple:
     empty = (None, _status_html(None), "", "<div id='eval-extra'></div>", pd.DataFrame(columns=SUMMARY_COLUMNS),
              accuracy_chart({}), pd.DataFrame(columns=COMPARE_COLUMNS), pd.DataFrame(columns=["document"]),
              pd.DataFrame(columns=["id", "question", "gold", "document"]),
-             scaling_chart([]), gr.update(choices=[], value=None), gr.Timer(active=False))
+             scaling_chart([]), trade_chart([]), gr.update(choices=[], value=None), gr.Timer(active=False))
     if not project_path:
         return empty
     project = require_project(project_path)
     choices = _job_choices(project)
     if not choices:
-        return (*empty[:9], _scaling(project), *empty[10:])
+        return (*empty[:9], *_curves(project), *empty[11:])
     job_id = job_id if job_id in {c[1] for c in choices} else choices[0][1]
     job = get_job(project, job_id)
     job["number"] = len(choices) - [c[1] for c in choices].index(job_id)
@@ -178,7 +196,7 @@ def view(project_path: str | None, job_id: int | None) -> tuple:
             _compare_frame(compare(scored)),
             _documents_frame(scored), gr.update(value=_questions_frame(per_question(records), arms),
                                                 column_widths=["48px", *["64px"] * len(arms), "45%", "22%", "15%"]),
-            gr.update() if running else _scaling(project),  # the curve changes only when a job finishes
+            *((gr.update(), gr.update()) if running else _curves(project)),  # they change only when a job finishes
             gr.update(choices=choices, value=job_id), gr.Timer(active=running))
 
 
@@ -231,14 +249,20 @@ def add_questions(project_path: str | None, text: str) -> tuple:
     return "", eval_set_line(project)
 
 
-def start(project_path: str | None, arms: list[str], run: str | None, docs: list[int], limit: float, k: float,
-          letters: bool, judge: bool, own: bool = True, opened: bool = True) -> tuple:
+def config_from(project: Project, values: dict[str, Any]) -> EvalConfig:
+    """The evaluation's config from the tab's ``{field: value}`` (EvalConfig's scalars, ``arms``, ``run``, ``docs``
+    and ``judge``: whether to grade free text with the project's saved generator)."""
+    values = dict(values)
+    arms, run, docs = list(values.pop("arms") or []), values.pop("run") or None, values.pop("docs") or []
+    judge = saved_judge(project) if values.pop("judge") else None
+    return EvalConfig(**typed_values(EvalConfig, values), arms=arms, run=run,
+                      document_ids=[int(d) for d in docs] or None, judge=judge).validate()
+
+
+def start(project_path: str | None, values: dict[str, Any]) -> tuple:
     project = require_project(project_path)
-    config = EvalConfig(arms=list(arms or []), run=run or None, document_ids=[int(d) for d in docs] or None,
-                        limit=int(limit) or None, k=int(k or EvalConfig.k), generate_choice=bool(letters),
-                        judge=saved_judge(project) if judge else None, own_split=bool(own), open_answers=bool(opened))
     try:
-        config.validate()
+        config = config_from(project, values)
         job_id = start_evaluation(project, config)
     except ValueError as exc:
         raise gr.Error(str(exc)) from exc
@@ -287,18 +311,19 @@ def build(project_state: gr.State) -> EvaluateTab:
     current = gr.State(None)
     gr.Markdown(NOTE)
     with gr.Row():
-        arms = gr.CheckboxGroup(list(ARMS), value=["base", "rag"], label="Arms", elem_id="eval-arms")
+        arms = gr.CheckboxGroup(list(ARMS), value=EVAL.arms, label="Arms", elem_id="eval-arms")
         run = gr.Dropdown(choices=[], label="Training run (tuned arms)", elem_id="eval-run")
         docs = gr.Dropdown(choices=[], multiselect=True, label="Documents' questions (empty = all)", elem_id="eval-docs")
+    settings: dict[str, gr.Component] = {}
     with gr.Row():
-        limit = gr.Number(label="At most N questions (0 = all)", value=0, precision=0, minimum=0, elem_id="eval-limit")
-        k = gr.Number(label="Retrieved chunks (RAG arms; the same as Chat's)", value=DEFAULT_SETTINGS["retrieval"]["k"],
-                      precision=0, minimum=1, elem_id="eval-k")
-        letters = gr.Checkbox(label="Also let the model answer with a letter (slower)", value=True, elem_id="eval-letters")
+        for name in PLACED:
+            settings[name] = setting_widget(EVAL, name, elem_id=ELEM_IDS.get(name))
         judge = gr.Checkbox(label="LLM judge for free-form text answers (the Generate tab's backend)", value=False)
-        own = gr.Checkbox(label="Include the QAs held out in Curate", value=True, elem_id="eval-own")
-        opened = gr.Checkbox(label="Also ask without the options, as Chat does (grades the first sentence)", value=True,
-                             elem_id="eval-open")
+    more = [item.name for item in scalar_fields(EvalConfig, "ui") if item.name not in PLACED]
+    if more:
+        with gr.Accordion("More settings", open=False), gr.Row():
+            for name in more:
+                settings[name] = setting_widget(EVAL, name, elem_id=f"eval-{name.replace('_', '-')}")
     with gr.Accordion("Your own eval questions (no benchmark? type questions with their answers)", open=False):
         eval_set = gr.Markdown(elem_id="eval-set")
         with gr.Row():
@@ -325,12 +350,20 @@ def build(project_state: gr.State) -> EvaluateTab:
             chart = gr.Plot(label="Accuracy by arm", elem_id="eval-chart")
     questions = gr.Dataframe(label="Per question (click one for the answers)", elem_id="eval-questions", **wide)
     drill = gr.Markdown(DETAIL_HINT, elem_id="eval-detail")
-    scaling = gr.Plot(label="Scaling curve", elem_id="eval-scaling")
+    with gr.Row():
+        scaling = gr.Plot(label="Scaling curve", elem_id="eval-scaling")
+        trade = gr.Plot(label="Knowledge gained vs general ability kept", elem_id="eval-trade")
     timer = gr.Timer(2.0, active=False)
 
-    shown = [current, status, leak, extra, table, chart, comparisons, documents, questions, scaling, job_pick, timer]
-    start_btn.click(guard(start, shown), [project_state, arms, run, docs, limit, k, letters, judge, own, opened],
-                    shown)
+    shown = [current, status, leak, extra, table, chart, comparisons, documents, questions, scaling, trade, job_pick,
+             timer]
+    named = {"arms": arms, "run": run, "docs": docs, "judge": judge, **settings}
+
+    def start_from(data: dict) -> tuple:
+        """Gradio hands a set of inputs over as ``{component: value}``; ``start`` takes ``{name: value}``."""
+        return start(data[project_state], {name: data[component] for name, component in named.items()})
+
+    start_btn.click(guard(start_from, shown), {project_state, *named.values()}, shown)
     add_btn.click(guard(add_questions, [typed, eval_set]), [project_state, typed], [typed, eval_set])
     cancel_btn.click(guard(cancel, shown), [project_state, current], shown)
     resume_btn.click(guard(resume, shown), [project_state, current], shown)
@@ -342,5 +375,5 @@ def build(project_state: gr.State) -> EvaluateTab:
         return (*refresh(project_path), DETAIL_HINT, line)  # and no drill-down of another project's question
 
     return EvaluateTab(refresh=refresh_all, refresh_outputs=[run, docs, *shown, drill, eval_set],
-                       retrieval_k=k, defaults={"arms": arms, "limit": limit, "letters": letters,
-                                                                      "open": opened})
+                       retrieval_k=settings["k"],
+                       defaults={name: named[name] for name in DEFAULT_SETTINGS["evaluate"]})

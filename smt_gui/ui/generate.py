@@ -15,7 +15,7 @@ from smt_gui.configflags import scalar_fields, typed_values
 from smt_gui.coverage import uncovered_spans
 from smt_gui.documents import list_documents
 from smt_gui.generate.job import GenerateConfig
-from smt_gui.generate.prompts import load_prompt
+from smt_gui.generate.kinds import sampling_defaults
 from smt_gui.jobs import cancel_job, latest_job
 from smt_gui.llm import KINDS as BACKEND_KINDS
 from smt_gui.llm import BackendConfig, BackendError, GenerationRequest, get_backend
@@ -68,14 +68,6 @@ def test_backend(values: dict[str, Any]) -> str:
         return f"✗ {exc}"
     rate = reply.completion_tokens / reply.seconds if reply.seconds else 0
     return f"✓ {backend.model_name} answered in {reply.seconds:.2f} s ({rate:.0f} tokens/s): “{reply.text.strip()[:80]}”"
-
-
-def sampling_defaults(strategy: str) -> dict[str, float]:
-    """The prompt files' sampling for a strategy: what the tab's sliders start at, and what "unchanged" means."""
-    qa = load_prompt("qa_window" if strategy == "window" else "qa")
-    doc = load_prompt("focal_window" if strategy == "window" else "focal_rewrite")
-    return {"qa_temperature": qa.temperature, "qa_top_p": qa.top_p,
-            "doc_temperature": doc.temperature, "doc_top_p": doc.top_p}
 
 
 def _progress_html(job: dict | None) -> str:

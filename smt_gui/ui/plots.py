@@ -197,3 +197,29 @@ def _log10(x: float) -> float:
     import math
 
     return math.log10(max(x, 1))
+
+
+def trade_chart(points: list[dict]) -> go.Figure:
+    """Each evaluated run as a point: knowledge gained on the documents (y) against general knowledge kept (x,
+    0 = all kept). Up and right is better; the hover adds instruction drift and generic perplexity."""
+    if not points:
+        return _empty("Knowledge gained vs general ability kept",
+                      "Evaluate base and tuned together (retention on) to place a run here")
+    fig = go.Figure()
+    drift = [p["drift"] if p["drift"] is not None else float("nan") for p in points]
+    ppl = [p["perplexity_change"] if p["perplexity_change"] is not None else float("nan") for p in points]
+    fig.add_trace(go.Scatter(
+        x=[100 * p["kept"] for p in points], y=[100 * p["gained"] for p in points], mode="markers+text",
+        text=[p["run"] or "" for p in points], textposition="top center", marker={"size": 12, "color": "#4f7cff"},
+        customdata=[[p["run"], 100 * p["base"], 100 * p["tuned"], 100 * p["general_base"], 100 * p["general_tuned"],
+                     d, 100 * q] for p, d, q in zip(points, drift, ppl, strict=True)],
+        hovertemplate=("%{customdata[0]}: documents %{customdata[1]:.0f}% → %{customdata[2]:.0f}%, general "
+                       "knowledge %{customdata[3]:.0f}% → %{customdata[4]:.0f}%, instruction drift "
+                       "%{customdata[5]:+.2f}, generic perplexity %{customdata[6]:+.0f}%<extra></extra>")))
+    fig.add_vline(x=0, line_dash="dot", line_color="#7f8c8d")
+    fig.add_hline(y=0, line_dash="dot", line_color="#7f8c8d")
+    fig.update_layout(title="Knowledge gained vs general ability kept (up and right is better)", showlegend=False,
+                      xaxis={"title": "general knowledge, tuned − base (points)", "zeroline": False},
+                      yaxis={"title": "accuracy on your questions, tuned − base (points)", "zeroline": False},
+                      height=400, margin={"l": 60, "r": 30, "t": 50, "b": 60})
+    return fig

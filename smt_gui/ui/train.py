@@ -5,27 +5,30 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Any
 
 import gradio as gr
 import pandas as pd
 
 from smt_gui import services
+from smt_gui.configflags import scalar_fields, typed_values
 from smt_gui.jobs import ACTIVE
 from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
 from smt_gui.train.advice import learning_advice
-from smt_gui.train.config import TrainConfig, estimate_memory_gb
+from smt_gui.train.config import TrainConfig, estimate_lora_params, estimate_memory_gb
 from smt_gui.train.mixture import MixtureConfig
 from smt_gui.ui import export
-from smt_gui.ui.common import guard, require_project
+from smt_gui.ui.common import guard, require_project, setting_widget
 from smt_gui.ui.plots import loss_chart, mixture_chart
 
 METHOD_LABELS = {"Full fine-tuning": "full", "LoRA": "lora", "QLoRA (4-bit base)": "qlora"}
 TO_UI = {"method": lambda code: next(label for label, c in METHOD_LABELS.items() if c == code)}
-START = DEFAULT_SETTINGS["train"]
+TRAIN, MIXTURE = TrainConfig(), MixtureConfig()
+MIXTURE_FIELDS = {item.name for item in fields(MixtureConfig)} - {"seed"}  # the run's seed is TrainConfig's
 RUN_COLUMNS = ["run", "status", "method", "steps", "final loss", "tokens", "created"]
 
 
@@ -52,7 +55,7 @@ def memory_note(base_model: str, method_label: str, lora_r: float) -> str:
     import torch
 
     cuda = torch.cuda.is_available()
-    lora_params = int(n * 0.0075 * (lora_r or 16) / 16)  # ~0.75% of weights at r=16 on all linear layers
+    lora_params = estimate_lora_params(n, int(lora_r or TRAIN.lora_r))
     rows = [f"| {label} | {estimate_memory_gb(n, m, lora_params, cuda):.2f} GB |" for label, m in METHOD_LABELS.items()]
     device = "CUDA GPU (bf16)" if cuda else "CPU (float32; QLoRA runs, slowly)"
     return (f"Model: **{n / 1e6:.0f}M parameters** on {device}. Weights + gradients + optimizer, before activations:\n\n"
@@ -60,22 +63,21 @@ def memory_note(base_model: str, method_label: str, lora_r: float) -> str:
             "\n\nThe paper trains all weights (full); LoRA/QLoRA save memory and are said to learn less.")
 
 
-def _config(base_model: str, method_label: str, qa_share: float, replay_share: float, budget: float, originals: bool,
-            answer_only: bool, seq_len: float, seed: float, replay_path: str, epochs: float, max_steps: float, lr: float,
-            batch: float, accum: float, lora_r: float, save_steps: float, name: str) -> TrainConfig:
-    mixture = MixtureConfig(qa_share=float(qa_share), replay_share=float(replay_share), token_budget=int(budget) or None,
-                            include_originals=bool(originals), answer_only_loss=bool(answer_only), seq_len=int(seq_len),
-                            seed=int(seed), replay_path=(replay_path or "").strip() or None)
-    return TrainConfig(base_model=(base_model or "").strip(), method=METHOD_LABELS[method_label], mixture=mixture,
-                       epochs=float(epochs), max_steps=int(max_steps) or -1, learning_rate=float(lr) or None,
-                       batch_size=int(batch), grad_accum=int(accum), lora_r=int(lora_r),
-                       save_steps=int(save_steps), seed=int(seed), name=(name or "").strip() or None).validate()
+def config_from(values: dict[str, Any]) -> TrainConfig:
+    """The run's config from the tab's ``{field: value}``: TrainConfig's fields and its mixture's side by side (their
+    names do not overlap; the run's seed is the mixture's), the method by its label."""
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    if values.get("method") in METHOD_LABELS:
+        values["method"] = METHOD_LABELS[values["method"]]
+    mixture = {k: values.pop(k) for k in list(values) if k in MIXTURE_FIELDS}
+    return TrainConfig(**typed_values(TrainConfig, values),
+                       mixture=MixtureConfig(**typed_values(MixtureConfig, mixture))).validate()
 
 
-def preview(project_path: str | None, *values: object) -> tuple:
+def preview(project_path: str | None, values: dict[str, Any]) -> tuple:
     project = require_project(project_path)
     try:
-        config = _config(*values)
+        config = config_from(values)
         summary = runner.preview_mixture(project, config)
     except (ValueError, ModelNotFoundError) as exc:
         raise gr.Error(str(exc)) from exc
@@ -142,19 +144,19 @@ def poll(project_path: str | None, run_name: str | None) -> tuple:
             gr.Timer(active=active))
 
 
-def start(project_path: str | None, *values: object) -> tuple:
+def start(project_path: str | None, values: dict[str, Any]) -> tuple:
     project = require_project(project_path)
     try:
-        run = runner.prepare_run(project, _config(*values))  # refuses (JobBusy) while another run trains
+        run = runner.prepare_run(project, config_from(values))  # refuses (JobBusy) while another run trains
     except (ValueError, ModelNotFoundError) as exc:
         raise gr.Error(str(exc)) from exc
     services.start_training(project, run)
     return (run.name, *poll(project_path, run.name))
 
 
-def preview_and_start(project_path: str | None, *values: object) -> tuple:
+def preview_and_start(project_path: str | None, values: dict[str, Any]) -> tuple:
     """Show the exact mixture (and the learning advice), then launch the worker: one click, one message on error."""
-    return (*preview(project_path, *values), *start(project_path, *values))
+    return (*preview(project_path, values), *start(project_path, values))
 
 
 def cancel(project_path: str | None, run_name: str | None) -> tuple:
@@ -183,40 +185,47 @@ def select_run(project_path: str | None, frame: pd.DataFrame, event: gr.SelectDa
     return (name, *poll(project_path, name))
 
 
+# Widgets the layout places, by field; every other field of TrainConfig's or MixtureConfig's schema appears under
+# "More settings" without further code. Element ids the browser tests find.
+ELEM_IDS = {"seq_len": "train-seq", "include_originals": "train-originals", "epochs": "train-epochs",
+            "max_steps": "train-steps", "learning_rate": "train-lr", "batch_size": "train-batch",
+            "save_steps": "train-save"}
+PLACED = [["qa_share", "replay_share"], ["token_budget", "seq_len", "seed"],
+          ["include_originals", "answer_only_loss", "replay_path"]]
+PLACED_RUN = ["epochs", "max_steps", "learning_rate", "batch_size", "grad_accum", "lora_r", "save_steps", "name"]
+
+
+def _widget(name: str, **overrides: Any) -> gr.Component:
+    config = MIXTURE if name in MIXTURE_FIELDS else TRAIN
+    return setting_widget(config, name, elem_id=ELEM_IDS.get(name, f"train-{name.replace('_', '-')}"), **overrides)
+
+
 def build(project_state: gr.State) -> TrainTab:
     current = gr.State(None)
+    settings: dict[str, gr.Component] = {}
     with gr.Row():
         with gr.Column(scale=2):
-            base_model = gr.Textbox(label="Base model", placeholder="empty = bundled SmolLM2-135M · a .gguf · an HF folder")
-            method = gr.Radio(list(METHOD_LABELS), value=TO_UI["method"](START["method"]), label="Method",
-                              info="full learns new facts best (measured); LoRA/QLoRA save memory", elem_id="train-method")
+            settings["base_model"] = _widget("base_model", placeholder="empty = bundled SmolLM2-135M · a .gguf · an "
+                                                                       "HF folder")
+            settings["method"] = gr.Radio(list(METHOD_LABELS), value=TO_UI["method"](TRAIN.method), label="Method",
+                                          info="full learns new facts best (measured); LoRA/QLoRA save memory",
+                                          elem_id="train-method")
             memory = gr.Markdown()
         with gr.Column(scale=3):
-            with gr.Row():
-                qa_share = gr.Slider(0, 1, value=0.5, step=0.05, label="QA share of QA+document tokens",
-                                     info="paper recipe: 0.5 (1:1)")
-                replay_share = gr.Slider(0, 0.5, value=0.1, step=0.01, label="Replay share (generic text)",
-                                         info="paper recipe: ~10%")
-            with gr.Row():
-                budget = gr.Number(label="Token budget (0 = all accepted samples once)", value=0, precision=0, minimum=0)
-                seq_len = gr.Number(label="Sequence length", value=START["seq_len"], precision=0, minimum=32,
-                                    elem_id="train-seq")
-                seed = gr.Number(label="Seed", value=0, precision=0)
-            with gr.Row():
-                originals = gr.Checkbox(label="Also train on the original documents", value=START["include_originals"],
-                                        elem_id="train-originals")
-                answer_only = gr.Checkbox(label="Loss on QA answers only", value=True)
-                replay_path = gr.Textbox(label="Replay corpus (empty = bundled public-domain texts)", scale=2)
+            for row in PLACED:
+                with gr.Row():
+                    for name in row:
+                        settings[name] = _widget(name, **({"scale": 2} if name == "replay_path" else {}))
     with gr.Row():
-        epochs = gr.Number(label="Epochs", value=START["epochs"], minimum=0.01, elem_id="train-epochs")
-        max_steps = gr.Number(label="Max steps (0 = by epochs)", value=START["max_steps"], precision=0, minimum=0,
-                              elem_id="train-steps")
-        lr = gr.Number(label="Learning rate (0 = default for the method)", value=START["learning_rate"], elem_id="train-lr")
-        batch = gr.Number(label="Batch size", value=START["batch_size"], precision=0, minimum=1, elem_id="train-batch")
-        accum = gr.Number(label="Grad. accumulation", value=1, precision=0, minimum=1)
-        lora_r = gr.Number(label="LoRA rank", value=16, precision=0, minimum=1)
-        save_steps = gr.Number(label="Checkpoint every N steps", value=25, precision=0, minimum=1, elem_id="train-save")
-        name = gr.Textbox(label="Run name (optional)")
+        for name in PLACED_RUN:
+            settings[name] = _widget(name)
+    placed = {"base_model", "method", *PLACED_RUN, *(name for row in PLACED for name in row)}
+    more = [item.name for cls in (TrainConfig, MixtureConfig) for item in scalar_fields(cls, "ui")
+            if item.name not in placed]
+    if more:
+        with gr.Accordion("More settings", open=False), gr.Row():
+            for name in more:
+                settings[name] = _widget(name)
     with gr.Row():
         preview_btn = gr.Button("Preview mixture")
         start_btn = gr.Button("Start training", variant="primary", elem_id="train-start")
@@ -231,14 +240,21 @@ def build(project_state: gr.State) -> TrainTab:
     export_out = export.build(project_state, current)
     timer = gr.Timer(2.0, active=False)
 
-    values = [base_model, method, qa_share, replay_share, budget, originals, answer_only, seq_len, seed, replay_path,
-              epochs, max_steps, lr, batch, accum, lora_r, save_steps, name]
     view = [status, loss_plot, runs, timer]
-    for control in (base_model, method, lora_r):
-        control.change(memory_note, [base_model, method, lora_r], memory)
-    preview_btn.click(guard(preview, [mix_plot, mix_text]), [project_state, *values], [mix_plot, mix_text])
+    estimate = [settings["base_model"], settings["method"], settings["lora_r"]]
+    for control in estimate:
+        control.change(memory_note, estimate, memory)
+    inputs = {project_state, *settings.values()}
+
+    def by_name(handler: Callable) -> Callable:
+        """Gradio hands a set of inputs over as ``{component: value}``; the handlers take ``{field: value}``."""
+        def call(data: dict) -> tuple:
+            return handler(data[project_state], {name: data[c] for name, c in settings.items()})
+        return call
+
+    preview_btn.click(guard(by_name(preview), [mix_plot, mix_text]), inputs, [mix_plot, mix_text])
     started = [mix_plot, mix_text, current, *view]
-    start_btn.click(guard(preview_and_start, started), [project_state, *values], started)
+    start_btn.click(guard(by_name(preview_and_start), started), inputs, started)
     cancel_btn.click(guard(cancel, view), [project_state, current], view)
     resume_btn.click(guard(resume, view), [project_state, current], view)
     runs.select(select_run, [project_state, runs], [current, *view])
@@ -247,9 +263,8 @@ def build(project_state: gr.State) -> TrainTab:
     def refresh(project_path: str | None) -> tuple:
         """The open project's newest run; the previous project's mixture preview, command and export line are
         cleared, and the empty chart says whether there is anything to preview."""
-        return (None, memory_note("", TO_UI["method"](START["method"]), 16),
+        return (None, memory_note("", TO_UI["method"](TRAIN.method), TRAIN.lora_r),
                 mixture_chart({}, mixture_note(project_path)), "", "", *poll(project_path, None))
 
     return TrainTab(refresh=refresh, refresh_outputs=[current, memory, mix_plot, mix_text, export_out, *view],
-                    defaults={"method": method, "epochs": epochs, "learning_rate": lr, "max_steps": max_steps,
-                              "batch_size": batch, "seq_len": seq_len, "include_originals": originals})
+                    defaults={name: settings[name] for name in DEFAULT_SETTINGS["train"]})
