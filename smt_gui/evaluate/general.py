@@ -53,6 +53,17 @@ def knowledge_items(seed: int = 0) -> list[KnowledgeItem]:
     return items
 
 
+def spread(items: list, n: int | None) -> list:
+    """``n`` items taken round-robin across the sets (every set represented), in a fixed order; None = all."""
+    if not n or n >= len(items):
+        return items
+    by_set: dict[str, list] = {}
+    for item in items:
+        by_set.setdefault(getattr(item, "set", ""), []).append(item)
+    order = [group[i] for i in range(max(map(len, by_set.values()))) for group in by_set.values() if i < len(group)]
+    return order[:n]
+
+
 def instructions() -> list[str]:
     return [line.strip() for line in _data("instructions.txt").splitlines() if line.strip() and not line.startswith("#")]
 
@@ -94,10 +105,11 @@ def answer_loglik(model, tokenizer, prompts: list[str], answers: list[str]) -> f
     return total / count if count else float("nan")
 
 
-def general_ability(engine: Any) -> dict[str, dict[str, Any]]:
+def general_ability(engine: Any, questions: int | None = None, prompts_n: int | None = None) -> dict[str, dict[str, Any]]:
     """The two retention rows (``own_split.retention`` adds perplexity): base and tuned side by side, with the
-    change a person reads (points of accuracy; log-likelihood per token)."""
-    items, prompts = knowledge_items(), instructions()
+    change a person reads (points of accuracy; log-likelihood per token). ``questions`` / ``prompts_n`` cap how many
+    items are asked (spread over every set; None = all): each costs both models a pass on 2 CPU cores."""
+    items, prompts = spread(knowledge_items(), questions), instructions()[:prompts_n] if prompts_n else instructions()
     base_model, base_tok = engine.model("base")
     answers = base_answers(base_model, base_tok, prompts)
     accuracy, loglik = {}, {}

@@ -60,6 +60,12 @@ class EvalConfig:
     retention: bool = setting(True, label="Retention: base vs tuned perplexity on generic text",
                               help="with a tuned arm: base vs tuned perplexity on held-out generic text and the "
                                    "documents")
+    general_questions: int | None = setting(
+        60, none_as=0, minimum=0, label="General-knowledge questions (retention; 0 = all 241)",
+        help="easy questions asked of base and tuned for retention, spread over every set; none = all")
+    drift_instructions: int | None = setting(
+        8, none_as=0, minimum=0, label="Generic instructions for drift (retention; 0 = all)",
+        help="generic instructions whose base answers the tuned model is scored on; none = all")
 
     def validate(self) -> EvalConfig:
         unknown = set(self.arms) - set(ARMS)
@@ -130,7 +136,8 @@ def run_evaluation(context: JobContext, raw_config: dict[str, Any],
                 progress(finished, total, arm)
     if config.retention and any(uses_adapter(a) for a in config.arms) and not _retention(project, job_id):
         context.report(phase="retention")
-        context.report(retention=retention(engine, project))
+        context.report(retention=retention(engine, project, questions=config.general_questions,
+                                           instructions=config.drift_instructions))
     report = build_report(project, job_id)
     path = save_report(project, report)
     leakage = report["leakage"]

@@ -149,7 +149,8 @@ def perplexity(model, tokenizer, texts: list[str], max_tokens: int = 1024, block
     return math.exp(total / count) if count else float("nan")
 
 
-def retention(engine: Any, project: Project, max_tokens: int = 1024) -> dict[str, Any]:
+def retention(engine: Any, project: Project, max_tokens: int = 1024, questions: int | None = None,
+              instructions: int | None = None) -> dict[str, Any]:
     """What training cost beside what it taught, base vs tuned: easy general knowledge and instruction drift
     (``general.general_ability``), then perplexity on held-out generic text and on the project's documents (lower is
     better). Each row names its ``measure``."""
@@ -158,7 +159,7 @@ def retention(engine: Any, project: Project, max_tokens: int = 1024) -> dict[str
     with project.connect() as conn:
         documents = [r[0] for r in conn.execute("SELECT text FROM documents ORDER BY id LIMIT 8")]
     sets = {"generic text (held out)": [heldout_generic_text()], "your documents": documents}
-    out: dict[str, Any] = general_ability(engine)
+    out: dict[str, Any] = general_ability(engine, questions, instructions)
     for name, texts in sets.items():
         values: dict[str, Any] = {"measure": "perplexity"}
         for which in ("base", "tuned"):
