@@ -54,3 +54,31 @@ def test_general_ability_is_unchanged_for_the_base_model_and_falls_for_a_damaged
                                                                                          "instruction drift"))
     assert knowledge["change"] < -0.05 and drift["change"] < -0.3
     assert describe(knowledge)[2].endswith("points") and describe(drift)[2].startswith("-")
+
+
+def test_a_few_questions_still_cover_every_set():
+    from smt_gui.evaluate.general import spread
+
+    items = knowledge_items()
+    few = spread(items, 24)
+    assert len(few) == 24 and {i.set for i in few} == {i.set for i in items}
+    assert spread(items, None) == items == spread(items, 10_000)
+
+
+def test_the_trade_places_a_run_by_what_it_gained_and_what_it_lost():
+    """Gained = tuned minus base on the project's questions; kept = the change in general knowledge. An evaluation
+    without base, without tuned or without retention has no point (it would be a guess)."""
+    from smt_gui.evaluate.trade import trade_of
+    from smt_gui.ui.plots import trade_chart
+
+    retention = {"general knowledge (60 easy questions)": {"measure": "accuracy", "base": 0.6, "tuned": 0.45,
+                                                           "change": -0.15},
+                 "instruction drift (8 generic instructions)": {"base": -1.0, "tuned": -1.8, "change": -0.8},
+                 "generic text (held out)": {"measure": "perplexity", "base": 50.0, "tuned": 100.0, "change": 1.0}}
+    point = trade_of({"base": 0.25, "tuned": 0.7, "rag": 0.4}, retention)
+    assert point["gained"] == pytest.approx(0.45) and point["kept"] == -0.15
+    assert (point["drift"], point["perplexity_change"]) == (-0.8, 1.0)
+    assert trade_of({"base": 0.25, "rag": 0.4}, retention) is None
+    assert trade_of({"base": 0.25, "tuned": 0.7}, None) is None
+    figure = trade_chart([{"run": "r1", **point}])
+    assert list(figure.data[0].x) == [pytest.approx(-15)] and list(figure.data[0].y) == [pytest.approx(45)]

@@ -53,13 +53,13 @@ def knowledge_items(seed: int = 0) -> list[KnowledgeItem]:
     return items
 
 
-def spread(items: list, n: int | None) -> list:
+def spread(items: list[KnowledgeItem], n: int | None) -> list[KnowledgeItem]:
     """``n`` items taken round-robin across the sets (every set represented), in a fixed order; None = all."""
     if not n or n >= len(items):
         return items
-    by_set: dict[str, list] = {}
+    by_set: dict[str, list[KnowledgeItem]] = {}
     for item in items:
-        by_set.setdefault(getattr(item, "set", ""), []).append(item)
+        by_set.setdefault(item.set, []).append(item)
     order = [group[i] for i in range(max(map(len, by_set.values()))) for group in by_set.values() if i < len(group)]
     return order[:n]
 

@@ -96,6 +96,11 @@ def require_project(path: str | None) -> Project:
 
 
 
+def named_values(data: dict, named: dict[str, Any]) -> dict[str, Any]:
+    """Gradio hands a set of inputs over as ``{component: value}``; the tabs' handlers take ``{name: value}``."""
+    return {name: data[component] for name, component in named.items()}
+
+
 def setting_widget(config: Any, name: str, **overrides: Any) -> gr.Component:
     """The widget for one config field, drawn from its schema (``configflags.setting``): label, default, range.
     A tab places and styles it (``overrides``: elem_id, placeholder...); the value and the bounds stay the config's."""

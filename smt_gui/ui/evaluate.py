@@ -32,7 +32,7 @@ from smt_gui.jobs import cancel_job, get_job
 from smt_gui.project import Project
 from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
-from smt_gui.ui.common import guard, progress_bar, require_project, setting_widget
+from smt_gui.ui.common import guard, named_values, progress_bar, require_project, setting_widget
 from smt_gui.ui.plots import accuracy_chart, scaling_chart, trade_chart
 
 NOTE = (
@@ -360,8 +360,7 @@ def build(project_state: gr.State) -> EvaluateTab:
     named = {"arms": arms, "run": run, "docs": docs, "judge": judge, **settings}
 
     def start_from(data: dict) -> tuple:
-        """Gradio hands a set of inputs over as ``{component: value}``; ``start`` takes ``{name: value}``."""
-        return start(data[project_state], {name: data[component] for name, component in named.items()})
+        return start(data[project_state], named_values(data, named))
 
     start_btn.click(guard(start_from, shown), {project_state, *named.values()}, shown)
     add_btn.click(guard(add_questions, [typed, eval_set]), [project_state, typed], [typed, eval_set])

@@ -19,7 +19,7 @@ from smt_gui.generate.kinds import sampling_defaults
 from smt_gui.jobs import cancel_job, latest_job
 from smt_gui.llm import KINDS as BACKEND_KINDS
 from smt_gui.llm import BackendConfig, BackendError, GenerationRequest, get_backend
-from smt_gui.ui.common import guard, progress_bar, require_project, setting_widget
+from smt_gui.ui.common import guard, named_values, progress_bar, require_project, setting_widget
 from smt_gui.ui.plots import synthetic_tokens_chart
 
 WEAK_MODEL_NOTE = (
@@ -293,7 +293,7 @@ def build(project_state: gr.State) -> GenerateTab:
     detail_shown_at = gr.State(None)
 
     view = [status, preview, chart, failed, timer, detail_shown_at]
-    test_btn.click(lambda data: test_backend({name: data[c] for name, c in backend.items()}),
+    test_btn.click(lambda data: test_backend(named_values(data, backend)),
                    set(backend.values()), test_out)
 
     def recipe_sampling(label: str) -> tuple:
@@ -305,9 +305,7 @@ def build(project_state: gr.State) -> GenerateTab:
              "uncovered": uncovered, "questions": questions, **settings, **sampling}
 
     def start_from(data: dict) -> tuple:
-        """Gradio hands a set of inputs over as ``{component: value}``; ``start`` takes ``{name: value}``."""
-        values = {name: data[component] for name, component in named.items()}
-        return start({**values, "backend": {name: data[c] for name, c in backend.items()}})
+        return start({**named_values(data, named), "backend": named_values(data, backend)})
 
     start_btn.click(guard(start_from, view), {*named.values(), *backend.values()}, view)
     cancel_btn.click(guard(cancel, view), project_state, view)

@@ -22,7 +22,7 @@ from smt_gui.train.advice import learning_advice
 from smt_gui.train.config import TrainConfig, estimate_lora_params, estimate_memory_gb
 from smt_gui.train.mixture import MixtureConfig
 from smt_gui.ui import export
-from smt_gui.ui.common import guard, require_project, setting_widget
+from smt_gui.ui.common import guard, named_values, require_project, setting_widget
 from smt_gui.ui.plots import loss_chart, mixture_chart
 
 METHOD_LABELS = {"Full fine-tuning": "full", "LoRA": "lora", "QLoRA (4-bit base)": "qlora"}
@@ -247,10 +247,7 @@ def build(project_state: gr.State) -> TrainTab:
     inputs = {project_state, *settings.values()}
 
     def by_name(handler: Callable) -> Callable:
-        """Gradio hands a set of inputs over as ``{component: value}``; the handlers take ``{field: value}``."""
-        def call(data: dict) -> tuple:
-            return handler(data[project_state], {name: data[c] for name, c in settings.items()})
-        return call
+        return lambda data: handler(data[project_state], named_values(data, settings))
 
     preview_btn.click(guard(by_name(preview), [mix_plot, mix_text]), inputs, [mix_plot, mix_text])
     started = [mix_plot, mix_text, current, *view]
