@@ -228,7 +228,22 @@ def _cmd_train(args: argparse.Namespace) -> int:
         loss = state.get("last_loss")
         loss_text = f"{loss:.4f}" if isinstance(loss, float) else loss
         print(f"  final loss {loss_text}, {state.get('tokens_per_s')} tokens/s -> {runner.output_dir(run)}")
+        from smt_gui.train.blend import describe, read_choice
+
+        choice = read_choice(run.path)
+        if choice:
+            print(f"  {describe(choice)}")
     return 0 if rc == 0 and state.get("status") == "done" else 1
+
+
+def _cmd_blend(args: argparse.Namespace) -> int:
+    from smt_gui.train import runner
+    from smt_gui.train.blend import describe
+
+    project = Project.open(args.dir)
+    blended = runner.blend_run(project, runner.get_run(project, args.run), args.keep)
+    print(f"run {blended.name}: {describe(json.loads((blended.path / 'blend.json').read_text()))}")
+    return 0
 
 
 def _cmd_merge(args: argparse.Namespace) -> int:
@@ -462,6 +477,14 @@ def build_parser() -> argparse.ArgumentParser:
     mg.add_argument("--gguf", action="store_true", help="export GGUF instead (same as `smt gguf`)")
     mg.add_argument("--outtype", default="q8_0", choices=GGUF_TYPES)
     mg.set_defaults(func=_cmd_merge)
+
+    bl = sub.add_parser("blend", help="a new run: a run's weights blended back toward the base model (WiSE-FT), "
+                                      "chosen on the validation QAs it kept out of training")
+    bl.add_argument("dir")
+    bl.add_argument("run")
+    bl.add_argument("--keep", type=float, default=None, help="share of the validation gain to keep (default: the "
+                                                             "run's blend_keep)")
+    bl.set_defaults(func=_cmd_blend)
 
     ex = sub.add_parser("gguf", help="a run as GGUF (merged model, or --adapter) plus an Ollama Modelfile")
     ex.add_argument("dir")

@@ -50,6 +50,10 @@ def test_broken_uploads_are_explained_and_the_project_is_untouched(app_server, b
     # A generator path that does not exist is named, with what to pick instead.
     page.get_by_role("tab", name="Generate").click()
     page.get_by_text("Generator backend").click()
-    page.locator("#gen-model textarea, #gen-model input").first.fill("/no/such/model.gguf")
+    model_box = page.locator("#gen-model textarea, #gen-model input").first
+    expect(model_box).to_be_visible(timeout=30_000)
+    model_box.fill("/no/such/model.gguf")
+    model_box.press("Tab")  # the click must not race the box's update (a loaded CI machine once sent the old value)
+    expect(model_box).to_have_value("/no/such/model.gguf")
     page.locator("#gen-test").click()
     expect(page.locator("#gen-test-out")).to_contain_text("/no/such/model.gguf' does not exist", timeout=60_000)

@@ -137,7 +137,8 @@ def test_smt_train_has_a_flag_for_every_setting_and_leaves_the_rest_alone():
     flagged = {dotted for _, dotted in args.config_flags}
     every = {f.name for f in fields(TrainConfig) if scalar_type(f.type)} | {
         f"mixture.{f.name}" for f in fields(MixtureConfig) if scalar_type(f.type)}
-    assert every - flagged == {"mixture.seed", "mixture.replay_path"}  # the run's seed sets both; --replay the text
+    # the run's seed and blend settings set these; --replay the text
+    assert every - flagged == {"mixture.seed", "mixture.replay_path", "mixture.validation_share"}
 
 
 def test_a_saved_backend_is_rebuilt_by_one_rule(monkeypatch):

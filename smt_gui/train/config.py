@@ -45,6 +45,17 @@ class TrainConfig:
     logging_steps: int = setting(1, label="Log the loss every N steps", minimum=1)
     gradient_checkpointing: bool | None = setting(None, ui=False, help="none = on for QLoRA only")
     seed: int = setting(0, label="Seed", help="the run's seed: the mixture's shuffle and the trainer's")
+    # WiSE-FT (train/blend.py): after training, move the weights back toward the base model as far as the run's
+    # own validation QAs allow; what it costs and saves is measured in benchmarks/README.md ("Knowledge kept")
+    blend_with_base: bool = setting(
+        False, label="Blend back toward the base model (weight chosen on held-out QAs)",
+        help="after training, mix tuned and base weights (WiSE-FT) with the smallest tuned share that keeps "
+             "blend_keep of the gain on validation QAs kept out of training")
+    blend_validation_share: float = setting(0.1, label="Validation share of QAs (for the blend)", minimum=0.01,
+                                      maximum=0.5, step=0.01,
+                                      help="accepted QAs per document kept out of training to choose the blend on")
+    blend_keep: float = setting(0.9, label="Blend keeps this share of the validation gain", minimum=0.5,
+                                maximum=1.0, step=0.05, help="the blend's rule: share of the validation gain kept")
     name: str | None = setting(None, label="Run name (optional)")
 
     @property
@@ -64,6 +75,10 @@ class TrainConfig:
         if self.epochs <= 0 and self.max_steps <= 0:
             raise ValueError("Set epochs > 0 or max steps > 0.")
         self.mixture.seed = self.seed  # one seed for the run: the mixture's shuffle and the trainer's
+        if self.blend_with_base and not 0 < self.blend_validation_share < 1:
+            raise ValueError("The validation share must be between 0 and 1 to choose the blend on.")
+        if self.blend_with_base:  # (a run may also keep validation QAs without blending, to blend it later)
+            self.mixture.validation_share = self.blend_validation_share
         self.mixture.validate()
         return self
 

@@ -46,6 +46,8 @@ class MixtureConfig:
     document_ids: list[int] | None = None
     sample_ids: list[int] | None = None  # only these accepted samples (a recipe or budget subset); None = all
     seed: int = setting(0, cli=False, ui=False, help="set from the run's seed")
+    # set from TrainConfig (blend_with_base): accepted QAs kept out of training to choose the blend's weight on
+    validation_share: float = setting(0.0, cli=False, ui=False, help="set from the run's blend settings")
 
     def validate(self) -> MixtureConfig:
         if not 0 <= self.qa_share <= 1:
@@ -54,6 +56,8 @@ class MixtureConfig:
             raise ValueError("The replay share must be at least 0 and below 1.")
         if self.seq_len < 32:
             raise ValueError("Sequence length must be at least 32 tokens.")
+        if not 0 <= self.validation_share < 1:
+            raise ValueError("The validation share must be at least 0 and below 1.")
         return self
 
 
@@ -96,7 +100,7 @@ def _accepted(project: Project, config: MixtureConfig) -> tuple[list[dict], list
         args = list(config.document_ids)
     with project.connect() as conn:
         samples = [dict(r) for r in conn.execute(
-            f"""SELECT s.id, s.kind, s.question, s.answer, s.text, d.title FROM samples s
+            f"""SELECT s.id, s.kind, s.question, s.answer, s.text, s.document_id, d.title FROM samples s
                 LEFT JOIN documents d ON d.id = s.document_id WHERE {where} ORDER BY s.id""", args)]
         if config.sample_ids is not None:
             wanted = set(config.sample_ids)
@@ -164,10 +168,26 @@ def unpacked(items: list[Item], seq_len: int, eos_id: int) -> list[dict[str, lis
     return examples
 
 
+def split_validation(samples: list[dict], share: float, seed: int) -> tuple[list[dict], list[dict]]:
+    """(training samples, validation QAs): ``share`` of each document's accepted training QAs, drawn with ``seed``,
+    kept out of training so the blend with the base model (``train.blend``) is chosen on questions the run never
+    saw. Only training-split samples reach here: the project's held-out eval QAs are never validation."""
+    if share <= 0:
+        return samples, []
+    by_doc: dict[Any, list[int]] = defaultdict(list)
+    for s in samples:
+        if s["kind"] == "qa" and s["question"] and s["answer"]:
+            by_doc[s.get("document_id")].append(s["id"])
+    rng = random.Random(f"validation:{seed}")
+    held = {i for ids in by_doc.values() for i in rng.sample(ids, round(share * len(ids)))}
+    return [s for s in samples if s["id"] not in held], [s for s in samples if s["id"] in held]
+
+
 def build_mixture(project: Project, config: MixtureConfig, tokenizer) -> Mixture:
     config.validate()
     rng = random.Random(config.seed)
     samples, originals = _accepted(project, config)
+    samples, validation = split_validation(samples, config.validation_share, config.seed)
     qa_items, doc_items = [], []
     for s in samples:
         if s["kind"] == "qa" and s["question"] and s["answer"]:
@@ -230,5 +250,6 @@ def build_mixture(project: Project, config: MixtureConfig, tokenizer) -> Mixture
                     "documents": round(sum(i.n_tokens for i in chosen_doc) / available_doc, 2) if available_doc else 0},
         "sample_ids": {str(k): v for k, v in sorted(use_counts.items())},
         "seed": config.seed,
+        "validation_qas": [{"id": v["id"], "question": v["question"], "answer": v["answer"]} for v in validation],
     }
     return Mixture(examples=examples, summary=summary)

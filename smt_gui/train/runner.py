@@ -223,3 +223,42 @@ def merge(project: Project, run: Run) -> Path:
     merged.save_pretrained(target)
     AutoTokenizer.from_pretrained(base_dir).save_pretrained(target)
     return target
+
+
+def blend_run(project: Project, run: Run, keep: float | None = None) -> Run:
+    """A new run ``NAME-blend``: ``run``'s weights blended back toward the base model (``train.blend``), chosen on
+    the validation QAs ``run`` kept out of training. The trained run stays as it was, so both can be evaluated and
+    compared (the Evaluate tab's gained-vs-kept plot). A run that trained on every QA has none to choose on."""
+    from smt_gui.train.blend import blend
+    from smt_gui.train.probe import load_for_inference
+
+    validation = run.summary.get("validation_qas") or []
+    if not validation:
+        raise ValueError(f"Run {run.name} trained on every accepted QA: there are no validation QAs to choose the "
+                         "blend on. Train with 'Blend back toward the base model' (smt train --blend-with-base).")
+    if not output_dir(run).exists():
+        raise ValueError(f"Run {run.name} has no saved model yet.")
+    config = TrainConfig.from_dict(run.config)
+    keep = config.blend_keep if keep is None else keep
+    config.blend_with_base, config.blend_keep, config.name = True, keep, _run_name(project, f"{run.name}-blend")
+    target = project.subdir("runs") / config.name
+    target.mkdir(parents=True)
+    base_dir = Path(run.summary["base_model_dir"])
+    model, tokenizer = load_for_inference(base_dir, output_dir(run))
+    chosen = blend(model, tokenizer, base_dir, validation, keep)
+    out = target / output_dir(run).name
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    (target / "blend.json").write_text(json.dumps(chosen, indent=2))
+    (target / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
+    shutil.copy(run.path / "mixture.json", target / "mixture.json")
+    now = utc_now()
+    with project.connect() as conn:
+        cursor = conn.execute(
+            "INSERT INTO runs(name, kind, config, dataset, path, created_at, updated_at) "
+            "VALUES (?, 'train', ?, ?, ?, ?, ?)",
+            (config.name, json.dumps(config.to_dict()), json.dumps(run.summary), str(target.relative_to(project.root)),
+             now, now))
+    job_id = create_job(project, JOB_KIND, {"run": config.name, "blended_from": run.name})
+    update_job(project, job_id, status="done", blend_weight=chosen["weight"], blended_from=run.name)
+    return get_run(project, int(cursor.lastrowid))

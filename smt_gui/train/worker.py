@@ -143,6 +143,24 @@ def describe_model(model) -> dict:
     return {"params_total": total, "params_trainable": trainable, "linear_4bit_layers": four_bit}
 
 
+def blend_back(run_dir: Path, config, model, tokenizer, base_dir: Path) -> dict | None:
+    """With ``blend_with_base``: set the trained weights to their blend with the base model, chosen on the run's
+    validation QAs (``train.blend``), and record the choice in ``blend.json`` before the model is saved."""
+    if not config.blend_with_base:
+        return None
+    validation = json.loads((run_dir / "mixture.json").read_text()).get("validation_qas") or []
+    if not validation:
+        (run_dir / "blend.json").write_text(json.dumps({"weight": 1.0, "rule": "no validation QAs: left as trained",
+                                                        "validation_qas": 0}, indent=2))
+        return None
+    from smt_gui.train.blend import blend
+
+    write_status(run_dir, phase="blending with the base model")
+    chosen = blend(model, tokenizer, base_dir, validation, config.blend_keep)
+    (run_dir / "blend.json").write_text(json.dumps(chosen, indent=2))
+    return chosen
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="SMT Studio training worker")
     parser.add_argument("--run-dir", required=True)
@@ -208,12 +226,15 @@ def main(argv: list[str] | None = None) -> int:
                 write_status(run_dir, status="cancelled", step=trainer.state.global_step)
             return 0
         if is_main:
+            blended = blend_back(run_dir, config, trainer.model, tokenizer, base_dir)
             out = run_dir / ("model" if config.method == "full" else "adapter")
             trainer.save_model(str(out))
             tokenizer.save_pretrained(str(out))
             final = {"train_loss": result.training_loss, "step": trainer.state.global_step,
                      "runtime_s": result.metrics.get("train_runtime"), "last_loss": callback.last_loss,
                      "tokens_per_s": callback.tokens_per_s}
+            if blended is not None:
+                final["blend_weight"] = blended["weight"]
             write_status(run_dir, status="done", **final)
             record_final_metrics(run_dir, final)
         return 0  # a turn still held is given back when the process exits (see below)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import shlex
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.sample import DEFAULT_SETTINGS
 from smt_gui.train import runner
 from smt_gui.train.advice import learning_advice
+from smt_gui.train.blend import describe as describe_blend
+from smt_gui.train.blend import read_choice
 from smt_gui.train.config import TrainConfig, estimate_lora_params, estimate_memory_gb
 from smt_gui.train.mixture import MixtureConfig
 from smt_gui.ui import export
@@ -128,8 +131,10 @@ def _status_html(run: runner.Run | None) -> str:
     rate = f" · {last['tokens_per_s']} tokens/s" if last.get("tokens_per_s") else ""
     if last.get("waited_s", 0) >= 1:  # its speed counts its own steps; the queue behind other work is shown apart
         rate += f" · waited {last['waited_s']:.0f} s for the cores (generation, Chat)"
+    choice = read_choice(run.path)
+    blended = f"<div>{html.escape(describe_blend(choice))}</div>" if choice else ""
     return (f"<div id='train-status'><b>{run.name}: {state.get('status')}</b> — step {step}/{max_steps}{loss}{rate}{eta}"
-            f"{error}</div>")
+            f"{error}{blended}</div>")
 
 
 def poll(project_path: str | None, run_name: str | None) -> tuple:
@@ -191,7 +196,8 @@ ELEM_IDS = {"seq_len": "train-seq", "include_originals": "train-originals", "epo
             "max_steps": "train-steps", "learning_rate": "train-lr", "batch_size": "train-batch",
             "save_steps": "train-save"}
 PLACED = [["qa_share", "replay_share"], ["token_budget", "seq_len", "seed"],
-          ["include_originals", "answer_only_loss", "replay_path"]]
+          ["include_originals", "answer_only_loss", "replay_path"],
+          ["blend_with_base", "blend_validation_share", "blend_keep"]]
 PLACED_RUN = ["epochs", "max_steps", "learning_rate", "batch_size", "grad_accum", "lora_r", "save_steps", "name"]
 
 
