@@ -113,13 +113,21 @@ def test_a_blended_run_chooses_on_its_validation_qas_never_the_eval_set(tmp_path
     questions, answers = [v["question"] for v in validation], [v["answer"] for v in validation]
     assert answer_loglik(model, tokenizer, questions, answers) == pytest.approx(curve[chosen["weight"]], abs=2e-3)
 
-    # A trained run can also be blended afterwards into a run of its own; the trained one stays as it was.
-    again = runner.blend_run(project, run, keep=0.5)
+    with pytest.raises(ValueError, match="already blended"):  # a blend of a blend would move back twice
+        runner.blend_run(project, run)
+
+    # A run that kept validation QAs out without blending is blended afterwards into a run of its own.
+    config.blend_with_base, config.name, config.max_steps = False, "kept", 4
+    config.mixture.validation_share = 0.3
+    kept = runner.prepare_run(project, config)
+    assert {v["id"] for v in kept.summary["validation_qas"]} == validation_ids  # the same seed, the same choice
+    assert runner.wait(runner.launch(project, kept), kept, poll_s=0.5) == 0
+    assert not (kept.path / "blend.json").exists()
+    again = runner.blend_run(project, kept, keep=0.5)
     again_choice = json.loads((again.path / "blend.json").read_text())
-    assert again.name == f"{run.name}-blend" and runner.output_dir(again).exists()
-    assert again_choice["weight"] == choose_weight(curve, 0.5)[0] <= chosen["weight"]
-    assert json.loads((run.path / "blend.json").read_text()) == chosen
-    assert again.name in {r.name for r in runner.finished_runs(project)}
+    assert again.name == "kept-blend" and runner.output_dir(again).exists() and runner.output_dir(kept).exists()
+    assert again_choice["weight"] == choose_weight({float(a): v for a, v in again_choice["curve"].items()}, 0.5)[0]
+    assert {"kept", "kept-blend"} <= {r.name for r in runner.finished_runs(project)}
 
 
 def test_a_run_without_validation_qas_is_not_blended_but_told_why(learned_fact_run):

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from importlib import resources
 from typing import Any
 
 from smt_gui.cores import compute_turn
+from smt_gui.evaluate.base_cache import remembered
 from smt_gui.evaluate.multiple_choice import score_options_loglik
 
 DRIFT_TOKENS = 48  # the base model's answers are cut here: enough to show the tuned model's style, quick on CPU
@@ -111,12 +112,16 @@ def general_ability(engine: Any, questions: int | None = None, prompts_n: int | 
     items are asked (spread over every set; None = all): each costs both models a pass on 2 CPU cores."""
     items, prompts = spread(knowledge_items(), questions), instructions()[:prompts_n] if prompts_n else instructions()
     base_model, base_tok = engine.model("base")
-    answers = base_answers(base_model, base_tok, prompts)
-    accuracy, loglik = {}, {}
-    for which in ("base", "tuned"):
-        model, tokenizer = engine.model(which)
-        accuracy[which] = round(knowledge_accuracy(model, tokenizer, items), 4)
-        loglik[which] = round(answer_loglik(model, tokenizer, prompts, answers), 4)
+    # the base model's half is the same for every run of that base: computed once (``base_cache``)
+    answers = remembered(base_model, "drift-answers", [prompts, DRIFT_TOKENS],
+                         lambda: base_answers(base_model, base_tok, prompts))
+    accuracy = {"base": remembered(base_model, "knowledge", [asdict(i) for i in items],
+                                   lambda: round(knowledge_accuracy(base_model, base_tok, items), 4))}
+    loglik = {"base": remembered(base_model, "drift-loglik", [prompts, answers],
+                                 lambda: round(answer_loglik(base_model, base_tok, prompts, answers), 4))}
+    model, tokenizer = engine.model("tuned")
+    accuracy["tuned"] = round(knowledge_accuracy(model, tokenizer, items), 4)
+    loglik["tuned"] = round(answer_loglik(model, tokenizer, prompts, answers), 4)
     return {
         f"general knowledge ({len(items)} easy questions)": {
             "measure": "accuracy", "base": accuracy["base"], "tuned": accuracy["tuned"],

@@ -57,7 +57,7 @@ class EvalConfig:
     judge: dict[str, Any] | None = None
     own_split: bool = setting(True, label="Include the QAs held out in Curate",
                               help="also ask the QAs held out in the Curate tab (the project's own eval set)")
-    retention: bool = setting(True, label="Retention: base vs tuned perplexity on generic text",
+    retention: bool = setting(True, label="Retention: what training cost (general knowledge, drift, perplexity)",
                               help="with a tuned arm: base vs tuned perplexity on held-out generic text and the "
                                    "documents")
     general_questions: int | None = setting(

@@ -154,17 +154,19 @@ def retention(engine: Any, project: Project, max_tokens: int = 1024, questions: 
     """What training cost beside what it taught, base vs tuned: easy general knowledge and instruction drift
     (``general.general_ability``), then perplexity on held-out generic text and on the project's documents (lower is
     better). Each row names its ``measure``."""
+    from smt_gui.evaluate.base_cache import remembered
     from smt_gui.evaluate.general import general_ability
 
     with project.connect() as conn:
         documents = [r[0] for r in conn.execute("SELECT text FROM documents ORDER BY id LIMIT 8")]
     sets = {"generic text (held out)": [heldout_generic_text()], "your documents": documents}
     out: dict[str, Any] = general_ability(engine, questions, instructions)
+    (base_model, base_tok), (model, tokenizer) = engine.model("base"), engine.model("tuned")
     for name, texts in sets.items():
         values: dict[str, Any] = {"measure": "perplexity"}
-        for which in ("base", "tuned"):
-            model, tokenizer = engine.model(which)
-            values[which] = round(perplexity(model, tokenizer, texts, max_tokens), 3)
+        values["base"] = remembered(base_model, "perplexity", [texts, max_tokens],
+                                    lambda texts=texts: round(perplexity(base_model, base_tok, texts, max_tokens), 3))
+        values["tuned"] = round(perplexity(model, tokenizer, texts, max_tokens), 3)
         values["change"] = round(values["tuned"] / values["base"] - 1, 4) if values["base"] else None
         out[name] = values
     return out

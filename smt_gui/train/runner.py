@@ -238,6 +238,8 @@ def blend_run(project: Project, run: Run, keep: float | None = None) -> Run:
                          "blend on. Train with 'Blend back toward the base model' (smt train --blend-with-base).")
     if not output_dir(run).exists():
         raise ValueError(f"Run {run.name} has no saved model yet.")
+    if (run.path / "blend.json").exists():  # a blend of a blend would move back twice
+        raise ValueError(f"Run {run.name} is already blended with the base model; blend the run it was trained as.")
     config = TrainConfig.from_dict(run.config)
     keep = config.blend_keep if keep is None else keep
     config.blend_with_base, config.blend_keep, config.name = True, keep, _run_name(project, f"{run.name}-blend")
