@@ -241,7 +241,7 @@ def _cmd_blend(args: argparse.Namespace) -> int:
     from smt_gui.train.blend import describe
 
     project = Project.open(args.dir)
-    blended = runner.blend_run(project, runner.get_run(project, args.run), args.keep)
+    blended = runner.blend_run(project, runner.get_run(project, args.run), args.tolerance)
     print(f"run {blended.name}: {describe(json.loads((blended.path / 'blend.json').read_text()))}")
     return 0
 
@@ -482,8 +482,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "chosen on the validation QAs it kept out of training")
     bl.add_argument("dir")
     bl.add_argument("run")
-    bl.add_argument("--keep", type=float, default=None, help="share of the validation gain to keep (default: the "
-                                                             "run's blend_keep)")
+    bl.add_argument("--tolerance", type=float, default=None, help="nats/token of validation log-likelihood a smaller "
+                                                                  "tuned share may give up (default: the run's)")
     bl.set_defaults(func=_cmd_blend)
 
     ex = sub.add_parser("gguf", help="a run as GGUF (merged model, or --adapter) plus an Ollama Modelfile")

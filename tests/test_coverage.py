@@ -74,3 +74,17 @@ def test_advice_warns_when_a_run_cannot_learn(project, tmp_path):
     assert "Only 25% of the documents' fact-bearing sentences are covered" in text
     long = learning_advice(project, TrainConfig(epochs=MIN_EXPOSURES), summary)
     assert long.exposures_median == 2 * MIN_EXPOSURES and "Too little training" not in long.text()
+
+
+def test_the_plan_says_what_the_recipe_is_expected_to_cost(project, tmp_path):
+    """The Train tab and smt train state the measured cost of the chosen recipe (benchmarks/README.md)."""
+    from smt_gui.train.advice import MEASURED_COST
+
+    doc_id, chunk_id = project_with_doc(project, tmp_path)
+    sid = window_sample(project, doc_id, chunk_id, "Marta Quell opened a bakery in Dunmore in 1998.")
+    summary = {"sample_ids": {str(sid): 40}, "examples": 4, "config": {"include_originals": True}}
+    plain = learning_advice(project, TrainConfig(blend_with_base=False), summary)
+    assert plain.cost == MEASURED_COST["full"] and "by 62%" in plain.text() and "turn on 'Blend" in plain.text()
+    blended = learning_advice(project, TrainConfig(blend_with_base=True), summary)
+    assert blended.cost == MEASURED_COST["full+blend"] and "Blend back" not in blended.text()
+    assert learning_advice(project, TrainConfig(method="lora"), summary).cost is None

@@ -49,13 +49,14 @@ class TrainConfig:
     # own validation QAs allow; what it costs and saves is measured in benchmarks/README.md ("Knowledge kept")
     blend_with_base: bool = setting(
         False, label="Blend back toward the base model (weight chosen on held-out QAs)",
-        help="after training, mix tuned and base weights (WiSE-FT) with the smallest tuned share that keeps "
-             "blend_keep of the gain on validation QAs kept out of training")
+        help="after training, mix tuned and base weights (WiSE-FT) with the tuned share under which validation QAs "
+             "kept out of training are likeliest")
     blend_validation_share: float = setting(0.1, label="Validation share of QAs (for the blend)", minimum=0.01,
                                       maximum=0.5, step=0.01,
                                       help="accepted QAs per document kept out of training to choose the blend on")
-    blend_keep: float = setting(0.9, label="Blend keeps this share of the validation gain", minimum=0.5,
-                                maximum=1.0, step=0.05, help="the blend's rule: share of the validation gain kept")
+    blend_tolerance: float = setting(0.02, label="Blend: a smaller tuned share may be this far from the best "
+                                                 "(nats/token)", minimum=0, maximum=1, step=0.01,
+                                     help="validation log-likelihood per token a smaller tuned share may give up")
     name: str | None = setting(None, label="Run name (optional)")
 
     @property

@@ -225,7 +225,7 @@ def merge(project: Project, run: Run) -> Path:
     return target
 
 
-def blend_run(project: Project, run: Run, keep: float | None = None) -> Run:
+def blend_run(project: Project, run: Run, tolerance: float | None = None) -> Run:
     """A new run ``NAME-blend``: ``run``'s weights blended back toward the base model (``train.blend``), chosen on
     the validation QAs ``run`` kept out of training. The trained run stays as it was, so both can be evaluated and
     compared (the Evaluate tab's gained-vs-kept plot). A run that trained on every QA has none to choose on."""
@@ -241,13 +241,14 @@ def blend_run(project: Project, run: Run, keep: float | None = None) -> Run:
     if (run.path / "blend.json").exists():  # a blend of a blend would move back twice
         raise ValueError(f"Run {run.name} is already blended with the base model; blend the run it was trained as.")
     config = TrainConfig.from_dict(run.config)
-    keep = config.blend_keep if keep is None else keep
-    config.blend_with_base, config.blend_keep, config.name = True, keep, _run_name(project, f"{run.name}-blend")
+    tolerance = config.blend_tolerance if tolerance is None else tolerance
+    config.blend_with_base, config.blend_tolerance = True, tolerance
+    config.name = _run_name(project, f"{run.name}-blend")
     target = project.subdir("runs") / config.name
     target.mkdir(parents=True)
     base_dir = Path(run.summary["base_model_dir"])
     model, tokenizer = load_for_inference(base_dir, output_dir(run))
-    chosen = blend(model, tokenizer, base_dir, validation, keep)
+    chosen = blend(model, tokenizer, base_dir, validation, tolerance)
     out = target / output_dir(run).name
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)

@@ -156,7 +156,7 @@ def blend_back(run_dir: Path, config, model, tokenizer, base_dir: Path) -> dict 
     from smt_gui.train.blend import blend
 
     write_status(run_dir, phase="blending with the base model")
-    chosen = blend(model, tokenizer, base_dir, validation, config.blend_keep)
+    chosen = blend(model, tokenizer, base_dir, validation, config.blend_tolerance)
     (run_dir / "blend.json").write_text(json.dumps(chosen, indent=2))
     return chosen
 

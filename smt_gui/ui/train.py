@@ -197,7 +197,7 @@ ELEM_IDS = {"seq_len": "train-seq", "include_originals": "train-originals", "epo
             "save_steps": "train-save"}
 PLACED = [["qa_share", "replay_share"], ["token_budget", "seq_len", "seed"],
           ["include_originals", "answer_only_loss", "replay_path"],
-          ["blend_with_base", "blend_validation_share", "blend_keep"]]
+          ["blend_with_base", "blend_validation_share", "blend_tolerance"]]
 PLACED_RUN = ["epochs", "max_steps", "learning_rate", "batch_size", "grad_accum", "lora_r", "save_steps", "name"]
 
 
