@@ -48,7 +48,7 @@ class TrainConfig:
     # WiSE-FT (train/blend.py): after training, move the weights back toward the base model as far as the run's
     # own validation QAs allow; what it costs and saves is measured in benchmarks/README.md ("Knowledge kept")
     blend_with_base: bool = setting(
-        False, label="Blend back toward the base model (weight chosen on held-out QAs)",
+        True, label="Blend back toward the base model (weight chosen on held-out QAs)",
         help="after training, mix tuned and base weights (WiSE-FT) with the tuned share under which validation QAs "
              "kept out of training are likeliest")
     blend_validation_share: float = setting(0.1, label="Validation share of QAs (for the blend)", minimum=0.01,
