@@ -140,3 +140,23 @@ def test_a_run_without_validation_qas_is_not_blended_but_told_why(learned_fact_r
     project, run = learned_fact_run
     with pytest.raises(ValueError, match="no validation QAs"):
         runner.blend_run(project, run)
+
+
+def test_a_blend_that_fails_leaves_the_weights_as_trained():
+    import torch
+
+    from smt_gui.train.blend import blend
+
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2))
+    model[0].lora_B = torch.nn.Parameter(torch.ones(2, 2))  # named like an adapter's B: blended by scaling
+    calls = []
+
+    def score(model, tokenizer, questions, answers):
+        calls.append(float(model[0].lora_B.sum()))
+        if len(calls) == 3:
+            raise MemoryError("out of memory")
+        return -1.0
+
+    with pytest.raises(MemoryError):
+        blend(model, None, None, [{"question": "q", "answer": "a"}], 0.02, score=score)
+    assert calls[:2] == [0.0, 1.0] and torch.equal(model[0].lora_B, torch.ones(2, 2))

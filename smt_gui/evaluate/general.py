@@ -90,6 +90,7 @@ def answer_loglik(model, tokenizer, prompts: list[str], answers: list[str]) -> f
     import torch
 
     total, count = 0.0, 0
+    device = next(model.parameters()).device  # (a training worker's model may be on a GPU)
     with torch.inference_mode(), compute_turn():
         for prompt, answer in zip(prompts, answers, strict=True):
             head = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False,
@@ -98,9 +99,9 @@ def answer_loglik(model, tokenizer, prompts: list[str], answers: list[str]) -> f
             answer_ids = tokenizer(answer, add_special_tokens=False)["input_ids"]
             if not answer_ids:
                 continue
-            ids = torch.tensor([head_ids + answer_ids])
+            ids = torch.tensor([head_ids + answer_ids], device=device)
             logits = model(input_ids=ids).logits[0, len(head_ids) - 1 : -1].float()
-            logp = torch.log_softmax(logits, dim=-1).gather(1, torch.tensor(answer_ids).unsqueeze(1))
+            logp = torch.log_softmax(logits, dim=-1).gather(1, torch.tensor(answer_ids, device=device).unsqueeze(1))
             total += float(logp.sum())
             count += len(answer_ids)
     return total / count if count else float("nan")

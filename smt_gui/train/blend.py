@@ -84,9 +84,13 @@ def blend(model: Any, tokenizer: Any, base_dir: Path | None, validation: list[di
     blender = Blender(model, base_dir)
     curve = {}
     with _eval_mode(model):
-        for weight in GRID:
-            blender.set(weight)
-            curve[weight] = round(score(model, tokenizer, questions, answers), 4)
+        try:
+            for weight in GRID:
+                blender.set(weight)
+                curve[weight] = round(score(model, tokenizer, questions, answers), 4)
+        except BaseException:
+            blender.set(1.0)  # a failed choice leaves the model as trained
+            raise
     weight, why = choose_weight(curve, tolerance)
     blender.set(weight)
     return {"weight": weight, "rule": why, "tolerance": tolerance, "validation_qas": len(validation),

@@ -156,7 +156,13 @@ def blend_back(run_dir: Path, config, model, tokenizer, base_dir: Path) -> dict 
     from smt_gui.train.blend import blend
 
     write_status(run_dir, phase="blending with the base model")
-    chosen = blend(model, tokenizer, base_dir, validation, config.blend_tolerance)
+    try:
+        chosen = blend(model, tokenizer, base_dir, validation, config.blend_tolerance)
+    except Exception as exc:  # the trained weights are saved as they are (``blend`` restores them), never lost
+        write_status(run_dir, blend_error=f"{type(exc).__name__}: {exc}")
+        (run_dir / "blend.json").write_text(json.dumps({"weight": 1.0, "rule": f"blend failed ({type(exc).__name__}: "
+                                                        f"{exc}): left as trained", "validation_qas": 0}, indent=2))
+        return None
     (run_dir / "blend.json").write_text(json.dumps(chosen, indent=2))
     return chosen
 
