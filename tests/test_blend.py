@@ -78,12 +78,11 @@ def test_a_blended_run_chooses_on_its_validation_qas_never_the_eval_set(tmp_path
     """A LoRA run on three invented facts, four questions each; two QAs held out for evaluation first. The blend's
     validation QAs must be training-split QAs the run did not train on, the eval QAs must stay out of both, and the
     saved adapter must be the blend the run chose."""
-    from smt_gui.evaluate.general import answer_loglik
     from smt_gui.project import Project
     from smt_gui.train import runner
     from smt_gui.train.config import TrainConfig
     from smt_gui.train.mixture import MixtureConfig
-    from smt_gui.train.probe import load_for_inference
+    from smt_gui.train.probe import answer_loglik, load_for_inference
 
     project = Project.create(tmp_path / "proj")
     doc_file = tmp_path / "crew.md"

@@ -23,6 +23,7 @@ from typing import Any
 from smt_gui.cores import compute_turn
 from smt_gui.evaluate.base_cache import remembered
 from smt_gui.evaluate.multiple_choice import score_options_loglik
+from smt_gui.train.probe import answer_loglik
 
 DRIFT_TOKENS = 48  # the base model's answers are cut here: enough to show the tuned model's style, quick on CPU
 
@@ -83,28 +84,6 @@ def base_answers(model, tokenizer, prompts: list[str], max_new_tokens: int = DRI
 
     with compute_turn():
         return [generate_messages(model, tokenizer, [{"role": "user", "content": p}], max_new_tokens) for p in prompts]
-
-
-def answer_loglik(model, tokenizer, prompts: list[str], answers: list[str]) -> float:
-    """Mean log-likelihood per token of ``answers`` as the assistant's replies to ``prompts``."""
-    import torch
-
-    total, count = 0.0, 0
-    device = next(model.parameters()).device  # (a training worker's model may be on a GPU)
-    with torch.inference_mode(), compute_turn():
-        for prompt, answer in zip(prompts, answers, strict=True):
-            head = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False,
-                                                 add_generation_prompt=True)
-            head_ids = tokenizer(head, add_special_tokens=False)["input_ids"]
-            answer_ids = tokenizer(answer, add_special_tokens=False)["input_ids"]
-            if not answer_ids:
-                continue
-            ids = torch.tensor([head_ids + answer_ids], device=device)
-            logits = model(input_ids=ids).logits[0, len(head_ids) - 1 : -1].float()
-            logp = torch.log_softmax(logits, dim=-1).gather(1, torch.tensor(answer_ids, device=device).unsqueeze(1))
-            total += float(logp.sum())
-            count += len(answer_ids)
-    return total / count if count else float("nan")
 
 
 def general_ability(engine: Any, questions: int | None = None, prompts_n: int | None = None) -> dict[str, dict[str, Any]]:

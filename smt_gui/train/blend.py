@@ -77,7 +77,7 @@ def blend(model: Any, tokenizer: Any, base_dir: Path | None, validation: list[di
           score: Callable[[Any, Any, list[str], list[str]], float] | None = None) -> dict[str, Any]:
     """Choose the blend on ``validation`` ({question, answer}) and leave ``model`` set to it; returns what a run
     records: the weight, the rule, the curve and how many validation QAs chose it."""
-    from smt_gui.evaluate.general import answer_loglik
+    from smt_gui.train.probe import answer_loglik
 
     score = score or answer_loglik
     questions, answers = [v["question"] for v in validation], [v["answer"] for v in validation]

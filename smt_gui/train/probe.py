@@ -56,3 +56,27 @@ def generate_messages(model, tokenizer, messages: list[dict[str, str]], max_new_
         out = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
                              pad_token_id=tokenizer.pad_token_id or tokenizer.eos_token_id)
     return tokenizer.decode(out[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True)
+
+
+def answer_loglik(model, tokenizer, prompts: list[str], answers: list[str]) -> float:
+    """Mean log-likelihood per token of ``answers`` as the assistant's replies to ``prompts``."""
+    import torch
+
+    total, count = 0.0, 0
+    device = next(model.parameters()).device  # (a training worker's model may be on a GPU)
+    from smt_gui.cores import compute_turn
+
+    with torch.inference_mode(), compute_turn():
+        for prompt, answer in zip(prompts, answers, strict=True):
+            head = tokenizer.apply_chat_template([{"role": "user", "content": prompt}], tokenize=False,
+                                                 add_generation_prompt=True)
+            head_ids = tokenizer(head, add_special_tokens=False)["input_ids"]
+            answer_ids = tokenizer(answer, add_special_tokens=False)["input_ids"]
+            if not answer_ids:
+                continue
+            ids = torch.tensor([head_ids + answer_ids], device=device)
+            logits = model(input_ids=ids).logits[0, len(head_ids) - 1 : -1].float()
+            logp = torch.log_softmax(logits, dim=-1).gather(1, torch.tensor(answer_ids, device=device).unsqueeze(1))
+            total += float(logp.sum())
+            count += len(answer_ids)
+    return total / count if count else float("nan")
