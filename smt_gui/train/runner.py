@@ -88,12 +88,18 @@ def prepare_run(project: Project, config: TrainConfig) -> Run:
     (run_dir / "mixture.json").write_text(json.dumps(summary, indent=2))
     disable_progress_bar()
     Dataset.from_list(mixture.examples).save_to_disk(str(run_dir / "data"))
+    return _record_run(project, config, summary, run_dir)
+
+
+def _record_run(project: Project, config: TrainConfig, summary: dict[str, Any], run_dir: Path) -> Run:
+    """The run's row in the project database: what lists it in the Train, Chat and Evaluate tabs."""
     now = utc_now()
     with project.connect() as conn:
         cursor = conn.execute(
             "INSERT INTO runs(name, kind, config, dataset, path, created_at, updated_at) "
             "VALUES (?, 'train', ?, ?, ?, ?, ?)",
-            (name, json.dumps(config.to_dict()), json.dumps(summary), str(run_dir.relative_to(project.root)), now, now),
+            (config.name, json.dumps(config.to_dict()), json.dumps(summary), str(run_dir.relative_to(project.root)),
+             now, now),
         )
     return get_run(project, int(cursor.lastrowid))
 
@@ -255,13 +261,7 @@ def blend_run(project: Project, run: Run, tolerance: float | None = None) -> Run
     (target / "blend.json").write_text(json.dumps(chosen, indent=2))
     (target / "config.json").write_text(json.dumps(config.to_dict(), indent=2))
     shutil.copy(run.path / "mixture.json", target / "mixture.json")
-    now = utc_now()
-    with project.connect() as conn:
-        cursor = conn.execute(
-            "INSERT INTO runs(name, kind, config, dataset, path, created_at, updated_at) "
-            "VALUES (?, 'train', ?, ?, ?, ?, ?)",
-            (config.name, json.dumps(config.to_dict()), json.dumps(run.summary), str(target.relative_to(project.root)),
-             now, now))
+    blended = _record_run(project, config, run.summary, target)
     job_id = create_job(project, JOB_KIND, {"run": config.name, "blended_from": run.name})
     update_job(project, job_id, status="done", blend_weight=chosen["weight"], blended_from=run.name)
-    return get_run(project, int(cursor.lastrowid))
+    return blended
