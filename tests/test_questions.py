@@ -167,3 +167,46 @@ def test_a_named_place_after_in_at_or_from_is_asked_with_where():
         "Where did Leander Iskosby spend his childhood?"
     assert wh_question("The first sailing leaves from Ostley Pier at seven.", "Ostley Pier") == \
         "Where does the first sailing leave from at seven?"
+
+
+def test_a_sentence_of_two_joined_clauses_gives_a_statement_per_clause():
+    """"A share costs twenty-five pounds and is refunded in full" had no question at all: the clause analysis stops
+    at "and". Each clause becomes a statement of its own, with the shared subject repeated."""
+    from smt_gui.generate.question_forms import coordinated, statements
+
+    assert coordinated("A share costs twenty-five pounds and is refunded in full if you leave.") == [
+        "A share costs twenty-five pounds.", "A share is refunded in full if you leave."]
+    assert coordinated("Bicycles are stowed in the stern rack and must not block the exits.") == [
+        "Bicycles are stowed in the stern rack.", "Bicycles must not block the exits."]
+    assert coordinated("The unit beeps three times and the ring turns green.") == [
+        "The unit beeps three times.", "The ring turns green."]
+    assert template_question("twenty-five pounds", "A share costs twenty-five pounds.") == \
+        "How many pounds does a share cost?"
+    # A second verb that shares the first one's auxiliary gets it back ("... signed by the Chair" alone is no
+    # sentence; "the minutes ... hold on 11 July" was the question it made).
+    assert coordinated("The minutes were approved as a true record and signed by the Chair.") == [
+        "The minutes were approved as a true record.", "The minutes were signed by the Chair."]
+    assert coordinated("She has two dogs and walked them daily.") == []
+    # Never at "or" (alternatives are not both true), nor inside a noun phrase: no verb follows "and".
+    assert coordinated("Press the button once for the short programme or twice for the long one.") == []
+    assert coordinated("The cooperative runs the crossing between Harrowgate Quay and the village of Ostley.") == []
+    # What someone reported is the fact a reader asks about.
+    said = statements("The Clerk reported that the county engineer had inspected the footbridge on 22 August and "
+                      "found two rotten deck boards.")
+    assert "The county engineer had inspected the footbridge on 22 August." in said
+    assert template_question("22 August", "The county engineer had inspected the footbridge on 22 August.") == \
+        "When had the county engineer inspected the footbridge?"
+
+
+def test_a_rule_that_holds_under_a_condition_keeps_the_condition_in_its_question():
+    """"How many times does the unit beep?" states a rule the source gives only "when brewing is finished"; the
+    condition stays in front, and is not what the question asks ("when" there asks nothing)."""
+    from smt_gui.generate.question_forms import asked_type, statements
+
+    sentence = "When brewing is finished, the unit beeps three times and the ring turns green."
+    assert "When brewing is finished, the unit beeps three times." in statements(sentence)
+    question = template_question("three times", "When brewing is finished, the unit beeps three times.")
+    assert question == "When brewing is finished, how many times does the unit beep?"
+    assert asked_type(question) == "quantity" and form_problem(question) is None
+    # An answer inside the condition is not asked for by moving it out of the condition.
+    assert template_question("brewing", "When brewing is finished, the unit beeps three times.") is None

@@ -187,8 +187,23 @@ _ASKS: dict[str, set[str]] = {
 _WH_RE = re.compile(r"(?i)\b(who|whom|whose|what|which|when|where|how)\b(?:\s+(\w+))?(?:\s+(\w+))?")
 
 
+_QUESTION_FRAME = re.compile(r"^(?:If|When|Whenever|Once|After|Before|While|As soon as) [^,;:()?]{3,80},\s+(?=\w)")
+
+
+def asked_part(question: str) -> str:
+    """The question without a fronted condition ("When brewing is finished, how many times ...?" -> "How many
+    times ...?"): the condition's "when" or "if" is not what the question asks."""
+    q = question.strip()
+    m = _QUESTION_FRAME.match(q)
+    if m is None:
+        return q
+    rest = q[m.end():]
+    return rest[:1].upper() + rest[1:]
+
+
 def asked_type(question: str) -> str | None:
     """The kind of answer a question's wh-phrase asks for ("In which year ..." -> "year"), None if it has none."""
+    question = asked_part(question)
     m = _WH_RE.search(question)
     if not m:
         return None
@@ -222,6 +237,7 @@ def asked_type(question: str) -> str | None:
 
 def wh_words(question: str) -> str:
     """The question phrase as a reader names it: "in which year", "how many", "who"."""
+    question = asked_part(question)
     m = re.search(r"(?i)\b(?:(in|on|at|by|for|from|to|with|during)\s+)?(who|whom|whose|what|which|when|where|how)\b"
                   r"(?:\s+(\w+))?", question)
     if not m:
@@ -295,7 +311,7 @@ _PLACE_PREPS = {"at", "in", "on", "into", "onto"}  # two of them in a row: a phr
 
 def form_problem(question: str) -> str | None:
     """Why a question is not one a reader would accept as English, or None."""
-    q = question.strip()
+    q = asked_part(question)
     toks = [t.low for t in tokenize(q)]
     words = [t for t in toks if re.match(r"\w", t)]
     if len(words) < 4:
@@ -311,6 +327,8 @@ def form_problem(question: str) -> str | None:
         return "more than one question word"
     if words[-1] in DETERMINERS | {"and", "or", "but", "whose", "which", "who"}:
         return f"ends on '{words[-1]}'"
+    if words[-1] in PREPOSITIONS and words[-1] in words[-5:-1]:
+        return f"ends on a second '{words[-1]}'"  # "What must dogs stay on a lead on?"
     if not any(w in AUXILIARIES or is_inflected_verb(w) or _verb_lemma(w) for w in words[1:]):
         return "no verb"
     if q.count("(") != q.count(")") or q.count('"') % 2:
@@ -620,6 +638,14 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     ``known``: lower-cased words the document capitalises mid-sentence (names keep their capital); ``people``:
     lower-cased names the document uses for people (``person_names``), asked about with "who".
     """
+    frame, main = condition_frame(sentence)
+    if frame:
+        if candidate in frame or candidate not in main:
+            return None
+        question = wh_question(main, candidate, known, people)
+        if question is None:
+            return None
+        return _finish([frame + ",", _lower_first(question, known).rstrip("?")])
     sentence, instruction = declarative(" ".join(sentence.split()).rstrip())
     clause = analyse(sentence)
     if clause is None:
@@ -882,7 +908,7 @@ def statements(sentence: str) -> list[str]:
         text = text[:1].upper() + text[1:]
         if not text.endswith("."):
             text += "."
-        clause = analyse(text)
+        clause = analyse(condition_frame(text)[1])
         if clause is None:
             return
         subject = clause.tokens[clause.subject[0] : clause.subject[1]]
@@ -898,7 +924,107 @@ def statements(sentence: str) -> list[str]:
     second = _SECOND_CLAUSE.search(sentence)
     if second:
         keep(second.group("rest"))
+    reported = _REPORTED.match(sentence)
+    if reported:
+        keep(reported.group("rest"))
+        for part in coordinated(reported.group("rest")[:1].upper() + reported.group("rest")[1:]):
+            keep(part)
+    frame, main = condition_frame(sentence)
+    for part in coordinated(main):
+        keep(f"{frame}, {part[:1].lower() + part[1:] if frame and part.split()[0] in {'The', 'A', 'An'} else part}"
+             if frame else part)
     return out
+
+
+# "The Clerk reported that the county engineer had inspected ...": what was reported is the fact a reader asks about.
+_REPORTED = re.compile(r"^(?:The|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Cllr|[A-Z])[\w .'’-]{0,40}? (?:reported|said|noted|confirmed|"
+                       r"explained|stated|announced|added|told the meeting|informed the council) that (?P<rest>[^;]+)$")
+_FRAME = re.compile(r"^(?P<frame>(?:If|When|Whenever|Once|After|Before|While|As soon as) [^,;:()]{3,80}),\s+(?P<main>[^,;]+)$")
+
+
+def condition_frame(sentence: str) -> tuple[str, str]:
+    """A fronted condition or time clause and the main clause after it ("When brewing is finished", "the unit beeps
+    three times."), or ``("", sentence)``. A question about the main clause keeps the frame in front ("When brewing
+    is finished, how many times does the unit beep?"): without it the question would state a rule that holds only
+    under its condition."""
+    m = _FRAME.match(" ".join(sentence.split()))
+    if m is None:
+        return "", sentence
+    main = m.group("main")
+    return m.group("frame"), main[:1].upper() + main[1:]
+
+
+def _starts_predicate(tokens: list[Token], i: int) -> bool:
+    """Whether the words from ``i`` are a verb phrase of their own ("is refunded in full", "must not block")."""
+    if i < len(tokens) and tokens[i].low in {"then", "also", "later", "never", "always", "often"}:
+        i += 1
+    if i >= len(tokens) or not tokens[i].text[:1].islower():
+        return False
+    t = tokens[i]
+    return t.low in AUXILIARIES | MODAL_WORDS or (is_inflected_verb(t.low) and not word_forms(t.low).get("NOUN")
+                                                  and not word_forms(t.low).get("ADJ"))
+
+
+def _participle_follows(tokens: list[Token], verb: int) -> bool:
+    """Whether the auxiliary at ``verb`` heads a passive or perfect ("were approved", "had not inspected"), so that a
+    participle after "and" can share it; not "was late", "has two dogs"."""
+    i = verb + 1
+    if i < len(tokens) and tokens[i].low in {"not", "also", "then", "never"}:
+        i += 1
+    if i >= len(tokens):
+        return False
+    word = tokens[i].low
+    lemma = _verb_lemma(word)
+    return bool(lemma) and word != lemma and word in _inflections(lemma, "VBN")
+
+
+def coordinated(sentence: str) -> list[str]:
+    """The two statements of a sentence whose clauses are joined by "and"/"but" without a comma, each a sentence:
+
+    * a shared subject: "A share costs twenty-five pounds and is refunded in full if you leave." -> "A share costs
+      twenty-five pounds." + "A share is refunded in full if you leave.";
+    * two subjects: "The unit beeps three times and the ring turns green." -> "The unit beeps three times." + "The
+      ring turns green."
+
+    Never at "or" (alternatives are not both true) nor inside a noun phrase ("between Harrowgate Quay and the
+    village of Ostley": no verb follows). Each part must parse as one clause; otherwise nothing is returned.
+    """
+    text = " ".join(sentence.split()).rstrip()
+    if not text.endswith("."):
+        return []
+    clause = analyse(text)
+    if clause is None:
+        return []
+    toks, words = clause.tokens, [t.text for t in clause.tokens]
+    k = clause.end
+    if k >= len(toks) or toks[k].low not in {"and", "but"} or toks[k - 1].text == ",":
+        return []
+    first = join_words(words[:k]) + "."
+    intro = words[clause.intro[0] : clause.intro[1]]
+    subject = words[clause.subject[0] : clause.subject[1]]
+    if _starts_predicate(toks, k + 1):
+        verb, nxt = toks[clause.verb].low, toks[k + 1].low
+        shared: list[str] = []
+        if verb in AUXILIARIES | MODAL_WORDS and nxt not in AUXILIARIES | MODAL_WORDS:
+            # "were approved ... and signed by the Chair": the second verb shares the first one's auxiliary.
+            lemma = _verb_lemma(nxt) or nxt
+            modal = verb in MODAL_WORDS and nxt == lemma
+            participle = verb in {"is", "are", "was", "were", "has", "have", "had"} and nxt != lemma and \
+                nxt in _inflections(lemma, "VBN") and _participle_follows(toks, clause.verb)
+            if not (modal or participle):
+                return []  # "She has two dogs and walks them" shares no auxiliary; anything else is unsure
+            shared = [toks[clause.verb].text]
+        second = join_words([*intro, *subject, *shared, *words[k + 1 :]])
+    else:
+        rest = analyse(join_words(words[k + 1 :]))
+        if rest is None or rest.subject[1] - rest.subject[0] < 1:
+            return []
+        second = join_words([*intro, *words[k + 1 :]])
+    second = second[:1].upper() + second[1:]
+    parsed = analyse(first), analyse(second)
+    if None in parsed or parsed[0].end < len(parsed[0].tokens) - 1:
+        return []  # the second part may go on with a clause of its own ("... if you leave")
+    return [first, second]
 
 
 def anchor_problem(question: str, anchor: str, answer: str) -> str | None:
