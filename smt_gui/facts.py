@@ -145,6 +145,35 @@ def is_fact_sentence(text: str) -> bool:
     return len(body.split()) >= 3 and bool(_SENTENCE_END.search(body))
 
 
+# Labels that introduce no value a question can ask for ("Present: ...", "To: ...", "Note: ...").
+_NON_VALUE_LABELS = {"present", "apologies", "in attendance", "to", "from", "re", "cc", "note", "notes", "action",
+                     "actions", "see", "tip", "warning", "caution", "example", "important", "attention", "subject"}
+_LABEL_LINE = re.compile(r"^(?P<label>[A-Z][A-Za-z'’ -]{1,40}?):\s+(?P<value>[^:;]{1,120}?)\.?$")
+
+
+def label_fact(text: str) -> tuple[str, str] | None:
+    """A "Label: value" line's label and value ("- Capacity: 1.6 litres (about six large mugs)" -> ("Capacity",
+    "1.6 litres")), or None.
+
+    Specifications, fares and letter headers state facts as label lines, not sentences; the sentence splitter keeps
+    them as units of their own and ``is_fact_sentence`` refuses them (no verb to build a question from). The label
+    is what a question can ask for. A trailing bracket is dropped from the value (the answer's full text keeps it).
+    Not for labels that introduce no value ("Present:", "To:", "Note:") nor for a value that goes on as a sentence.
+    """
+    line = plain(text).strip()
+    m = _LABEL_LINE.match(line)
+    if m is None:
+        return None
+    label, value = m.group("label").strip(), m.group("value").strip()
+    value = re.sub(r"\s*\([^()]*\)\s*$", "", value).strip(" ,")
+    words = label.split()
+    if not value or len(words) > 4 or label.lower() in _NON_VALUE_LABELS or len(value.split()) > 14:
+        return None
+    if re.search(r"[.!?]\s+[A-Z]", re.sub(r"\b(?:Mr|Mrs|Ms|Dr|St|Prof|Cllr)\.", "", value)):
+        return None  # "Note: the lid is fragile. Wash it by hand." is sentences, not a value
+    return label, value
+
+
 def plain(text: str) -> str:
     """A span as a reader sees it: a list marker and markdown emphasis dropped, line wraps as spaces."""
     text = _LIST_ITEM.sub("", " ".join((text or "").split()), count=1)

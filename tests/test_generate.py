@@ -368,3 +368,28 @@ def test_a_focal_section_starts_at_its_paragraph_and_stops_at_a_heading():
     tern = text.index("The Tern is")
     run = [s.text for s in section(text, tern, tern + 10)]
     assert run == ["The Tern is the spare boat of the fleet.", "The Tern carries twelve passengers on each crossing."]
+
+
+def test_a_label_line_gets_a_question_about_its_label_and_no_focal_rewrite(project, tmp_path):
+    """"Capacity: 1.6 litres" states a fact without a verb: the sentence builder has nothing to move, so these lines
+    were never asked about (13 of the manual's 50 key facts). Each gets one question that quotes the document and
+    the label, answered with the value, without asking the model; no focal rewrite is planned around it."""
+    doc = tmp_path / "manual.md"
+    doc.write_text("# Stillbrook SB-7\n\n## Specifications\n\n- Capacity: 1.6 litres (about six large mugs)\n"
+                   "- Weight: 2.9 kg when empty\n- Model: SB-7\n\n## Cleaning\n\nThe lid is not dishwasher safe.\n",
+                   encoding="utf-8")
+    ingest_paths(project, [doc])
+    backend = ScriptedBackend(lambda request, call: "What is it?")
+    for seed in (0, 1):  # a second round makes no copy of a label's question
+        job = gen.generate(project, GenerateConfig(kinds=["qa", "focal_rewrite"], seed=seed), backend=backend)
+        assert job["status"] == "done"
+    qas = [s for s in samples(project, "qa") if s["source_text"].startswith(("Capacity", "Weight", "Model"))]
+    assert len(qas) == 2
+    title = qas[0]["question"].split("“")[1].split("”")[0]
+    assert {(s["question"], json.loads(s["generator"])["answer_span"]) for s in qas} == {
+        (f"What does “{title}” give for “Capacity” under “Specifications”?", "1.6 litres"),
+        (f"What does “{title}” give for “Weight” under “Specifications”?", "2.9 kg when empty"),
+    }  # "Model: SB-7" is not asked: the title gives it away
+    assert all(s["answer"].startswith(json.loads(s["generator"])["answer_span"] + ". ") for s in qas)
+    asked = [r.messages[-1]["content"] for r in backend.requests]
+    assert not any("1.6 litres" in text or "2.9 kg" in text for text in asked)  # no model call, no focal rewrite

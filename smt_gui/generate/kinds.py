@@ -35,9 +35,16 @@ from smt_gui.generate.meaning import meaning_changes
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
 from smt_gui.generate.passages import stitch_focal_documents
 from smt_gui.generate.prompts import load_prompt
-from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, code_rewrite, statements
-from smt_gui.generate.questions import answer_for, make_answer, question_problem, resolve_sentence, template_question
-from smt_gui.generate.windows import Window, document_windows
+from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, code_rewrite, mentioned, statements
+from smt_gui.generate.questions import (
+    answer_for,
+    label_question,
+    make_answer,
+    question_problem,
+    resolve_sentence,
+    template_question,
+)
+from smt_gui.generate.windows import Window, document_windows, label_line, label_windows
 from smt_gui.llm import GenerationRequest
 from smt_gui.project import Project
 
@@ -122,6 +129,17 @@ class Sources:
             chunks = [c for c in self.chunks if c["document_id"] == doc_id]
             wanted = None if spans is None else [tuple(s) for s in spans.get(str(doc_id), [])]
             out += document_windows(doc_id, doc["text"], chunks, self.config.window_sentences, wanted)
+        return out
+
+    @cached_property
+    def label_windows(self) -> list[Window]:
+        """"Label: value" lines (specifications, fares, letter headers): asked about by their label only."""
+        spans = self.config.only_spans
+        out: list[Window] = []
+        for doc_id, doc in self.documents.items():
+            chunks = [c for c in self.chunks if c["document_id"] == doc_id]
+            wanted = None if spans is None else [tuple(s) for s in spans.get(str(doc_id), [])]
+            out += label_windows(doc_id, doc["text"], chunks, wanted)
         return out
 
 
@@ -216,6 +234,15 @@ class WindowQAs(SampleKind):
                                   requested=requested, candidates=tuple(candidates), targets=tuple(targets),
                                   templates=tuple(q for _, q in targets.values()),
                                   focus_start=w.start, focus_end=w.end, source=f"{w.context} {sentence}".strip()))
+        for w in sources.label_windows:
+            title = sources.documents[w.document_id]["title"]
+            question = label_question(w.label, title, w.heading)
+            if question is None or mentioned(w.value, question):
+                continue  # "Model: SB-7" in "SB-7: User Manual" would give its answer away
+            # One answer per line, whatever the round: the key has no seed, so a later round finds it done.
+            units.append(WorkUnit(f"qa-label|{version}|{w.span_key}", self.name, "qa_window", w.document_id,
+                                  w.chunk_id, title, w.focus, requested=1, candidates=(w.value,), targets=(w.value,),
+                                  templates=(question,), focus_start=w.start, focus_end=w.end, source=w.focus))
         return units
 
     def request(self, config: GenerateConfig, unit: WorkUnit, seed: int, collected: list[Item],
@@ -234,6 +261,8 @@ class WindowQAs(SampleKind):
         return unit.requested - len(collected)
 
     def max_tries(self, config: GenerateConfig, unit: WorkUnit) -> int:
+        if unit.key.startswith("qa-label|"):
+            return 0  # a label line's question is fixed by its label; a model's would have to copy it word for word
         return unit.requested * (1 + config.max_retries)
 
     def interpret(self, config: GenerateConfig, unit: WorkUnit, text: str, collected: list[Item],
@@ -460,6 +489,8 @@ class FocalRewrites(Rewrites):
             if chunk is None:
                 continue
             windowed = qa["source_text"] is not None
+            if windowed and label_line(qa["source_text"]) is not None:
+                continue  # "Capacity: 1.6 litres" is no passage to rewrite around a question
             if windowed and spans is not None and not any(
                     a < qa["source_end"] and qa["source_start"] < b for a, b in spans.get(str(qa["document_id"]), [])):
                 continue

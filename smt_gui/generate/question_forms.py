@@ -183,7 +183,10 @@ _ASKS: dict[str, set[str]] = {
     "year": {YEAR}, "date": {DATE, YEAR}, "time": {TIME}, "when": {YEAR, DATE, TIME},
     "quantity": {QUANTITY}, "where": {PLACE, NAME}, "who": {NAME}, "place": {PLACE, NAME},
     "what": {THING, NAME, PLACE}, "which": {THING, NAME, PLACE},
+    "label": {YEAR, DATE, TIME, QUANTITY, PLACE, NAME, THING},
 }
+# "What does “Handbook” give for “Bicycle” under “Fares”?": a label line's value, whatever kind of thing it is.
+LABEL_QUESTION = re.compile(r"^What does “[^”]+” give for “[^”]+”(?: under “[^”]+”)?\?$")
 _WH_RE = re.compile(r"(?i)\b(who|whom|whose|what|which|when|where|how)\b(?:\s+(\w+))?(?:\s+(\w+))?")
 
 
@@ -204,6 +207,8 @@ def asked_part(question: str) -> str:
 def asked_type(question: str) -> str | None:
     """The kind of answer a question's wh-phrase asks for ("In which year ..." -> "year"), None if it has none."""
     question = asked_part(question)
+    if LABEL_QUESTION.match(question):
+        return "label"
     m = _WH_RE.search(question)
     if not m:
         return None

@@ -179,3 +179,17 @@ def template_question(candidate: str, sentence: str, candidates: list[str] | Non
     if candidates and pairing_problem(question, candidate, candidates, sentence):
         return None
     return question
+
+
+def label_question(label: str, title: str, heading: str = "") -> str | None:
+    """A question about a "Label: value" line, which has no verb to build one from: "What does “Orvel Stillbrook
+    SB-7: User Manual” give for “Capacity” under “Specifications”?" -> "1.6 litres".
+
+    The document, the label and its section are quoted as written, because a label alone does not say whose it is
+    or what it measures: guessing the owner from a heading can be wrong (a clinic letter's "Clinic number" is the
+    patient's), and "What is the bicycle?" under "Fares" asks for a fare only because of the heading. None when
+    the result is not a well-formed question.
+    """
+    under = "" if not heading or heading.lower() in title.lower() else f" under “{heading}”"
+    question = f"What does “{title.strip()}” give for “{label.strip()}”{under}?"
+    return None if form_problem(question) else question

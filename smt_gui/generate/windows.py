@@ -9,6 +9,7 @@ its focus sentences, so samples made from it can be highlighted in the source an
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from smt_gui.facts import (
     candidate_answers,
     is_fact_sentence,
     known_name_words,
+    label_fact,
     names,
     paragraph_starts,
     plain,
@@ -33,6 +35,9 @@ class Window:
     focus: str
     context: str  # sentences before the focus that say who/what it is about ("" if the focus opens the paragraph)
     topic: tuple[str, ...] = ()  # names the paragraph opens with
+    label: str = ""  # a "Label: value" line (``facts.label_fact``): its label, value and section heading
+    value: str = ""
+    heading: str = ""
 
     @property
     def text(self) -> str:
@@ -91,3 +96,37 @@ def document_windows(document_id: int, text: str, chunks: list[dict[str, Any]], 
 def window_candidates(window: Window, known: set[str], limit: int) -> list[str]:
     """Candidate answers of a window's focus sentences (names, numbers, dates, noun phrases), best first."""
     return candidate_answers(window.focus, known, list(window.topic), limit=limit)
+
+
+_HEADING = re.compile(r"^\s*#{2,6}\s+(?P<text>.+?)\s*#*\s*$", re.M)
+
+
+def label_windows(document_id: int, text: str, chunks: list[dict[str, Any]],
+                  spans: list[tuple[int, int]] | None = None) -> list[Window]:
+    """One window per "Label: value" line ("Capacity: 1.6 litres", "Clinic number: CV-204871"), with the section
+    heading above it. Specifications, fares and letter headers state their facts this way; they are not sentences,
+    so ``document_windows`` leaves them out, and only a question about the label can be built from them."""
+    chunks = sorted(chunks, key=lambda c: c["start_char"])
+    headings = [(m.start(), m.group("text").strip()) for m in _HEADING.finditer(text)]
+    windows = []
+    for s in split_sentences(text):
+        found = label_line(s.text)
+        if found is None:
+            continue
+        if spans is not None and not any(a < s.end and s.start < b for a, b in spans):
+            continue
+        chunk = _chunk_for(chunks, s.start)
+        if chunk is None:
+            continue
+        heading = next((h for at, h in reversed(headings) if at < s.start), "")
+        windows.append(Window(document_id, chunk["id"], s.start, s.end, plain(s.text), "", (), found[0], found[1],
+                              heading))
+    return windows
+
+
+def label_line(text: str) -> tuple[str, str] | None:
+    """A "Label: value" line's label and value: a list item, or a line that is no sentence ("Weight: 2.9 kg").
+    Not a sentence with a colon in it ("The rule is simple: members vote."), which is asked about by its syntax."""
+    if is_fact_sentence(text) and not re.match(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+", text):
+        return None
+    return label_fact(text)
