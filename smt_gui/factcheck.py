@@ -164,6 +164,8 @@ def grade_qa(sample: dict[str, Any], keys: list[dict[str, Any]]) -> tuple[bool |
             entity and same_answer(span, entity) and _mentions(question, k["value"]))
 
     sentence = sample.get("source_text") or ""
+    if asked_type(question) == "label":
+        return _grade_label(question, span, [k for k in here if not _mentions(question, k["value"])])
     for k in here:  # the short answer is a key value the question can ask for and does not state
         if answers(k) and (compatible(question, k["value"], sentence) or k.get("entity")):
             return True, f"answers with the key value '{k['value']}'"
@@ -185,6 +187,26 @@ def grade_qa(sample: dict[str, Any], keys: list[dict[str, Any]]) -> tuple[bool |
             return False, f"asks what the key asks ('{key['asks']}', {sims[best]:.2f}) but answers '{span}', not '{key['value']}'"
     values = ", ".join(f"'{k['value']}'" for k in here[:3])
     return None, f"short answer '{span}' is none of its sentence's key answers ({values}), and the question asks none of theirs"
+
+
+def _grade_label(question: str, span: str, keys: list[dict[str, Any]]) -> tuple[bool | None, str]:
+    """A label or table-cell question ("What does “report” give for “Touring bikes” under “Revenue”?") can take
+    any kind of answer, so the wh-phrase rules nothing out: every cell of a row is a key value of the row. It is
+    graded against the one key fact it asks, the closest by MiniLM: a value taken from the wrong column is wrong."""
+    if not keys:
+        return None, "its line states no key fact the question does not give away"
+    from smt_gui.embeddings import embed
+
+    asked = " ".join(re.findall(r"“([^”]+)”", question)[1:])  # the label and its heading, not the document's title
+    vectors = embed([asked or question] + [k["asks"] for k in keys])
+    sims = vectors[1:] @ vectors[0]
+    best = int(sims.argmax())
+    key = keys[best]
+    if same_answer(span, key["value"]):
+        return True, f"answers with the key value '{key['value']}' of '{key['asks']}' ({sims[best]:.2f})"
+    if sims[best] >= ASKS_SIMILAR:
+        return False, f"asks what the key asks ('{key['asks']}', {sims[best]:.2f}) but answers '{span}', not '{key['value']}'"
+    return None, f"asks none of its line's key questions closely (best '{key['asks']}', {sims[best]:.2f})"
 
 
 def grade_rewrite(sample: dict[str, Any], keys: list[dict[str, Any]]) -> tuple[bool, bool, str]:

@@ -166,6 +166,7 @@ def label_fact(text: str) -> tuple[str, str] | None:
         return None
     label, value = m.group("label").strip(), m.group("value").strip()
     value = re.sub(r"\s*\([^()]*\)\s*$", "", value).strip(" ,")
+    value = re.split(r",\s+(?=(?:with|which|who|where)\b)", value)[0]  # "borosilicate glass, with a steel filter"
     words = label.split()
     if not value or len(words) > 4 or label.lower() in _NON_VALUE_LABELS or len(value.split()) > 14:
         return None

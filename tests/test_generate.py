@@ -393,3 +393,23 @@ def test_a_label_line_gets_a_question_about_its_label_and_no_focal_rewrite(proje
     assert all(s["answer"].startswith(json.loads(s["generator"])["answer_span"] + ". ") for s in qas)
     asked = [r.messages[-1]["content"] for r in backend.requests]
     assert not any("1.6 litres" in text or "2.9 kg" in text for text in asked)  # no model call, no focal rewrite
+
+
+def test_a_table_cell_is_asked_about_by_its_row_and_column(project, tmp_path):
+    """A quarterly report's table held 11 of its 45 key facts and none was asked about: each cell now is, and its
+    answer reads the row out rather than quoting pipes."""
+    doc = tmp_path / "report.md"
+    doc.write_text("# Q3 report\n\n## Sales\n\n| Product line | Units sold | Revenue |\n|---|---|---|\n"
+                   "| Touring bikes | 2,140 | £2.35m |\n| Parts and servicing | - | £0.42m |\n", encoding="utf-8")
+    ingest_paths(project, [doc])
+    job = gen.generate(project, GenerateConfig(kinds=["qa", "focal_rewrite"]),
+                       backend=ScriptedBackend(lambda request, call: "What is it?"))
+    assert job["status"] == "done"
+    got = {(s["question"].split("give for ", 1)[1], json.loads(s["generator"])["answer_span"], s["answer"])
+           for s in samples(project, "qa")}
+    assert got == {
+        ("“Touring bikes” under “Units sold”?", "2,140", "2,140. Touring bikes: Units sold 2,140; Revenue £2.35m."),
+        ("“Touring bikes” under “Revenue”?", "£2.35m", "£2.35m. Touring bikes: Units sold 2,140; Revenue £2.35m."),
+        ("“Parts and servicing” under “Revenue”?", "£0.42m", "£0.42m. Parts and servicing: Revenue £0.42m."),
+    }  # the empty cell ("-") is not asked about
+    assert samples(project, "focal_rewrite") == []

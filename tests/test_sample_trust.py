@@ -159,3 +159,16 @@ def test_a_rewrite_edited_into_another_meaning_is_flagged_by_the_stored_meaning_
     assert scores[changed] == {"score": 0.0, "reason": "changes 'appliance' to 'appliances'"}
     outcome = curate.accept_passing(project, [kept, changed])
     assert outcome["accepted"] == 1 and "meaning" in outcome["reasons"]
+
+
+def test_the_key_grade_fails_a_table_question_answered_from_the_wrong_column():
+    """A label or table question ("What does “report” give for “Touring bikes” under “Revenue”?") can take any kind
+    of answer, so every cell of its row would pass the type rule; it is graded against the key fact it asks."""
+    document = "# Q3\n\n| Line | Units sold | Revenue |\n|---|---|---|\n| Touring bikes | 2,140 | £2.35m |\n"
+    row = "| Touring bikes | 2,140 | £2.35m |"
+    keys = key_facts(document, [
+        {"sentence": row, "value": "2,140", "type": "quantity", "asks": "How many touring bikes were sold?"},
+        {"sentence": row, "value": "£2.35m", "type": "quantity", "asks": "How much revenue did touring bikes bring in?"}])
+    question = "What does “Q3” give for “Touring bikes” under “Revenue”?"
+    assert grade_qa(_sample(question, "£2.35m", row, document), keys)[0] is True
+    assert grade_qa(_sample(question, "2,140", row, document), keys)[0] is False

@@ -35,7 +35,15 @@ from smt_gui.generate.meaning import meaning_changes
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
 from smt_gui.generate.passages import stitch_focal_documents
 from smt_gui.generate.prompts import load_prompt
-from smt_gui.generate.question_forms import anchor_problem, answer_spans, answer_type, code_rewrite, mentioned, statements
+from smt_gui.generate.question_forms import (
+    LABEL_QUESTION,
+    anchor_problem,
+    answer_spans,
+    answer_type,
+    code_rewrite,
+    mentioned,
+    statements,
+)
 from smt_gui.generate.questions import (
     answer_for,
     label_question,
@@ -44,7 +52,7 @@ from smt_gui.generate.questions import (
     resolve_sentence,
     template_question,
 )
-from smt_gui.generate.windows import Window, document_windows, label_line, label_windows
+from smt_gui.generate.windows import Window, document_windows, label_windows, table_windows
 from smt_gui.llm import GenerationRequest
 from smt_gui.project import Project
 
@@ -133,13 +141,13 @@ class Sources:
 
     @cached_property
     def label_windows(self) -> list[Window]:
-        """"Label: value" lines (specifications, fares, letter headers): asked about by their label only."""
+        """"Label: value" lines (specifications, fares, letter headers) and table cells: asked about by their label."""
         spans = self.config.only_spans
         out: list[Window] = []
         for doc_id, doc in self.documents.items():
             chunks = [c for c in self.chunks if c["document_id"] == doc_id]
             wanted = None if spans is None else [tuple(s) for s in spans.get(str(doc_id), [])]
-            out += label_windows(doc_id, doc["text"], chunks, wanted)
+            out += label_windows(doc_id, doc["text"], chunks, wanted) + table_windows(doc_id, doc["text"], chunks, wanted)
         return out
 
 
@@ -240,7 +248,7 @@ class WindowQAs(SampleKind):
             if question is None or mentioned(w.value, question):
                 continue  # "Model: SB-7" in "SB-7: User Manual" would give its answer away
             # One answer per line, whatever the round: the key has no seed, so a later round finds it done.
-            units.append(WorkUnit(f"qa-label|{version}|{w.span_key}", self.name, "qa_window", w.document_id,
+            units.append(WorkUnit(f"qa-label|{version}|{w.span_key}|{w.heading}", self.name, "qa_window", w.document_id,
                                   w.chunk_id, title, w.focus, requested=1, candidates=(w.value,), targets=(w.value,),
                                   templates=(question,), focus_start=w.start, focus_end=w.end, source=w.focus))
         return units
@@ -489,7 +497,7 @@ class FocalRewrites(Rewrites):
             if chunk is None:
                 continue
             windowed = qa["source_text"] is not None
-            if windowed and label_line(qa["source_text"]) is not None:
+            if windowed and LABEL_QUESTION.match(qa["question"] or ""):
                 continue  # "Capacity: 1.6 litres" is no passage to rewrite around a question
             if windowed and spans is not None and not any(
                     a < qa["source_end"] and qa["source_start"] < b for a, b in spans.get(str(qa["document_id"]), [])):

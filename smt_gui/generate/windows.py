@@ -124,6 +124,44 @@ def label_windows(document_id: int, text: str, chunks: list[dict[str, Any]],
     return windows
 
 
+_TABLE = re.compile(r"(?m)^[ \t]*\|.*\|[ \t]*\n[ \t]*\|[ \t]*:?-{2,}.*\n(?:[ \t]*\|.*\|[ \t]*(?:\n|$))+")
+
+
+def _cells(line: str) -> list[str]:
+    return [plain(c).strip() for c in line.strip().strip("|").split("|")]
+
+
+def table_windows(document_id: int, text: str, chunks: list[dict[str, Any]],
+                  spans: list[tuple[int, int]] | None = None) -> list[Window]:
+    """One window per cell of a markdown table's body, asked about by its row and column ("Touring bikes", "Units
+    sold" -> "2,140"). The window's text is the row read out ("Touring bikes: Units sold 2,140; Revenue £2.35m"),
+    which is what the answer quotes; its span is the row's line, so coverage and highlighting find it."""
+    chunks = sorted(chunks, key=lambda c: c["start_char"])
+    windows = []
+    for table in _TABLE.finditer(text):
+        lines = table.group().rstrip("\n").split("\n")
+        header = _cells(lines[0])
+        offset = table.start() + len(lines[0]) + len(lines[1]) + 2
+        for line in lines[2:]:
+            start = offset + len(line) - len(line.lstrip())
+            end = offset + len(line.rstrip())
+            offset += len(line) + 1
+            cells = _cells(line)
+            if len(cells) != len(header) or not cells[0]:
+                continue
+            if spans is not None and not any(a < end and start < b for a, b in spans):
+                continue
+            chunk = _chunk_for(chunks, start)
+            if chunk is None:
+                continue
+            read = "; ".join(f"{h} {c}" for h, c in zip(header[1:], cells[1:], strict=True) if c and c not in "-—–")
+            focus = f"{cells[0]}: {read}."
+            for column, value in zip(header[1:], cells[1:], strict=True):
+                if value and value not in "-—–" and column:
+                    windows.append(Window(document_id, chunk["id"], start, end, focus, "", (), cells[0], value, column))
+    return windows
+
+
 def label_line(text: str) -> tuple[str, str] | None:
     """A "Label: value" line's label and value: a list item, or a line that is no sentence ("Weight: 2.9 kg").
     Not a sentence with a colon in it ("The rule is simple: members vote."), which is asked about by its syntax."""
