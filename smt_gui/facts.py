@@ -120,14 +120,29 @@ def split_sentences(text: str) -> list[Sentence]:
             if not unit.strip():
                 continue
             offset = block.start() + unit_start
-            for span in _segmenter().segment(unit):
-                raw = unit[span.start : span.end]
+            for start_, end_ in _joined_titles(unit, [(sp.start, sp.end) for sp in _segmenter().segment(unit)]):
+                raw = unit[start_:end_]
                 stripped = raw.strip()
                 if not stripped:
                     continue
                 lead = len(raw) - len(raw.lstrip())
-                start = offset + span.start + lead
+                start = offset + start_ + lead
                 out.append(Sentence(start, start + len(stripped), text[start : start + len(stripped)]))
+    return out
+
+
+# Titles pysbd does not know as abbreviations: "chaired by Cllr. Ann Bede" is one sentence.
+_TITLE_END = re.compile(r"\b(?:Cllr|Capt|Col|Gen|Sgt|Insp|Supt|Rev|Revd|Fr|Sr|Prof|Hon)\.\s*$")
+
+
+def _joined_titles(unit: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with a span that ends on a title's full stop joined to the next one."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and _TITLE_END.search(unit[out[-1][0] : out[-1][1]]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
     return out
 
 

@@ -210,3 +210,17 @@ def test_a_rule_that_holds_under_a_condition_keeps_the_condition_in_its_question
     assert asked_type(question) == "quantity" and form_problem(question) is None
     # An answer inside the condition is not asked for by moving it out of the condition.
     assert template_question("brewing", "When brewing is finished, the unit beeps three times.") is None
+
+
+def test_a_passive_agent_is_asked_with_who_and_a_title_ends_no_clause():
+    """The round-4 audit's "What is the service team led by?" (for Marta Quell) reads wrong for a person; a
+    title's full stop ("chaired by Dr. Ann Bede") cut the clause and gave "What was chaired by Dr?"."""
+    assert template_question("Marta Quell", "The service team is led by Marta Quell.") == \
+        "Who is the service team led by?"
+    # Only a passive's agent: "stood by the Lusk" is a place beside it.
+    assert template_question("Lusk", "The mill stood by the Lusk.") != "Who did the mill stand by?"
+    assert template_question("meeting", "The meeting was chaired by Dr. Ann Bede.") == \
+        "What was chaired by Dr. Ann Bede?"
+    # A title pysbd does not know is not a sentence end either.
+    assert [s.text for s in split_sentences("The meeting was chaired by Cllr. Ann Bede. It ended at nine.")] == [
+        "The meeting was chaired by Cllr. Ann Bede.", "It ended at nine."]

@@ -472,6 +472,8 @@ def analyse(sentence: str) -> Clause | None:
         if t.text == "," and 0 < i < len(tokens) - 2 and "ADJ" in word_forms(tokens[i - 1].low) and \
                 "ADJ" in word_forms(tokens[i + 1].low) and "NOUN" in word_forms(tokens[i + 2].low):
             continue  # "a flat, dry surface"
+        if t.text == "." and tokens[i - 1].low in HONORIFICS and i + 1 < len(tokens):
+            continue  # "chaired by Dr. Ann Bede": the title's full stop ends no clause
         if t.text in CLAUSE_PUNCT | {"."} or t.low in CLAUSE_WORDS - {"as", "than"}:
             end = i
             break
@@ -579,6 +581,12 @@ def _wh_phrase(kind: str, candidate: str, prep: str | None, people: set[str] | N
     if kind in (NAME, PLACE) and prep == "from" and not _person_like(candidate, people):
         return "where", False  # "... leaves from Ostley Pier" -> "Where does ... leave from?"
     return "what", False
+
+
+def _is_participle(word: str) -> bool:
+    """"led", "designed", "built": a past participle, as before a passive's "by"."""
+    lemma = _verb_lemma(word)
+    return lemma is not None and word != lemma and word in _inflections(lemma, "VBN")
 
 
 def _person_like(name: str, people: set[str] | None = None) -> bool:
@@ -720,6 +728,9 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     if kind == QUANTITY and wh == "how many" and a == clause.verb + 1 and toks[clause.verb].low in {
             "is", "are", "was", "were"}:
         wh = "what"  # "The population of Kelmsby is 4,300." -> "What is the population of Kelmsby?"
+    if kind == NAME and prep == "by" and wh == "what" and a >= 2 and _is_participle(toks[a - 2].low) and any(
+            t.low in {"is", "are", "was", "were", "be", "been", "being"} for t in toks[max(0, a - 5) : a - 2]):
+        wh = "who"  # a passive's agent: "What is the service team led by?" reads wrong for a person; "who" fits both
     if not wh:
         return None
     if wh == "how many" and not inside_intro:
