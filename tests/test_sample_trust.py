@@ -172,3 +172,17 @@ def test_the_key_grade_fails_a_table_question_answered_from_the_wrong_column():
     question = "What does “Q3” give for “Touring bikes” under “Revenue”?"
     assert grade_qa(_sample(question, "£2.35m", row, document), keys)[0] is True
     assert grade_qa(_sample(question, "2,140", row, document), keys)[0] is False
+
+
+def test_round_four_unfaithful_documents_are_refused():
+    """The two focal documents the round-4 reader labelled unfaithful: a model's "and" -> "but" (a contrast the
+    source does not draw) and a code split that gave "Josiah and Abel Thorne, who had left ..." to Abel alone."""
+    from smt_gui.generate.question_forms import split_relative
+
+    source = "The Lusk Valley Railway reached Kelmsby in 1867, and it changed the town more than anything before it."
+    assert "adds a relation the source does not state ('but')" in meaning_changes(source.replace(", and", ", but"), source)
+    assert meaning_changes(source.replace(", and it", ". It"), source) == []
+    assert split_relative("Kelmsby was founded in 1742 by two brothers, Josiah and Abel Thorne, who had left the lead "
+                          "mines of the Carrow Hills in search of better land.") is None
+    assert split_relative("The mill was built in 1791 by Jonas Treddick, who was a corn merchant.") == \
+        "The mill was built in 1791 by Jonas Treddick. Jonas Treddick was a corn merchant."

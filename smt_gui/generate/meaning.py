@@ -45,6 +45,8 @@ NEGATORS = {"not", "never", "no", "none", "nobody", "nothing", "neither", "nor",
 MODALS = MODAL_WORDS | {"cannot", "need"}  # "cannot" is one word; "need" obliges as "must" does
 LIMITERS = {"only", "except", "unless", "all", "every", "each", "always", "sole", "solely", "alone", "any",
             "both", "either", "until", "before", "after", "more", "less", "fewer", "most", "least", "first", "last"}
+# Connectives that claim a relation ("and it changed the town" -> "but it changed the town" adds a contrast).
+RELATIONS = {"but", "although", "though", "however", "yet", "whereas", "because", "therefore", "thus", "hence"}
 # Words a paraphrase may bring or drop freely: they add no claim.
 _FREE = STOPWORDS | {"also", "whose", "which", "that", "there", "here", "thing", "one", "ones", "way", "part",
                      "type", "kind", "sort", "lot", "number", "place", "time", "area", "people", "person"}
@@ -106,6 +108,9 @@ def meaning_changes(rewrite: str, source: str, context: str = "") -> list[str]:
         problems.append("drops " + ", ".join(f"'{w}'" for w in dropped[:3]))
     if added:
         problems.append("adds " + ", ".join(f"'{w}'" for w in added[:3]))
+    claimed = sorted({w for w in new if w in RELATIONS} - set(src) - set(_tokens(context)))
+    if claimed:
+        problems.append("adds a relation the source does not state (" + ", ".join(f"'{w}'" for w in claimed[:3]) + ")")
     new_all = re.findall(r"[a-z0-9]+", rewrite.lower())
     src_all = re.findall(r"[a-z0-9]+", source.lower())
     new_pairs, src_pairs = Counter(itertools.pairwise(new_all)), Counter(itertools.pairwise(src_all))

@@ -1158,6 +1158,8 @@ def split_relative(sentence: str) -> str | None:
     if m.group("rel") == "who":
         if not np[:1].isupper() or np.split()[0].lower() == "the":
             return None  # "the keeper, who ...": a person's noun repeated reads as another person
+        if re.search(r"\b(?:and|or|nor)\s*$", body[: m.start("np")]) or re.search(r"\b(?:and|or)\b", np):
+            return None  # "Josiah and Abel Thorne, who had left ...": the clause is about both, not "Abel Thorne"
         subject = np
     else:
         if _ambiguous_antecedent(body[: m.start("np")]):
