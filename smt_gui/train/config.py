@@ -36,7 +36,7 @@ class TrainConfig:
         help="none = the method's default (DEFAULT_LR)")
     batch_size: int = setting(4, label="Batch size", minimum=1)
     grad_accum: int = setting(1, label="Grad. accumulation", minimum=1, help="gradient accumulation steps")
-    warmup_ratio: float = setting(0.05, label="Warm-up share of steps", minimum=0, maximum=1, step=0.01)
+    warmup_ratio: float = setting(0.05, label="Warm-up share of steps", minimum=0, maximum=0.9, step=0.01)
     lora_r: int = setting(16, label="LoRA rank", minimum=1)
     lora_alpha: int | None = setting(None, none_as=0, minimum=0, label="LoRA alpha (0 = 2 x rank)",
                                      help="LoRA scaling; none = 2 x lora r")

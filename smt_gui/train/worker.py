@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         if is_main:
             write_status(run_dir, **describe_model(model))
         checkpointing = config.gradient_checkpointing if config.gradient_checkpointing is not None else config.method == "qlora"
+        # transformers 5 reads a float warmup_steps in [0, 1) as a share of the steps (warmup_ratio is deprecated).
         training_args = TrainingArguments(
             output_dir=str(run_dir / "checkpoints"), num_train_epochs=config.epochs,
             max_steps=config.max_steps if config.max_steps > 0 else -1,
