@@ -224,3 +224,8 @@ def test_a_passive_agent_is_asked_with_who_and_a_title_ends_no_clause():
     # A title pysbd does not know is not a sentence end either.
     assert [s.text for s in split_sentences("The meeting was chaired by Cllr. Ann Bede. It ended at nine.")] == [
         "The meeting was chaired by Cllr. Ann Bede.", "It ended at nine."]
+    # A titled name after "to" is a person: "To whom …?" may ask for it (the key grade had called it a place).
+    from smt_gui.generate.question_forms import answer_type
+
+    assert answer_type("Mr. Spellman", "A copy of this letter has been given to Mr. Spellman.") == "name"
+    assert answer_type("Ostley", "The ferry sails to Ostley.") == "place"

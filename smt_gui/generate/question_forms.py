@@ -159,8 +159,9 @@ def answer_type(candidate: str, sentence: str = "") -> str:
     if text[:1].isupper():
         at = sentence.find(text)
         before = [w for w in sentence[:at].lower().split() if w not in ("the", "a")][-1:] if at > 0 else []
-        if before and before[0] in {"in", "at", "from", "to", "near", "beside", "outside", "into", "across"}:
-            return PLACE
+        if before and before[0] in {"in", "at", "from", "to", "near", "beside", "outside", "into", "across"} and \
+                first.rstrip(".") not in HONORIFICS:
+            return PLACE  # "given to Mr. Spellman" is a person, not a place
         return NAME
     if not text:
         return THING
