@@ -86,3 +86,43 @@ def test_question_checks_name_their_reasons():
     assert question_problem("What did Leander Orainell do?", sentence, sentence, known).startswith(
         "question is not about the sentence")
     assert question_problem("Leander Orainell played the zither.", sentence, sentence, known) == "not a question"
+
+
+LETTER = ("## Discharge letter\n\n- **Patient:** Mr. Rhodri Spellman, born 3 February 1958\n\nDear Dr. Varga,\n\n"
+          "I am writing to let you know that Mr. Spellman was discharged on 13 January. He is a retired signalman, "
+          "and he lives on Tanner's Lane.\n\n## Diagnosis\n\nOn admission his blood pressure was low when standing.\n\n"
+          "## Follow-up\n\nHe will be seen by Dr. Samir Haddow on 20 February. He recommended an echocardiogram.")
+
+
+def _resolved(text: str) -> list[str]:
+    known = known_name_words(text)
+    return [resolve_sentence(w, known) for w in document_windows(1, text, [{"id": 1, "start_char": 0,
+                                                                             "end_char": len(text)}])]
+
+
+def test_a_titled_person_is_followed_through_a_letter_and_forgotten_when_someone_else_could_be_meant():
+    resolved = _resolved(LETTER)
+    assert "Mr. Spellman is a retired signalman, and he lives on Tanner's Lane." in resolved
+    assert "On admission Mr. Spellman's blood pressure was low when standing." in resolved  # another section
+    assert "Mr. Spellman will be seen by Dr. Samir Haddow on 20 February." in resolved  # "He" leads the sentence
+    # after Dr. Haddow (who could be "he") is named, "He recommended" is left alone rather than guessed
+    assert "He recommended an echocardiogram." in resolved
+
+
+def test_she_of_a_ship_or_of_a_role_is_never_given_to_a_titled_woman():
+    handbook = ("## Becoming a member\n\nApplications go to the secretary, Mrs. Dilys Ferrand, who meets new members "
+                "monthly.\n\n## Crossing times\n\nThe first sailing leaves at seven. On Sundays she runs a reduced "
+                "timetable.")
+    assert "On Sundays she runs a reduced timetable." in _resolved(handbook)  # never confirmed as "she": forgotten
+    minutes = "Mrs. Ada Kershaw asked about the bus shelter. The Chair said that she would raise it."
+    assert "The Chair said that she would raise it." in _resolved(minutes)  # "she" is the Chair
+    two = "Mr. Brand met Mr. Quell on Monday. He agreed to the plan."
+    assert "He agreed to the plan." in _resolved(two)
+
+
+def test_he_opening_a_second_clause_is_the_named_subject_of_the_first():
+    from smt_gui.generate.question_forms import statements
+
+    assert "Mr. Spellman lives in a bungalow." in statements("Mr. Spellman is a signalman, and he lives in a bungalow.")
+    assert statements("Mr. Brand hired Ms. Ode, and she runs the shop.") == ["Mr. Brand hired Ms. Ode, and she runs the shop."]
+    assert statements("Anna Berg met the Chair, and she agreed.") == ["Anna Berg met the Chair, and she agreed."]

@@ -894,6 +894,21 @@ _NOUN_THEN_PREPOSITION = re.compile(r"\b[a-z][\w'’-]*\s+(?P<prep>[a-z]+)\s+$")
 _SECOND_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?P<rest>[^;]+)$")
 
 
+def _named_subject(clause_text: str) -> str | None:
+    """The first clause's subject when it is a name and the clause speaks of nobody else ("Mr. Spellman is a
+    retired signalman"), so that a "he"/"she" opening the next clause can only be it."""
+    clause = analyse(clause_text.rstrip(",;") + ".")
+    if clause is None or clause.intro[1] > clause.intro[0]:
+        return None
+    subject = clause_text[clause.tokens[clause.subject[0]].start : clause.tokens[clause.subject[1] - 1].end]
+    if not re.fullmatch(r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame)\.? )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)*", subject):
+        return None
+    after = clause_text[clause.tokens[clause.subject[1] - 1].end :]
+    if re.search(r"\b[A-Z]", after) or any(t.low in ROLE_WORDS for t in clause.tokens[clause.subject[1]:]):
+        return None  # another name or a role ("the Chair") the pronoun could stand for
+    return subject
+
+
 def _ambiguous_antecedent(before: str) -> bool:
     """True when a "which" clause may belong to an earlier noun: "a film of the upper floors in *the cottage
     parlour*, which lasts twelve minutes" is the film's length, not the parlour's. A noun phrase that is the object
@@ -941,6 +956,10 @@ def statements(sentence: str) -> list[str]:
     second = _SECOND_CLAUSE.search(sentence)
     if second:
         keep(second.group("rest"))
+        named = _named_subject(sentence[: second.start()])
+        pronoun = re.match(r"(?:he|she)\s+(?P<rest>.+)$", second.group("rest"))
+        if named and pronoun:  # "Mr. Spellman is a retired signalman, and he lives in ..." -> "Mr. Spellman lives in ..."
+            keep(f"{named} {pronoun.group('rest')}")
     reported = _REPORTED.match(sentence)
     if reported:
         keep(reported.group("rest"))

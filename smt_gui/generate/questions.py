@@ -27,6 +27,7 @@ from smt_gui.generate.question_forms import (
     pairing_problem,
     wh_question,
 )
+from smt_gui.generate.referents import resolve_pronoun
 from smt_gui.generate.windows import Window
 
 _SUBJECT_PRONOUN = re.compile(r"\b(he|she|He|She)\b")
@@ -47,6 +48,16 @@ def _leading_subject(sentence: str, known: set[str]) -> str | None:
 
 
 def resolve_sentence(window: Window, known: set[str]) -> str:
+    """The focus sentence(s) with their subject named: by the paragraph's opener (``_resolve_paragraph``), else by
+    the titled person the document has been speaking of (``referents``: "his blood pressure" in a letter's
+    "Diagnosis" section is "Mr. Spellman's blood pressure")."""
+    text = _resolve_paragraph(window, known)
+    if text == window.focus and window.referents:
+        return resolve_pronoun(text, dict(window.referents))
+    return text
+
+
+def _resolve_paragraph(window: Window, known: set[str]) -> str:
     """The focus sentence(s) with "he"/"she" or a bare surname replaced by the paragraph's named subject.
 
     Only when it is unambiguous: the paragraph opens with one multi-word name, and every sentence between the
@@ -58,10 +69,10 @@ def resolve_sentence(window: Window, known: set[str]) -> str:
         return _resolve_it(window, text, known)  # "he"/"she" only ever stand for a two-word person's name
     topic = window.topic[0]
     surname = topic.split()[-1]
-    for sentence in split_sentences(window.context):
+    for i, sentence in enumerate(split_sentences(window.context)):
         lead = _leading_subject(sentence.text, known)
-        if lead not in (topic, surname, "he", "she"):
-            return text
+        if lead not in ((topic, surname) if i == 0 else (topic, surname, "he", "she")):
+            return text  # the opener must name the topic first: in "He was seen by Dr. Haddow" he is somebody else
     if topic in text:
         return text
     bare_surname = re.search(rf"(?<![A-Z][a-z]\s)(?<![A-Z][a-z]{{2}}\s)\b{re.escape(surname)}\b", text)

@@ -24,6 +24,7 @@ from smt_gui.facts import (
     plain,
     split_sentences,
 )
+from smt_gui.generate.referents import document_referents
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Window:
     label: str = ""  # a "Label: value" line (``facts.label_fact``): its label, value and section heading
     value: str = ""
     heading: str = ""
+    referents: tuple[tuple[str, str], ...] = ()  # ("he", "Mr. Spellman"): whom the focus's pronoun stands for
 
     @property
     def text(self) -> str:
@@ -71,6 +73,7 @@ def document_windows(document_id: int, text: str, chunks: list[dict[str, Any]], 
     sentences = [s for s in split_sentences(text) if is_fact_sentence(s.text)]  # headings and labels state nothing
     paragraphs = paragraph_starts(text)
     known = known_name_words(text)
+    referents = document_referents(text, known)
     size = max(1, int(window_sentences))
     by_paragraph: dict[int, list[Sentence]] = {}
     for s in sentences:
@@ -89,7 +92,8 @@ def document_windows(document_id: int, text: str, chunks: list[dict[str, Any]], 
                 continue
             before = [] if i == 0 else ([opener] if i == 1 else [opener, group[i - 1]])
             windows.append(Window(document_id, chunk["id"], start, end, " ".join(plain(s.text) for s in focus),
-                                  " ".join(plain(s.text) for s in before), topic))
+                                  " ".join(plain(s.text) for s in before), topic,
+                                  referents=tuple(referents.get(focus[0].start, {}).items())))
     return windows
 
 
