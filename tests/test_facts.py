@@ -126,3 +126,6 @@ def test_he_opening_a_second_clause_is_the_named_subject_of_the_first():
     assert "Mr. Spellman lives in a bungalow." in statements("Mr. Spellman is a signalman, and he lives in a bungalow.")
     assert statements("Mr. Brand hired Ms. Ode, and she runs the shop.") == ["Mr. Brand hired Ms. Ode, and she runs the shop."]
     assert statements("Anna Berg met the Chair, and she agreed.") == ["Anna Berg met the Chair, and she agreed."]
+    # a thousands comma inside a "who" clause is no clause boundary ("asked for £1,200", never "asked for £1")
+    assert "The Wendholt Bellringers had asked for £1,200 to repair the bell frame." in statements(
+        "The Wendholt Bellringers, who had asked for £1,200 to repair the bell frame, were awarded £800.")

@@ -889,7 +889,8 @@ def _with_unit(sentence: str, number: str, tokens: list[Token]) -> str:
 
 _NP_BEFORE = (r"(?:(?:the|a|an|The|A|An)\s+)?(?:(?:Mr|Mrs|Ms|Dr|Cllr|Captain|Miss|Professor)\.?\s+)?"
               r"(?:[A-Z][\w'’-]*\s+){0,4}[A-Z][\w'’-]*|(?:the|a|an|The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*")
-_RELATIVE = re.compile(rf"(?P<np>{_NP_BEFORE}),\s+(?P<rel>who|which)\s+(?P<rest>[^,;()]+?)(?=\s*(?:[,;)]|\.?$))")
+_RELATIVE = re.compile(rf"(?P<np>{_NP_BEFORE}),\s+(?P<rel>who|which)\s+"
+                       rf"(?P<rest>(?:[^,;()]|(?<=\d),(?=\d{{3}}))+?)(?=\s*(?:,(?!\d{{3}})|[;)]|\.?$))")  # "£1,200" is one number
 _NOUN_THEN_PREPOSITION = re.compile(r"\b[a-z][\w'’-]*\s+(?P<prep>[a-z]+)\s+$")
 _SECOND_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?P<rest>[^;]+)$")
 
