@@ -130,7 +130,7 @@ def test_a_pdfs_line_breaks_do_not_cut_a_sentence(tmp_path):
 def test_question_forms_a_reader_refused_in_the_third_audit_are_refused():
     from smt_gui.generate.question_forms import form_problem, wh_question
 
-    # benchmarks/audit/labels.jsonl (round 3): a model's "did ... born", a phrase cut out between two prepositions
+    # benchmarks/audit/round3_labels.jsonl: a model's "did ... born", a phrase cut out between two prepositions
     assert form_problem("In which year did Greta Eskouven born?") == "'did' with no verb in its base form"
     assert form_problem("What was the Stillbrook SB-7 designed by Orvel Home Appliances at in Fennick?") == "'at in'"
     assert form_problem("In which year did the fleet switch to electric ferries?") is None
@@ -159,7 +159,7 @@ def test_a_which_clause_that_may_belong_to_an_earlier_noun_makes_no_statement():
 
 
 def test_a_named_place_after_in_at_or_from_is_asked_with_where():
-    """Audit round 3 (benchmarks/audit/labels.jsonl): "What did Leander Iskosby spend his childhood in?" and "What
+    """Audit round 3 (benchmarks/audit/round3_labels.jsonl): "What did Leander Iskosby spend his childhood in?" and "What
     does the first sailing leave from?" are not what a person asks about a place."""
     from smt_gui.generate.question_forms import wh_question
 

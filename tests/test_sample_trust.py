@@ -36,7 +36,7 @@ def test_a_rewrite_that_swaps_a_noun_or_negates_a_rule_is_refused():
     assert not [p for p in rewrite_problems(good, unit, set(), strict=True) if "negation" in p or "swaps" in p]
 
 
-# Rewrites of the bundled 135M model that a reader labelled unfaithful (benchmarks/audit/labels.jsonl, round 2):
+# Rewrites of the bundled 135M model that a reader labelled unfaithful (benchmarks/audit/round2_labels.jsonl):
 # every name and number kept, the meaning changed by a verb, a preposition, a repeat, a noun's number or grammar.
 AUDITED_FLIPS = [
     ("Greta Eskouven lived in Voreathford.", "Greta Eskouven was raised in Voreathford.", "changes the verb 'raised'"),
