@@ -78,10 +78,32 @@ def test_a_rewrite_that_changes_a_verb_a_preposition_or_a_noun_number_is_refused
         ("Ilsa Quilawick had a pet rabbit.", "Ilsa Quilawick lived with a pet rabbit."),
         ("The finished coffee is kept for up to five days in the refrigerator.",
          "The finished coffee keeps for up to five days in a refrigerator."),
-        ("The town holds the Barge Fair each June.",
-         "Each June the town holds the Barge Fair, which remembers the boats that gave it its name."),
     ]:
         assert meaning_changes(rewrite, source) == [], (rewrite, meaning_changes(rewrite, source))
+
+
+# Round 5 (benchmarks/audit/round5_labels.jsonl): a rewrite that ends before the source's last clause keeps every
+# noun it says and loses a fact; the reader counted these unfaithful (np_history#29, facts_seed1#73/#99/#103).
+AUDITED_OMISSIONS = [
+    ("The town holds each June the Barge Fair.",
+     "Each June the town holds the Barge Fair, which remembers the boats that gave it its name.",
+     "leaves out 'remembers', 'boats', 'gave'"),
+    ("Ilsa Quilawick joined Ulasby Foundry.", "Ilsa Quilawick joined Ulasby Foundry and stayed there.",
+     "leaves out 'stayed'"),
+]
+
+
+def test_a_rewrite_that_leaves_a_clause_out_is_refused():
+    for rewrite, source, reason in AUDITED_OMISSIONS:
+        assert reason in meaning_changes(rewrite, source), (rewrite, meaning_changes(rewrite, source))
+    # Grammar, a pronoun a name stands for, and a verb that became "be" may go; the facts stay.
+    for rewrite, source in [
+        ("Ilsa Quilawick worked as an archivist.", "She worked as an archivist."),
+        ("Kelmsby has a population of about 5,200.", "Today Kelmsby has a population of about 5,200."),
+        ("Ilsa Quilawick was an archivist.", "Ilsa Quilawick worked as an archivist."),
+    ]:
+        assert not any(p.startswith("leaves out") for p in meaning_changes(rewrite, source)), (
+            rewrite, meaning_changes(rewrite, source))
 
 
 def test_accept_all_accepts_only_what_passes_the_checks(project, tmp_path):

@@ -12,6 +12,11 @@ to", "*all* ships" for "two ships". So a sentence rewrite is rejected, with the 
 * swaps a content word for another, or drops one: a noun or adjective of the source is missing (while the rewrite
   may bring one the source lacks); compared as lemmas, so "mug" and "mugs" are the same word (lemminflect).
 
+* leaves a word of the source out (``omissions``): a clause the rewrite ends before ("joined Ulasby Foundry *and
+  stayed there*", "the Barge Fair*, which remembers the boats that gave it its name*") is a fact the document lost,
+  even when every noun the rewrite keeps is right; only function words, pronouns (a name may stand for them) and
+  a verb that became "be"/"have" may go.
+
 * changes a relation (``relation_changes``): the source's verbs must stay (or become "be"/"have": "worked as a
   tuner" -> "was a tuner"), each preposition keeps its object ("closed *in* 1964" -> "*until* 1964", "staffed
   *from* seven" -> "*by* seven", "worked *for* Zelogar" -> "Zelogar worked for him" are refused; an active
@@ -30,12 +35,14 @@ import itertools
 import re
 from collections import Counter
 
-from smt_gui.facts import STOPWORDS
+from smt_gui.facts import PRONOUNS, STOPWORDS
 from smt_gui.generate.question_forms import (
     AUXILIARIES,
+    CLAUSE_WORDS,
     DETERMINERS,
     MODAL_WORDS,
     PREPOSITIONS,
+    PRONOUN_SUBJECTS,
     declarative,
     is_inflected_verb,
     word_forms,
@@ -135,7 +142,42 @@ def meaning_changes(rewrite: str, source: str, context: str = "") -> list[str]:
         problems.append("drops " + ", ".join(f"'{w}'" for w in missing[:3]))
     elif brought:
         problems.append("adds " + ", ".join(f"'{w}'" for w in brought[:3]))  # "the *ancient city* of Eliosholm"
+    if not any(p.startswith(("drops", "swaps")) for p in problems):
+        left_out = omissions(rewrite, source)
+        if left_out:
+            problems.append("leaves out " + ", ".join(f"'{w}'" for w in left_out[:3]))
     return problems + relation_changes(rewrite, source, context)
+
+
+# Words a rewrite may leave out without losing a fact: grammar, pronouns (a name may stand for "she"), and
+# fillers a reader does not miss ("Today Kelmsby has ..." -> "Kelmsby has ...", "Please read ..." -> "Read ...").
+_OMITTABLE = (AUXILIARIES | DETERMINERS | PREPOSITIONS | PRONOUNS | PRONOUN_SUBJECTS | CLAUSE_WORDS | MODAL_WORDS
+              | {"and", "or", "also", "then", "there", "here", "today", "please", "just", "very", "really", "so",
+                 "as", "than", "such", "do", "does", "did", "done", "being", "been", "be", "s"})
+
+
+def omissions(rewrite: str, source: str) -> list[str]:
+    """Words of ``source`` that ``rewrite`` does not say in any form (lemmas, so "worked" is kept by "work").
+
+    Unlike ``_content_lemmas`` this counts verbs and words that could be either ("boats", "remembers"): a dropped
+    clause takes its verb with it, and that is the omission a reader notices. A verb the rewrite replaced by
+    "be"/"have" ("worked as a tuner" -> "was a tuner") is a light paraphrase, not an omission.
+    """
+    new_tokens = _tokens(rewrite)
+    said = _all_lemmas(new_tokens)
+    light = any((word_forms(w).get("AUX") or word_forms(w).get("VERB") or ("",))[0] in LIGHT_VERBS
+                for w in new_tokens if w not in _tokens(source))
+    out: list[str] = []
+    for word in _tokens(source):
+        if len(word) < 3 or word in _OMITTABLE or word in out:
+            continue
+        forms = word_forms(word)
+        if ({word} | {f for fs in forms.values() for f in fs}) & said:
+            continue
+        if light and set(forms) <= {"VERB", "AUX"}:
+            continue
+        out.append(word)
+    return out
 
 
 LIGHT_VERBS = {"be", "have"}  # "worked as a tuner" -> "was a tuner", "lived with a rabbit" -> "had a rabbit"
