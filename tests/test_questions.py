@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from smt_gui.facts import is_fact_sentence, person_names, split_sentences
 from smt_gui.generate.question_forms import answer_spans, form_problem, pairing_problem
-from smt_gui.generate.questions import answer_for, make_answer, template_question
+from smt_gui.generate.questions import answer_for, make_answer, question_problem, template_question
 
 
 def test_the_answer_is_the_one_candidate_the_question_asks_for():
@@ -229,3 +229,30 @@ def test_a_passive_agent_is_asked_with_who_and_a_title_ends_no_clause():
 
     assert answer_type("Mr. Spellman", "A copy of this letter has been given to Mr. Spellman.") == "name"
     assert answer_type("Ostley", "The ferry sails to Ostley.") == "place"
+
+
+def test_model_questions_a_reader_refused_in_the_fifth_audit_are_refused():
+    """Round 5 (benchmarks/audit/round5_labels.jsonl): the model's questions whose shape asks for another kind of
+    answer, or another tense, than the sentence gives; the same sentences' sound questions still pass."""
+    childhood = "Leander Iskosby spent his childhood in Eliosholm."
+    answer, why = answer_for("What did Leander Iskosby spend his childhood in?", ["Eliosholm"], set(), childhood)
+    assert answer is None and "'where'" in why
+    assert answer_for("Where did Leander Iskosby spend his childhood?", ["Eliosholm"], set(), childhood) == \
+        ("Eliosholm", None)
+    pet = "At home Nadia Breathorn looked after a cockatoo."
+    answer, why = answer_for("What did Nadia Breathorn do at home?", ["cockatoo"], set(), pet)
+    assert answer is None and "no action" in why
+    assert question_problem("What does Nadia Breathorn do at home?", pet, pet, set()) == \
+        "asks with 'does' what the sentence tells in the past"
+    assert question_problem("What did Nadia Breathorn look after at home?", pet, pet, set()) is None
+    mill = "The old mill, which was restored by the Kelmsby Heritage Trust in 1989, now houses a museum and a tea room."
+    answer, why = answer_for("What kind of mill did the Kelmsby Heritage Trust restore?", ["old mill", "1989"],
+                             set(), mill)
+    assert answer is None and why == "'old' is no kind of mill"
+    assert "in the past" in question_problem("What kind of mill does the Kelmsby Heritage Trust restore?", mill, mill,
+                                             set())
+    assert question_problem("What did the Kelmsby Heritage Trust restore in 1989?", mill, mill, set()) is None
+    fire = ("In 1798 the mill burned down after a lamp was knocked over in the drying loft, and for three years the "
+            "town had no mill of its own.")
+    answer, why = answer_for("What had no mill of its own for three years?", ["town", "1798"], set(), fire)
+    assert answer is None and "names no place" in why

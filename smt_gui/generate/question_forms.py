@@ -298,9 +298,90 @@ def pairing_problem(question: str, answer: str, candidates: list[str], sentence:
     kind = answer_type(answer, sentence)
     if kind not in _ASKS[asked]:
         return f"asks '{wh_words(question)}' but '{answer}' is a {kind}"
+    shape = _shape_problem(question, answer, kind)
+    if shape:
+        return shape
     others = [c for c in asked_candidates(question, candidates, sentence) if c != answer and not mentioned(c, answer)]
     if others:
         return f"ambiguous: it could ask for '{others[0]}' as well as '{answer}'"
+    return None
+
+
+_WHAT_AT_END = re.compile(r"(?i)^what\b(?!\s+(?:kind|type|sort)s?\s+of\b).*\b(in|at|on|from|near)\s*\?$")
+_DOES_WHAT = re.compile(r"(?i)^what\s+(?:do|does|did)\b.*\bdo\b")
+_KIND_OF = re.compile(r"(?i)\b(?:what|which)\s+(?:kind|type|sort)s?\s+of\s+([a-z]+)")
+# Adjectives that tell which one or how big, not what kind: "the old mill" answers no "What kind of mill ...?".
+_NO_KIND = {"old", "new", "first", "last", "same", "other", "big", "small", "large", "main", "former", "original",
+            "whole", "next", "present", "current", "only", "own", "little", "great"}
+
+
+def _shape_problem(question: str, answer: str, kind: str) -> str | None:
+    """A question whose shape asks for another kind of answer than the one attached (labelled audit, round 5):
+    "What did Leander Iskosby spend his childhood in?" -> "Eliosholm" (a place is asked with "where"), "What does
+    Nadia Breathorn do at home?" -> "cockatoo" (an action is asked, a thing given), "What kind of mill ...?" ->
+    "old mill" ("old" is no kind), "What had no mill of its own for three years?" -> "town" (which town?)."""
+    end = _WHAT_AT_END.match(question.strip())
+    if end and kind == PLACE:
+        return f"asks 'what … {end.group(1).lower()}' for the place '{answer}': that is asked with 'where'"
+    bare = [w.lower() for w in answer.split() if w.lower() not in DETERMINERS]
+    if kind == PLACE and len(bare) == 1 and bare[0] in _SETTLEMENTS and answer[:1].islower():
+        return f"'{answer}' names no place: the sentence means one it named before"  # "What had no mill …?" -> "town"
+    first = (answer.split() or [""])[0].lower()
+    if _DOES_WHAT.match(question.strip()) and not (_verb_lemma(first) and "VERB" in word_forms(first)):
+        return f"asks what is done, but '{answer}' is no action"
+    kind_of = _KIND_OF.search(question)
+    if kind_of:
+        head = kind_of.group(1).lower()
+        modifiers = [w.lower() for w in answer.split() if w.lower() not in DETERMINERS and w.lower() != head]
+        if modifiers and all(w in _NO_KIND for w in modifiers):
+            return f"'{' '.join(modifiers)}' is no kind of {head}"
+    return None
+
+
+_SETTLEMENTS = {"town", "city", "village", "country", "island", "islands", "region", "county", "district", "place"}
+_PAST_AUX = {"was", "were", "had", "did"}
+_PRESENT_AUX = {"is", "are", "am", "has", "have", "does", "do"}
+
+
+def _tense_at(words: list[str], i: int) -> str | None:
+    """"past" or "present" for the verb form at ``words[i]``, from an auxiliary just before it or its own form."""
+    for w in reversed(words[max(0, i - 2):i]):
+        if w in _PAST_AUX:
+            return "past"
+        if w in _PRESENT_AUX:
+            return "present"
+        if w in MODAL_WORDS or w == "to":
+            return None
+    lemma = _verb_lemma(words[i])
+    if lemma is None:
+        return None
+    if words[i] in _PAST_AUX or (words[i] != lemma and words[i] in _inflections(lemma, "VBD")):
+        return "past"
+    if words[i] in _PRESENT_AUX or (words[i] != lemma and words[i] in _inflections(lemma, "VBZ")):
+        return "present"
+    return None
+
+
+def tense_problem(question: str, sentence: str) -> str | None:
+    """A "do"/"does"/"did" question in another tense than its sentence tells the fact (round 5: "What kind of mill
+    does the Trust restore?" for "which was restored … in 1989"; "What does Nadia Breathorn do at home?" for "looked
+    after"). The question's verb is found in the sentence by its lemma; failing that, the sentence's tense counts
+    when it has only one."""
+    q = re.findall(r"[a-z']+", question.lower())
+    aux = next((w for w in q[:6] if w in {"do", "does", "did"}), None)
+    if aux is None:
+        return None
+    asked = "past" if aux == "did" else "present"
+    words = re.findall(r"[a-z']+", sentence.lower())
+    rest = q[q.index(aux) + 1:]
+    lemmas = {_verb_lemma(w) for w in rest if _verb_lemma(w) == w and "VERB" in word_forms(w)} - {None, "do"}
+    told = {_tense_at(words, i) for i, w in enumerate(words) if w != _verb_lemma(w) and _verb_lemma(w) in lemmas}
+    told.discard(None)
+    if not told:
+        told = {_tense_at(words, i) for i, w in enumerate(words)
+                if is_inflected_verb(w) or w in _PAST_AUX | _PRESENT_AUX} - {None}
+    if len(told) == 1 and asked not in told:
+        return f"asks with '{aux}' what the sentence tells in the {told.pop()}"
     return None
 
 

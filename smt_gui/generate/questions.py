@@ -25,6 +25,7 @@ from smt_gui.generate.question_forms import (
     form_problem,
     join_words,
     pairing_problem,
+    tense_problem,
     wh_question,
 )
 from smt_gui.generate.referents import resolve_pronoun
@@ -141,7 +142,7 @@ def question_problem(question: str, sentence: str, source: str, known: set[str])
     foreign = content_words(q) - content_words(source) - GENERIC_QUESTION_WORDS
     if len(foreign) > 1:
         return "question asks about something the sentence does not say (" + ", ".join(sorted(foreign)[:3]) + ")"
-    return form_problem(q)
+    return form_problem(q) or tense_problem(q, sentence)
 
 
 def answer_for(question: str, candidates: list[str], used: set[str], sentence: str) -> tuple[str | None, str | None]:
