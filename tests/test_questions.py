@@ -256,3 +256,22 @@ def test_model_questions_a_reader_refused_in_the_fifth_audit_are_refused():
             "town had no mill of its own.")
     answer, why = answer_for("What had no mill of its own for three years?", ["town", "1798"], set(), fire)
     assert answer is None and "names no place" in why
+
+
+def test_what_was_x_needs_a_sentence_that_says_what_x_was():
+    """Round 6 (benchmarks/audit/graded_samples.jsonl, np_minutes#7): the model asked "What was the Wendholt
+    Under-Fives group?" and the answer attached was what the group was *awarded towards*; the key grade passed it.
+    A definition question is answered only by what the sentence says the subject is."""
+    grant = "The Wendholt Under-Fives group was awarded £600 towards new outdoor play equipment."
+    answer, why = answer_for("What was the Wendholt Under-Fives group?", ["new outdoor play equipment", "£600"],
+                             set(), grant)
+    assert answer is None and "does not say it was 'new outdoor play equipment'" in why
+    assert answer_for("What was the Wendholt Under-Fives group awarded £600 towards?",
+                      ["new outdoor play equipment", "£600"], set(), grant) == ("new outdoor play equipment", None)
+    # What a sentence does say a subject is still passes: "X was Y", an apposition, a bracket.
+    assert answer_for("What was Leander Iskosby?", ["meteorologist"], set(),
+                      "Leander Iskosby was a meteorologist by trade.") == ("meteorologist", None)
+    vessel = "The cooperative owns one vessel, the Marigold Prentice, which was built at Cally's Yard in 2004."
+    assert answer_for("What is the Marigold Prentice?", ["vessel"], set(), vessel)[0] == "vessel"
+    clerk = "In attendance: Mr. Colin Ashdown (Parish Clerk) and four members of the public."
+    assert answer_for("Who is the Parish Clerk?", ["Colin Ashdown"], set(), clerk)[0] == "Colin Ashdown"

@@ -298,7 +298,7 @@ def pairing_problem(question: str, answer: str, candidates: list[str], sentence:
     kind = answer_type(answer, sentence)
     if kind not in _ASKS[asked]:
         return f"asks '{wh_words(question)}' but '{answer}' is a {kind}"
-    shape = _shape_problem(question, answer, kind)
+    shape = _shape_problem(question, answer, kind) or _definition_problem(question, answer, sentence)
     if shape:
         return shape
     others = [c for c in asked_candidates(question, candidates, sentence) if c != answer and not mentioned(c, answer)]
@@ -336,6 +336,36 @@ def _shape_problem(question: str, answer: str, kind: str) -> str | None:
         if modifiers and all(w in _NO_KIND for w in modifiers):
             return f"'{' '.join(modifiers)}' is no kind of {head}"
     return None
+
+
+_DEFINITION = re.compile(r"(?i)^(?:what|who)\s+(is|are|was|were)\s+(?P<subject>[^?]+?)\s*\?$")
+_COPULAS = r"(?:is|are|was|were|has been|had been|will be)"
+
+
+def _definition_problem(question: str, answer: str, sentence: str) -> str | None:
+    """"What was X?" asks what X *is*; the sentence must say so ("X was Y", "X, Y," or "Y (X)"), not only that X
+    was given something (round 6: "What was the Wendholt Under-Fives group?" -> "new outdoor play equipment", from
+    "The Wendholt Under-Fives group was awarded £600 towards new outdoor play equipment"). A subject the sentence
+    does not name word for word is left to the other checks."""
+    asked = _DEFINITION.match(question.strip())
+    if not asked:
+        return None
+    subject = asked.group("subject")
+    words = subject.split()
+    if any(is_inflected_verb(w.lower()) and w.lower() not in DETERMINERS for w in words[1:]):
+        return None  # "Who was awarded £600?": a passive, not a definition
+    core = " ".join(w for w in words if w.lower() not in DETERMINERS)
+    at = re.search(rf"(?i)\b{re.escape(core)}\b", sentence)
+    if at is None:
+        return None
+    bare = re.escape(" ".join(w for w in answer.split() if w.lower() not in DETERMINERS))
+    det = r"(?:(?:a|an|the|its|his|her|their)\s+)?"
+    after, before = sentence[at.end():], sentence[:at.start()]
+    if re.match(rf"(?i)\s*(?:\)\s*)?(?:,\s*|\(\s*|\s{_COPULAS}\s+(?:also\s+|now\s+|still\s+)?){det}{bare}\b", after):
+        return None
+    if re.search(rf"(?i)\b{bare}\s*(?:,\s*|\(\s*|\s{_COPULAS}\s+){det}(?:[A-Z][a-z]*\s+)*$", before):
+        return None
+    return f"asks what '{subject}' {asked.group(1).lower()}, but the sentence does not say it {asked.group(1).lower()} '{answer}'"
 
 
 _SETTLEMENTS = {"town", "city", "village", "country", "island", "islands", "region", "county", "district", "place"}
