@@ -275,3 +275,22 @@ def test_what_was_x_needs_a_sentence_that_says_what_x_was():
     assert answer_for("What is the Marigold Prentice?", ["vessel"], set(), vessel)[0] == "vessel"
     clerk = "In attendance: Mr. Colin Ashdown (Parish Clerk) and four members of the public."
     assert answer_for("Who is the Parish Clerk?", ["Colin Ashdown"], set(), clerk)[0] == "Colin Ashdown"
+
+
+def test_facts_behind_a_subjects_relative_clause_or_apposition_and_money_are_asked_about():
+    """Round 6 diagnosis: the main clause after "The old mill, which was restored …," or "The finance director, Owen
+    Lydgate," got no question (the subject holds commas), and "£4.82 million" was read as the time "4.82"."""
+    from smt_gui.generate.question_forms import statements
+
+    mill = "The old mill, which was restored by the Kelmsby Heritage Trust in 1989, now houses a museum and a tea room."
+    assert "The old mill now houses a museum and a tea room." in statements(mill)
+    director = "The finance director, Owen Lydgate, expects freight costs to stay at their current level until spring."
+    assert "Owen Lydgate expects freight costs to stay at their current level until spring." in statements(director)
+    # A clause before the comma is no subject: "The mill was built by X, who was a merchant, and it ..." is left alone.
+    assert statements("The mill was built in 1791 by Jonas Treddick, who was a merchant, and it burned.")[1:] == [
+        "Jonas Treddick was a merchant."]
+    revenue = ("Revenue for the three months to 30 September 2024 was £4.82 million, an increase of 14 per cent on "
+               "the same quarter of 2023.")
+    spans = answer_spans(revenue, ["30 September 2024", "£4.82 million", "14"])
+    assert "£4.82 million" in spans and not any(s.strip() == "4.82" for s in spans)
+    assert answer_spans("The meeting closed at 9.05 pm.", ["9.05 pm"])[0] == "9.05 pm"

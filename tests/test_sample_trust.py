@@ -106,6 +106,19 @@ def test_a_rewrite_that_leaves_a_clause_out_is_refused():
             rewrite, meaning_changes(rewrite, source))
 
 
+def test_a_rewrite_that_adds_an_action_the_source_does_not_state_is_refused():
+    """Round 6 (benchmarks/audit/labels.jsonl, np_history#28): every noun and the year kept, and "built" added, so
+    the year moved from the restoration onto a building the source never mentions."""
+    source = "The old mill, which was restored by the Kelmsby Heritage Trust in 1989, now houses a museum and a tea room."
+    rewrite = ("The old mill, originally built in 1989, now houses a museum and a tea room, restored by the Kelmsby "
+               "Heritage Trust.")
+    assert "adds the verb 'built'" in meaning_changes(rewrite, source)
+    # A new verb where the source has only "be", or a place "called" by its name, adds no action.
+    assert meaning_changes("Leander Orainell worked as a ferry pilot.", "Leander Orainell was a ferry pilot.") == []
+    assert not any("adds the verb" in p for p in meaning_changes(
+        "Quentin Nelywyn grew up in a town called Quilarcross.", "Quentin Nelywyn grew up in Quilarcross."))
+
+
 def test_accept_all_accepts_only_what_passes_the_checks(project, tmp_path):
     doc = tmp_path / "fleet.md"
     doc.write_text("# The fleet\n\nIn 2019 the fleet switched to electric ferries between the islands.\n")

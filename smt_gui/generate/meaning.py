@@ -231,6 +231,17 @@ def _changed_verbs(src: list[str], new: list[str], src_ids: list[int] | None = N
     return changed, excused
 
 
+def _added_verb(src: list[str], new: list[str], ctx: list[str]) -> str | None:
+    """A verb the rewrite says and neither the source nor its context does, while every source verb is still there:
+    an action added, not a paraphrase of one (audit round 6: "The old mill, which was restored ... in 1989" ->
+    "The old mill, originally built in 1989, ..., restored by ..." moves the year onto a building it never had)."""
+    new_lemmas, said = _all_lemmas(new), _verb_lemmas(src)
+    if not said or any(verb not in new_lemmas for verb in said):
+        return None  # "was a pilot" -> "worked as a pilot"; a source verb replaced is judged by ``_changed_verbs``
+    known = _all_lemmas(src) | _all_lemmas(ctx) | {"call", "name", "know"}  # "a town called Quilarcross"
+    return next((new[i] for verb, i in _verb_lemmas(new).items() if verb not in known and new[i] not in known), None)
+
+
 def _all_lemmas(tokens: list[str]) -> set[str]:
     out = set(tokens)
     for word in tokens:
@@ -264,6 +275,10 @@ def relation_changes(rewrite: str, source: str, context: str = "") -> list[str]:
     changed, excused = _changed_verbs(src, new, _sentence_ids(source, src))
     if changed:
         problems.append("changes the verb " + ", ".join(f"'{w}'" for w in changed[:2]))
+    else:
+        added = _added_verb(src, new, ctx)
+        if added:
+            problems.append(f"adds the verb '{added}'")
     src_pairs = {(p, obj) for p, obj, i in _prep_objects(src) if i - 1 not in excused}
     new_pairs = _prep_objects(new)
     new_objects = {obj for _, obj, _ in new_pairs}

@@ -87,7 +87,9 @@ NUMBER_WORD_RE = re.compile(
     r"(?:\s+(?:hundred|thousand|million))?\b", re.I)
 _HOURS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})"
 TIME_RE = re.compile(rf"(?i)\b(?:(?:half|a quarter|quarter|five|ten|twenty|twenty-five) (?:past|to) {_HOURS}"
-                     rf"|{_HOURS} o'clock|\d{{1,2}}[:.]\d{{2}}\s*(?:am|pm)?|\d{{1,2}}\s*(?:am|pm)|noon|midday|midnight)\b")
+                     rf"|{_HOURS} o'clock|(?<![£$€\d.,])\d{{1,2}}[:.]\d{{2}}(?:\s*(?:am|pm)\b|(?!\d|[.,]\d|%|\s*(?:million|billion|"
+                     rf"thousand|bn|m|k|kg|km|per\s*cent|percent)\b))|\d{{1,2}}\s*(?:am|pm)|noon|midday|midnight)\b")
+# "£4.82 million" and "2.35m" are money, not times: only a bare "7.30", or "7.30 pm", is a time of day.
 PLACE_WORDS = {"town", "city", "village", "place", "country", "island", "islands", "port", "harbour", "harbor",
                "street", "road", "region", "county", "district", "square", "hall", "building", "room", "quay",
                "pier", "station", "valley", "coast", "river", "site", "location"}
@@ -1002,6 +1004,13 @@ _NP_BEFORE = (r"(?:(?:the|a|an|The|A|An)\s+)?(?:(?:Mr|Mrs|Ms|Dr|Cllr|Captain|Mis
               r"(?:[A-Z][\w'’-]*\s+){0,4}[A-Z][\w'’-]*|(?:the|a|an|The|A|An)\s+(?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*")
 _RELATIVE = re.compile(rf"(?P<np>{_NP_BEFORE}),\s+(?P<rel>who|which)\s+"
                        rf"(?P<rest>(?:[^,;()]|(?<=\d),(?=\d{{3}}))+?)(?=\s*(?:,(?!\d{{3}})|[;)]|\.?$))")  # "£1,200" is one number
+# "The old mill, which was restored by the Trust in 1989, now houses a museum." -> "The old mill now houses a
+# museum."; "The finance director, Owen Lydgate, expects ..." -> "Owen Lydgate expects ...": the main clause's facts
+# behind a subject's relative clause or a name in apposition (round 6 diagnosis: 19 key facts had no question).
+_MID_RELATIVE = re.compile(r"^(?P<np>[^,;()]+?),\s+(?:who|which)\s+(?:[^,;()]|(?<=\d),(?=\d{3}))+?,(?!\d{3})\s+"
+                           r"(?P<rest>[^;]+)$")
+_APPOSITION = re.compile(r"^(?P<np>(?:The|Our|Its|Their)\s+[a-z][a-z -]{2,40}),\s+(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?"
+                         r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}),\s+(?P<rest>[a-z][^;]+)$")
 _NOUN_THEN_PREPOSITION = re.compile(r"\b[a-z][\w'’-]*\s+(?P<prep>[a-z]+)\s+$")
 _SECOND_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?P<rest>[^;]+)$")
 
@@ -1065,6 +1074,9 @@ def statements(sentence: str) -> list[str]:
         if m.group("rel") == "which" and _ambiguous_antecedent(sentence[: m.start("np")]):
             continue
         keep(f"{m.group('np')} {m.group('rest')}")
+    inner = _MID_RELATIVE.match(sentence) or _APPOSITION.match(sentence)
+    if inner and analyse(inner.group("np") + ".") is None:  # the part before the comma is the subject, no clause
+        keep(f"{inner.groupdict().get('name') or inner.group('np')} {inner.group('rest')}")
     second = _SECOND_CLAUSE.search(sentence)
     if second:
         keep(second.group("rest"))
