@@ -300,7 +300,8 @@ def pairing_problem(question: str, answer: str, candidates: list[str], sentence:
     kind = answer_type(answer, sentence)
     if kind not in _ASKS[asked]:
         return f"asks '{wh_words(question)}' but '{answer}' is a {kind}"
-    shape = _shape_problem(question, answer, kind) or _definition_problem(question, answer, sentence)
+    shape = (_shape_problem(question, answer, kind) or _definition_problem(question, answer, sentence)
+             or _possessive_problem(question, answer, sentence))
     if shape:
         return shape
     others = [c for c in asked_candidates(question, candidates, sentence) if c != answer and not mentioned(c, answer)]
@@ -309,7 +310,8 @@ def pairing_problem(question: str, answer: str, candidates: list[str], sentence:
     return None
 
 
-_WHAT_AT_END = re.compile(r"(?i)^what\b(?!\s+(?:kind|type|sort)s?\s+of\b).*\b(in|at|on|from|near)\s*\?$")
+_WHAT_AT_END = re.compile(r"(?i)^what\b(?!\s+(?:kind|type|sort)s?\s+of\b).*\b(in|at|on|from|near|outside|inside|"
+                          r"behind|beside|opposite|under|above|below)\s*\?$")
 _DOES_WHAT = re.compile(r"(?i)^what\s+(?:do|does|did)\b.*\bdo\b")
 _KIND_OF = re.compile(r"(?i)\b(?:what|which)\s+(?:kind|type|sort)s?\s+of\s+([a-z]+)")
 # Adjectives that tell which one or how big, not what kind: "the old mill" answers no "What kind of mill ...?".
@@ -368,6 +370,25 @@ def _definition_problem(question: str, answer: str, sentence: str) -> str | None
     if re.search(rf"(?i)\b{bare}\s*(?:,\s*|\(\s*|\s{_COPULAS}\s+){det}(?:[A-Z][a-z]*\s+)*$", before):
         return None
     return f"asks what '{subject}' {asked.group(1).lower()}, but the sentence does not say it {asked.group(1).lower()} '{answer}'"
+
+
+def _possessive_problem(question: str, answer: str, sentence: str) -> str | None:
+    """An "its"/"their" the question keeps may have stood for the answer it took out (round 6: "Who was the
+    Stillbrook SB-7 designed by at its workshop in Fennick?" -> "Orvel Home Appliances": the workshop was Orvel's,
+    the question makes it the machine's). Refused when the answer comes before the pronoun and is not the subject."""
+    pronoun = re.search(r"(?i)\b(its|their)\b", question)
+    if pronoun is None:
+        return None
+    at, mark = sentence.find(answer), re.search(rf"(?i)\b{pronoun.group(1)}\b", sentence)
+    if at < 0 or mark is None or at > mark.start():
+        return None
+    clause = analyse(" ".join(sentence.split()))
+    if clause is not None:
+        start, end = clause.subject
+        tokens = clause.tokens[start:end]
+        if tokens and tokens[0].start <= at < tokens[-1].end:
+            return None  # "What opened its doors in 1894?": the pronoun stands for what is asked
+    return f"'{pronoun.group(1).lower()}' in the question may have stood for '{answer}', which it leaves out"
 
 
 _SETTLEMENTS = {"town", "city", "village", "country", "island", "islands", "region", "county", "district", "place"}
@@ -922,8 +943,8 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
         if answer_type(candidate, sentence) == THING and len(candidate.split()) == 1:
             at = sentence.find(candidate)
             before = sentence[:at].split()[-1:] if at > 0 else []
-            if not before or before[0].lower() not in DETERMINERS:
-                continue  # "in writing", "on weekdays", "before departure": idiom, not an answer
+            if not before or before[0].lower() not in DETERMINERS or candidate.lower() in _IDIOM_NOUNS:
+                continue  # "in writing", "on weekdays", "earned a living": idiom, not an answer
             if clause and at < verb_at:
                 continue  # "What has 1,140 members?" -> "cooperative": the subject's common noun says nothing
         if answer_type(candidate, sentence) == DATE:
@@ -945,6 +966,10 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
             continue
         add(_with_unit(sentence, m.group(), tokens))
     return out
+
+
+# Nouns that are half of an idiom after "a"/"the": "earned a living as a saddle maker" -> "living" answers nothing.
+_IDIOM_NOUNS = {"living", "lot", "while", "deal", "way", "part", "rule", "whole", "number", "couple", "share"}
 
 
 def _bare_noun_phrases(sentence: str, tokens: list[Token]) -> list[str]:
