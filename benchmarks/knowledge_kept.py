@@ -10,6 +10,7 @@ retention figure (all bundled general-knowledge questions and instructions, gene
     python benchmarks/knowledge_kept.py --seed 1 --out benchmarks/knowledge_kept_seed1.json
     python benchmarks/knowledge_kept.py --prose --out benchmarks/knowledge_kept_prose.json   # natural prose
     python benchmarks/knowledge_kept.py --workdir /tmp/kk --reuse      # retrain/re-evaluate on generated data
+    python benchmarks/knowledge_kept.py --recipes default replay30 epochs4 --out benchmarks/knowledge_recipes.json
 """
 
 from __future__ import annotations
@@ -73,6 +74,46 @@ def evaluated(project: Project, run: runner.Run) -> dict:
     return {"summary": summary, "retention": report["retention"], "evaluate_s": round(time.perf_counter() - t)}
 
 
+# Recipes measured side by side on the same generated and curated data: each is TrainConfig's defaults with these
+# overrides ("mixture.x" sets a mixture field), trained once and then blended back toward the base.
+RECIPES: dict[str, tuple[str, dict[str, float]]] = {
+    "default": ("full, 8 epochs, 10% replay", {}),
+    "replay30": ("full, 8 epochs, 30% replay", {"mixture.replay_share": 0.3}),
+    "epochs4": ("full, 4 epochs, 10% replay", {"epochs": 4.0}),
+    "replay30self": ("full, 8 epochs, 30% replay, half of it the base model's own answers",
+                     {"mixture.replay_share": 0.3, "mixture.self_replay_share": 0.5}),
+    "lora64": ("LoRA r=64 all linear, 8 epochs, 10% replay", {"method": "lora", "lora_r": 64}),
+}
+
+
+def train_recipe(project: Project, recipe: str, reuse: bool):
+    """Train one recipe (or, with ``reuse``, take its finished run) and blend it; None when training failed."""
+    trained = [r for r in runner.finished_runs(project) if r.name == recipe] if reuse else []
+    if trained:  # --reuse: the trained run is kept too; only the blend and the evaluations are redone
+        run = trained[0]
+        train_s = runner.run_state(run).get("runtime_s") or 0.0
+    else:
+        config = TrainConfig(name=recipe)  # the recommended defaults, plus validation QAs kept out for the blend
+        for key, value in RECIPES[recipe][1].items():
+            target, _, field_name = key.rpartition(".")
+            setattr(config.mixture if target == "mixture" else config, field_name, value)
+        config.blend_with_base = False
+        config.mixture.validation_share = config.blend_validation_share
+        config.save_steps = 100_000
+        run = runner.prepare_run(project, config)
+        t = time.perf_counter()
+        code = runner.wait(runner.launch(project, run), run, poll_s=2)
+        train_s = time.perf_counter() - t
+        if code != 0:
+            print((run.path / "train.log").read_text()[-3000:])
+            return None
+    t = time.perf_counter()
+    blended = runner.blend_run(project, run)
+    blend_s = time.perf_counter() - t
+    choice = json.loads((blended.path / "blend.json").read_text())
+    return run, train_s, blended, blend_s, choice
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
@@ -83,6 +124,8 @@ def main() -> int:
     parser.add_argument("--prose", type=Path, nargs="?", const=PROSE, default=None,
                         help="a natural-prose JSONL instead of fictional facts (default file: natural_prose/heldout)")
     parser.add_argument("--rounds", type=int, default=3, help="with --prose: generation rounds")
+    parser.add_argument("--recipes", nargs="+", choices=sorted(RECIPES), default=["default"],
+                        help="training recipes, each trained on the same samples and blended (RECIPES)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="smt-kept-")
@@ -98,37 +141,30 @@ def main() -> int:
             prepare(project, args.seed, args.people, Path(tmp.name))
     prepare_s = time.perf_counter() - t
 
-    trained = [r for r in runner.finished_runs(project) if r.name == "default"] if args.reuse else []
-    if trained:  # --reuse: the trained run is kept too; only the blend and the evaluations are redone
-        run = trained[0]
-        train_s = runner.run_state(run).get("runtime_s") or 0.0
-    else:
-        config = TrainConfig(name="default")  # the recommended defaults, plus validation QAs kept out for the blend
-        config.blend_with_base = False
-        config.mixture.validation_share = config.blend_validation_share
-        config.save_steps = 100_000
-        run = runner.prepare_run(project, config)
-        t = time.perf_counter()
-        code = runner.wait(runner.launch(project, run), run, poll_s=2)
-        train_s = time.perf_counter() - t
-        if code != 0:
-            print((run.path / "train.log").read_text()[-3000:])
-            return 1
-    t = time.perf_counter()
-    blended = runner.blend_run(project, run)
-    blend_s = time.perf_counter() - t
-    choice = json.loads((blended.path / "blend.json").read_text())
-    print(f"blend: {choice}", flush=True)
-
     results = {"document": str(args.prose) if args.prose else f"fictional facts seed {args.seed}",
-               "prepare_s": round(prepare_s), "validation_qas": len(run.summary["validation_qas"]),
-               "tokens": run.summary["tokens_by_kind"], "blend": choice, "recipes": {}}
-    for name, which, seconds in (("full, 8 epochs", run, train_s),
-                                 (f"same + blend ({choice['weight']:.0%} tuned)", blended, train_s + blend_s)):
-        row = evaluated(project, which)
-        row["train_s"] = round(seconds)
-        results["recipes"][name] = row
-        print(f"\n{name}: {json.dumps(row)}", flush=True)
+               "prepare_s": round(prepare_s), "recipes": {}, "runs": {}}
+    if args.reuse and args.out and args.out.exists():  # recipes measured by an earlier run of this project stay
+        results = json.loads(args.out.read_text())
+    for recipe in args.recipes:
+        if recipe in results["runs"]:
+            continue
+        outcome = train_recipe(project, recipe, args.reuse)
+        if outcome is None:
+            return 1
+        run, train_s, blended, blend_s, choice = outcome
+        results["runs"][recipe] = {"validation_qas": len(run.summary["validation_qas"]),
+                                   "tokens": run.summary["tokens_by_kind"], "blend": choice}
+        print(f"{recipe} blend: {choice}", flush=True)
+        for name, which, seconds in ((RECIPES[recipe][0], run, train_s),
+                                     (f"{RECIPES[recipe][0]} + blend ({choice['weight']:.0%} tuned)", blended,
+                                      train_s + blend_s)):
+            row = evaluated(project, which)
+            row["train_s"] = round(seconds)
+            row["recipe"] = recipe
+            results["recipes"][name] = row
+            print(f"\n{name}: {json.dumps(row)}", flush=True)
+        if args.out:  # after every recipe: a long run that is stopped keeps what it measured
+            args.out.write_text(json.dumps(results, indent=2))
 
     print("\n| recipe | closed-book MC (base -> tuned) | general knowledge | instruction drift | generic ppl | train s |")
     print("|---|---|---|---|---|---|")

@@ -84,3 +84,56 @@ def test_a_recipe_can_restrict_the_samples(curated, tokenizer):
 def test_nothing_accepted_is_a_clear_error(project, tokenizer):
     with pytest.raises(ValueError, match="No accepted samples"):
         build_mixture(project, MixtureConfig(), tokenizer)
+
+
+def test_self_replay_fills_its_share_of_the_replay_with_answer_only_chat_turns(curated, tokenizer):
+    """Self-distillation replay: the base model's own answers take ``self_replay_share`` of the replay tokens, as
+    chat turns whose loss is on the answer only; the rest stays generic text."""
+    project, _ = curated
+    answers = [("How do I make a cup of tea?", "Boil water, pour it over a tea bag and wait three minutes."),
+               ("Describe a friendly dog.", "A friendly dog wags its tail and comes to say hello.")]
+    config = MixtureConfig(replay_share=0.3, self_replay_share=0.5, token_budget=4000, seq_len=256,
+                           include_originals=False)
+    mix = build_mixture(project, config, tokenizer, answers)
+    by_kind = mix.summary["tokens_by_kind"]
+    replay = by_kind["replay"] + by_kind["self_replay"]
+    assert abs(replay / sum(by_kind.values()) - 0.3) < 0.03
+    assert 0.4 < by_kind["self_replay"] / replay < 0.6
+    turns = [e for e in mix.examples if "tea bag" in tokenizer.decode(e["input_ids"])]
+    assert turns and all(e["labels"][0] == -100 for e in turns)  # the prompt carries no loss
+    taught = tokenizer.decode([t for t, label in zip(turns[0]["input_ids"], turns[0]["labels"], strict=True)
+                               if label != -100])
+    assert "tea bag" in taught and "How do I" not in taught
+    assert "self_replay" not in build_mixture(project, config, tokenizer).summary["tokens_by_kind"]  # no answers
+
+
+def test_self_replay_prompts_never_overlap_what_measures_retention():
+    """The self-replay prompts are trained on; the drift instructions and general-knowledge questions measure what
+    training cost and must stay unseen."""
+    from smt_gui.evaluate.general import instructions, knowledge_items
+    from smt_gui.train.self_replay import prompts
+
+    asked = {p.lower() for p in prompts()}
+    assert len(asked) >= 50
+    assert not asked & {i.lower() for i in instructions()}
+    assert not asked & {k.question.lower() for k in knowledge_items()}
+
+
+@pytest.mark.slow
+def test_self_answers_are_the_base_models_own_and_made_once(tmp_path, monkeypatch):
+    """The bundled base model really answers the prompts (greedy), and a second run reads them from the cache."""
+    from smt_gui.train import self_replay
+    from smt_gui.train.base_model import resolve_base_model
+
+    monkeypatch.setattr(self_replay, "cache_dir", lambda: tmp_path)
+    monkeypatch.setattr(self_replay, "prompts", lambda: ["How do I make a cup of tea?", "Describe a friendly dog."])
+    base = resolve_base_model(None)
+    first = self_replay.self_answers(base, max_new_tokens=12)
+    assert [p for p, _ in first] == ["How do I make a cup of tea?", "Describe a friendly dog."]
+    assert all(len(a.split()) >= 3 for _, a in first)
+
+    def no_model(*_args, **_kwargs):
+        raise AssertionError("the cached answers were made again")
+
+    monkeypatch.setattr("smt_gui.train.probe.load_for_inference", no_model)
+    assert self_replay.self_answers(base, max_new_tokens=12) == first

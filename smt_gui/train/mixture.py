@@ -34,6 +34,10 @@ class MixtureConfig:
                               slider=True, minimum=0, maximum=1, step=0.05, help="QA tokens / (QA + document tokens)")
     replay_share: float = setting(0.1, label="Replay share (generic text)", info="paper recipe: ~10%", slider=True,
                                   minimum=0, maximum=0.5, step=0.01, help="replay tokens / all tokens")
+    self_replay_share: float = setting(
+        0.0, label="Of the replay: the base model's own answers", slider=True, minimum=0, maximum=1, step=0.05,
+        info="self-distillation: its greedy answers to bundled generic prompts (train/self_replay.py)",
+        help="share of the replay tokens that are the base model's own answers to generic prompts (0 = text only)")
     token_budget: int | None = setting(None, none_as=0, minimum=0, label="Token budget (0 = all accepted samples once)",
                                        help="all tokens; none = every accepted sample's tokens once, plus replay")
     # also train on the source documents themselves (cheap, and states every fact)
@@ -56,6 +60,8 @@ class MixtureConfig:
             raise ValueError("The replay share must be at least 0 and below 1.")
         if self.seq_len < 32:
             raise ValueError("Sequence length must be at least 32 tokens.")
+        if not 0 <= self.self_replay_share <= 1:
+            raise ValueError("The self-replay share must be between 0 and 1.")
         if not 0 <= self.validation_share < 1:
             raise ValueError("The validation share must be at least 0 and below 1.")
         return self
@@ -183,7 +189,10 @@ def split_validation(samples: list[dict], share: float, seed: int) -> tuple[list
     return [s for s in samples if s["id"] not in held], [s for s in samples if s["id"] in held]
 
 
-def build_mixture(project: Project, config: MixtureConfig, tokenizer) -> Mixture:
+def build_mixture(project: Project, config: MixtureConfig, tokenizer,
+                  self_answers: list[tuple[str, str]] | None = None) -> Mixture:
+    """The run's examples and what went into them. ``self_answers`` (prompt, the base model's own answer) fill
+    ``self_replay_share`` of the replay tokens as chat turns with loss on the answer (``train.self_replay``)."""
     config.validate()
     rng = random.Random(config.seed)
     samples, originals = _accepted(project, config)
@@ -222,10 +231,16 @@ def build_mixture(project: Project, config: MixtureConfig, tokenizer) -> Mixture
         for text in replay_texts(config.replay_path):
             ids = tokenizer(text, add_special_tokens=False)["input_ids"]
             replay_items.append(Item("replay", ids, ids, None, "replay"))
-    chosen_replay = _fill(replay_items, replay_target, rng, trim_last=True)
+    self_target = int(replay_target * config.self_replay_share) if self_answers else 0
+    self_items = []
+    for prompt, answer in (self_answers or []) if self_target else []:
+        ids, labels = qa_item(tokenizer, prompt, answer, True, config.seq_len)
+        self_items.append(Item("self_replay", ids, labels, None, "replay"))
+    chosen_self = _fill(self_items, self_target, rng)
+    chosen_replay = _fill(replay_items, replay_target - sum(i.n_tokens for i in chosen_self), rng, trim_last=True)
 
     eos = tokenizer.eos_token_id
-    qa_examples = [{"input_ids": i.input_ids, "labels": i.labels} for i in chosen_qa]
+    qa_examples = [{"input_ids": i.input_ids, "labels": i.labels} for i in chosen_qa + chosen_self]
     text_items = chosen_doc + chosen_replay
     rng.shuffle(text_items)
     text_examples = (pack if config.pack_documents else unpacked)(text_items, config.seq_len, eos)
@@ -234,7 +249,7 @@ def build_mixture(project: Project, config: MixtureConfig, tokenizer) -> Mixture
 
     tokens_by_kind: Counter[str] = Counter()
     tokens_by_doc: dict[str, Counter[str]] = defaultdict(Counter)
-    for item in chosen_qa + chosen_doc + chosen_replay:
+    for item in chosen_qa + chosen_doc + chosen_replay + chosen_self:
         tokens_by_kind[item.kind] += item.n_tokens
         tokens_by_doc[item.document or "?"][item.kind] += item.n_tokens
     use_counts = Counter(i.sample_id for i in chosen_qa + chosen_doc if i.sample_id is not None)

@@ -55,7 +55,17 @@ def preview_mixture(project: Project, config: TrainConfig) -> dict[str, Any]:
     base_dir = resolve_base_model(config.base_model)
     from transformers import AutoTokenizer
 
-    return build_mixture(project, config.mixture, AutoTokenizer.from_pretrained(base_dir)).summary
+    return build_mixture(project, config.mixture, AutoTokenizer.from_pretrained(base_dir),
+                         _self_answers(config, base_dir)).summary
+
+
+def _self_answers(config: TrainConfig, base_dir: Path) -> list[tuple[str, str]] | None:
+    """The base model's own answers to the self-replay prompts when the recipe replays them (made once, cached)."""
+    if not (config.mixture.replay_share and config.mixture.self_replay_share):
+        return None
+    from smt_gui.train.self_replay import self_answers
+
+    return self_answers(base_dir)
 
 
 def finished_runs(project: Project) -> list[Run]:
@@ -78,7 +88,7 @@ def prepare_run(project: Project, config: TrainConfig) -> Run:
     config.validate()
     base_dir = resolve_base_model(config.base_model)
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
-    mixture = build_mixture(project, config.mixture, tokenizer)
+    mixture = build_mixture(project, config.mixture, tokenizer, _self_answers(config, base_dir))
     name = _run_name(project, config.name)
     run_dir = project.subdir("runs") / name
     run_dir.mkdir(parents=True, exist_ok=True)

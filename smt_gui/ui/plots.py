@@ -50,7 +50,7 @@ def corpus_token_histogram(rows: list[DocumentRow]) -> go.Figure:
 
 
 KIND_COLORS = {"qa": "#4f7cff", "focal_rewrite": "#ff8a3d", "rewrite": "#2ecc71", "document": "#8e44ad",
-               "replay": "#95a5a6"}
+               "replay": "#95a5a6", "self_replay": "#5d6d7e"}
 
 
 def synthetic_tokens_chart(stats: list[dict]) -> go.Figure:

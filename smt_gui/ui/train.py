@@ -195,7 +195,7 @@ def select_run(project_path: str | None, frame: pd.DataFrame, event: gr.SelectDa
 ELEM_IDS = {"seq_len": "train-seq", "include_originals": "train-originals", "epochs": "train-epochs",
             "max_steps": "train-steps", "learning_rate": "train-lr", "batch_size": "train-batch",
             "save_steps": "train-save"}
-PLACED = [["qa_share", "replay_share"], ["token_budget", "seq_len", "seed"],
+PLACED = [["qa_share", "replay_share", "self_replay_share"], ["token_budget", "seq_len", "seed"],
           ["include_originals", "answer_only_loss", "replay_path"],
           ["blend_with_base", "blend_validation_share", "blend_tolerance"]]
 PLACED_RUN = ["epochs", "max_steps", "learning_rate", "batch_size", "grad_accum", "lora_r", "save_steps", "name"]
