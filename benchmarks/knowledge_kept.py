@@ -126,6 +126,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="with --prose: generation rounds")
     parser.add_argument("--recipes", nargs="+", choices=sorted(RECIPES), default=["default"],
                         help="training recipes, each trained on the same samples and blended (RECIPES)")
+    parser.add_argument("--also-tolerance", type=float, nargs="*", default=[],
+                        help="also blend each trained recipe under this tolerance (nats/token; 0 = the likeliest share)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     tmp = tempfile.TemporaryDirectory(prefix="smt-kept-")
@@ -165,6 +167,27 @@ def main() -> int:
             print(f"\n{name}: {json.dumps(row)}", flush=True)
         if args.out:  # after every recipe: a long run that is stopped keeps what it measured
             args.out.write_text(json.dumps(results, indent=2))
+
+    for tolerance in args.also_tolerance:  # the same trained runs blended under another rule
+        for recipe in args.recipes:
+            key = f"{recipe}@{tolerance:g}"
+            [run] = [r for r in runner.finished_runs(project) if r.name == recipe]
+            if key in results["runs"]:
+                continue
+            t = time.perf_counter()
+            blended = runner.blend_run(project, run, tolerance=tolerance)
+            blend_s = time.perf_counter() - t
+            choice = json.loads((blended.path / "blend.json").read_text())
+            results["runs"][key] = {"blend": choice}
+            row = evaluated(project, blended)
+            trained_s = next(r["train_s"] for r in results["recipes"].values() if r.get("recipe") == recipe)
+            row["train_s"] = round(trained_s + blend_s)
+            row["recipe"] = key
+            name = f"{RECIPES[recipe][0]} + blend ({choice['weight']:.0%} tuned, tolerance {tolerance:g})"
+            results["recipes"][name] = row
+            print(f"\n{name}: {json.dumps(row)}", flush=True)
+            if args.out:
+                args.out.write_text(json.dumps(results, indent=2))
 
     print("\n| recipe | closed-book MC (base -> tuned) | general knowledge | instruction drift | generic ppl | train s |")
     print("|---|---|---|---|---|---|")
