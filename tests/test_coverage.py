@@ -84,7 +84,7 @@ def test_the_plan_says_what_the_recipe_is_expected_to_cost(project, tmp_path):
     sid = window_sample(project, doc_id, chunk_id, "Marta Quell opened a bakery in Dunmore in 1998.")
     summary = {"sample_ids": {str(sid): 40}, "examples": 4, "config": {"include_originals": True}}
     plain = learning_advice(project, TrainConfig(blend_with_base=False), summary)
-    assert plain.cost == MEASURED_COST["full"] and "by 62%" in plain.text() and "86%" in plain.text() and "turn on 'Blend" in plain.text()
+    assert plain.cost == MEASURED_COST["full"] and "by 67%" in plain.text() and "86%" in plain.text() and "turn on 'Blend" in plain.text()
     blended = learning_advice(project, TrainConfig(blend_with_base=True), summary)
     assert blended.cost == MEASURED_COST["full+blend"] and "Blend back" not in blended.text()
     assert learning_advice(project, TrainConfig(method="lora"), summary).cost is None

@@ -33,6 +33,8 @@ def choose_weight(curve: dict[float, float], tolerance: float) -> tuple[float, s
         return 1.0, "the tuned model did not beat the base on the validation QAs: left as trained"
     best = max(value for a, value in curve.items() if a > 0)
     weight = min(a for a, value in curve.items() if a > 0 and value >= best - tolerance - 1e-12)
+    if tolerance <= 0:
+        return weight, "validation answers likeliest there"
     return weight, f"validation answers likeliest there (within {tolerance:g} nats/token of the best share)"
 
 

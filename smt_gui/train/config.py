@@ -54,7 +54,9 @@ class TrainConfig:
     blend_validation_share: float = setting(0.1, label="Validation share of QAs (for the blend)", minimum=0.01,
                                       maximum=0.5, step=0.01,
                                       help="accepted QAs per document kept out of training to choose the blend on")
-    blend_tolerance: float = setting(0.02, label="Blend: a smaller tuned share may be this far from the best "
+    # 0 = the likeliest share: on 2026-12-04 the old 0.02 went back to 0.55 and kept 53% of the closed-book gain,
+    # the likeliest share (0.7) 94% (benchmarks/README.md, "Recipes side by side")
+    blend_tolerance: float = setting(0.0, label="Blend: a smaller tuned share may be this far from the best "
                                                  "(nats/token)", minimum=0, maximum=1, step=0.01,
                                      help="validation log-likelihood per token a smaller tuned share may give up")
     name: str | None = setting(None, label="Run name (optional)")
