@@ -41,7 +41,7 @@ def expected_cost(config: Any) -> str | None:
     if config.method != "full":
         return None
     cost = MEASURED_COST["full+blend" if config.blend_with_base else "full"]
-    if config.mixture.replay_share and config.mixture.self_replay_share:
+    if config.mixture.replays_self:
         cost += "; " + MEASURED_COST["self_replay"]
     return cost
 

@@ -53,6 +53,11 @@ class MixtureConfig:
     # set from TrainConfig (blend_with_base): accepted QAs kept out of training to choose the blend's weight on
     validation_share: float = setting(0.0, cli=False, ui=False, help="set from the run's blend settings")
 
+    @property
+    def replays_self(self) -> bool:
+        """Whether the run replays the base model's own answers (``train.self_replay``)."""
+        return bool(self.replay_share and self.self_replay_share)
+
     def validate(self) -> MixtureConfig:
         if not 0 <= self.qa_share <= 1:
             raise ValueError("The QA share must be between 0 and 1.")

@@ -61,7 +61,7 @@ def preview_mixture(project: Project, config: TrainConfig) -> dict[str, Any]:
 
 def _self_answers(config: TrainConfig, base_dir: Path) -> list[tuple[str, str]] | None:
     """The base model's own answers to the self-replay prompts when the recipe replays them (made once, cached)."""
-    if not (config.mixture.replay_share and config.mixture.self_replay_share):
+    if not config.mixture.replays_self:
         return None
     from smt_gui.train.self_replay import self_answers
 
