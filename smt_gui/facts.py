@@ -267,6 +267,12 @@ def dates(text: str) -> list[str]:
     return [m.group() for m in DATE_RE.finditer(text or "")]
 
 
+# Particles and adverbs that end a noun phrase, though lemminflect also lists some as nouns ("ups", "onces"):
+# "with cold water *up* to the line" -> "cold water", "descale the cooling plate *once* a month" -> "cooling plate".
+PARTICLES = {"up", "down", "out", "off", "away", "back", "together", "apart", "ahead", "once", "twice", "again",
+             "also", "still", "now", "then", "alone", "only", "too", "instead"}
+
+
 def noun_phrases(text: str) -> list[str]:
     """Lower-case phrases after a determiner ("a harpsichord tuner", "the zither"), without the determiner."""
     toks = _tokens(text)
@@ -276,7 +282,7 @@ def noun_phrases(text: str) -> list[str]:
             continue
         phrase = []
         for nxt, _, _ in toks[i + 1 : i + 4]:
-            if not nxt.isalpha() or not nxt.islower() or nxt in STOPWORDS:
+            if not nxt.isalpha() or not nxt.islower() or nxt in STOPWORDS or nxt in PARTICLES:
                 break
             phrase.append(nxt)
         if phrase:
@@ -365,6 +371,12 @@ def candidate_answers(sentence: str, known: set[str] | None = None, topic: list[
 _HONORIFIC_RE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Captain|Professor|Councillor|Cllr|Sister|Father|Sir|Dame)\.?\s+$")
 
 
+# "The finance director, Owen Lydgate, expects ...": a name in apposition to a person's role is a person's.
+_ROLE_APPOSITION_RE = re.compile(r"\b(?:director|manager|secretary|treasurer|chair|chairman|chairwoman|clerk|"
+                                 r"skipper|captain|engineer|officer|owner|founder|president|physician|nurse|doctor|"
+                                 r"consultant|son|daughter|wife|husband|brother|sister|mother|father),\s*$")
+
+
 def person_names(document: str, known: set[str] | None = None) -> set[str]:
     """Lower-cased names (and their last words) that a document uses for people: after an honorific ("Mrs. Dilys
     Ferrand"), before "who" ("Bethan Moss, who joined"), or opening a paragraph that goes on with "He"/"She".
@@ -380,7 +392,8 @@ def person_names(document: str, known: set[str] | None = None) -> set[str]:
         text = sentence.text
         for name in names(text, known):
             at = text.find(name)
-            if _HONORIFIC_RE.search(text[:at]) or re.match(r"\s*,?\s*who\b", text[at + len(name):]):
+            if _HONORIFIC_RE.search(text[:at]) or re.match(r"\s*,?\s*who\b", text[at + len(name):]) or \
+                    _ROLE_APPOSITION_RE.search(text[:at]):
                 add(name)
     for block in re.split(r"\n\s*\n", document):
         sentences = split_sentences(block)

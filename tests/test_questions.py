@@ -7,7 +7,7 @@ what?", "whatever what").
 
 from __future__ import annotations
 
-from smt_gui.facts import is_fact_sentence, person_names, split_sentences
+from smt_gui.facts import candidate_answers, is_fact_sentence, person_names, split_sentences
 from smt_gui.generate.question_forms import answer_spans, form_problem, pairing_problem
 from smt_gui.generate.questions import answer_for, make_answer, question_problem, template_question
 
@@ -73,6 +73,55 @@ def test_template_questions_move_the_answer_phrase_to_the_front():
     assert template_question("half past six", "Every morning the ferry leaves Kelmsby at half past six.") == \
         "At what time does the ferry leave Kelmsby every morning?"
     assert template_question("enamel mugs", "Tea is served in enamel mugs.") == "What is tea served in?"
+
+
+def test_minutes_give_questions_for_asked_questions_agreed_purchases_and_action_items():
+    """Shapes the 2026-12-07 coverage diagnosis (``benchmarks/coverage_plan.py``) found with no question at all."""
+    # Only the subject moves: the clause it asked or reported stays whole.
+    assert template_question("Ada Kershaw", "Mrs. Ada Kershaw asked whether the bus shelter on Mill Green could be "
+                             "repaired.") == "Who asked whether the bus shelter on Mill Green could be repaired?"
+    # ... but not when that clause says "she" or "it" for somebody the question no longer names.
+    assert template_question("Chair", "The Chair said that she would raise it with the bus operator.") is None
+    # An agreed infinitive is the verb's own object; a participle clause is still no place to ask from.
+    assert template_question("second speed indicator sign", "The council agreed to buy a second speed indicator sign "
+                             "at a cost of £2,150.") == "What did the council agree to buy at a cost of £2,150?"
+    assert template_question("primary school", "Residents had reported vehicles travelling well above the limit near "
+                             "the primary school.") is None
+    # "Clerk to place the order by 29 September" is what the Clerk is to do.
+    assert template_question("29 September", "Clerk to place the footbridge order with Penhale Joinery by 29 "
+                             "September.") == "By what date is the Clerk to place the footbridge order with Penhale Joinery?"
+    assert template_question("Cllr Belling", "Cllr Belling to order the speed indicator sign and arrange its "
+                             "installation.") == "Who is to order the speed indicator sign and arrange its installation?"
+    # Out of "X and arrange Y" nothing is asked, nor out of "The aim was to reduce ..." (no person is to do it).
+    assert template_question("installation", "Cllr Belling to order the speed indicator sign and arrange its "
+                             "installation.") is None
+    assert template_question("waiting list", "The aim was to reduce the waiting list in March.") is None
+    # "at a cost of £2,150" is asked with "at what cost"; not when the phrase goes on after the number.
+    assert template_question("£2,150", "The council agreed to buy a second speed indicator sign at a cost of "
+                             "£2,150.") == "At what cost did the council agree to buy a second speed indicator sign?"
+    assert template_question("128 beats", "The ECG showed atrial fibrillation with a heart rate of 128 beats per "
+                             "minute.") is None
+    library = "The library was opened in 1894 with a gift of 2,000 books from the brickworks owner."
+    assert template_question("2,000 books", library) is None
+    assert template_question("brickworks owner", library) is None  # the books came from the owner, not the opening
+
+
+def test_changes_durations_and_particles_are_asked_for_as_a_reader_would():
+    """Quarterly-report and manual shapes of the 2026-12-07 coverage diagnosis."""
+    assert template_question("twelve per cent", "Sales of children's bikes fell by twelve per cent in May.") == \
+        "By how much did sales of children's bikes fall in May?"  # "per cent" is the number's unit
+    assert template_question("£610,000", "Operating profit rose to £610,000 in the quarter.") == \
+        "How much did operating profit rise to in the quarter?"  # "rose" and "fell" are verbs after a noun
+    # A duration keeps its preposition at the front, and "the crossing" is a noun, not a participle clause.
+    assert template_question("nineteen years", "Captain Aled Rourke has worked on the crossing for nineteen years.") \
+        == "For how many years has Captain Aled Rourke worked on the crossing?"
+    assert template_question("twenty years", "The population rose from about nine hundred to 3,400 within twenty "
+                             "years.") == "Within how many years did the population rise from about nine hundred to 3,400?"
+    # A noun phrase ends before a particle or an adverb: "cold water up" and "cooling plate once" are no answers.
+    candidates = candidate_answers("Fill the chamber with cold water up to the MAX line.") + candidate_answers(
+        "Descale the cooling plate once a month.")
+    assert "cold water up" not in answer_spans("Fill the chamber with cold water up to the MAX line.", candidates)
+    assert "cooling plate" in candidates and "cooling plate once" not in candidates
 
 
 def test_no_fragment_questions_are_built():
@@ -311,3 +360,29 @@ def test_questions_a_reader_refused_in_the_sixth_audit_are_not_built():
         "What opened its doors in 1894?"
     assert template_question("1894", library, ["Kelmsby Free Library", "1894"]) == \
         "In which year did the Kelmsby Free Library open its doors?"
+
+
+def test_questions_a_reader_of_the_2026_12_07_plan_refused_are_not_built():
+    """Read off ``benchmarks/coverage_plan.py``'s question list: each had passed every check."""
+    from smt_gui.generate.question_forms import statements
+
+    # Out of the second of two joined actions: "What should you lift the filter out and discard?"
+    assert template_question("grounds", "Lift the filter out and discard the grounds.") is None
+    assert template_question("warm soapy water", "Wash the glass chamber and the mesh filter in warm soapy water.") \
+        == "What should you wash the glass chamber and the mesh filter in?"
+    # "had left" is an auxiliary with its participle, not "What did they have left ...?"
+    assert template_question("better land", "The brothers had left the lead mines in search of better land.") == \
+        "What had the brothers left the lead mines in search of?"
+    # A "who" clause after "Josiah and Abel Thorne" is about both: no statement gives it to Abel alone.
+    assert statements("Kelmsby was founded in 1742 by two brothers, Josiah and Abel Thorne, who had left the lead "
+                      "mines of the Carrow Hills.") == ["Kelmsby was founded in 1742 by two brothers, Josiah and Abel "
+                                                        "Thorne, who had left the lead mines of the Carrow Hills."]
+    # "The old mill now houses ..." -> the subject is "old mill", not "old mill now".
+    assert "old mill now" not in answer_spans("The old mill now houses a museum and a tea room.",
+                                              ["tea room", "museum", "old mill"])
+    assert template_question("old mill", "The old mill now houses a museum and a tea room.") == \
+        "What now houses a museum and a tea room?"
+    # A name in apposition to a role is a person's: "Who expects ...?", not "What expects ...?"
+    report = "The finance director, Owen Lydgate, expects freight costs to stay at their current level."
+    assert template_question("Owen Lydgate", "Owen Lydgate expects freight costs to stay at their current level.",
+                             people=person_names(report)) == "Who expects freight costs to stay at their current level?"

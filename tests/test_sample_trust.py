@@ -221,3 +221,22 @@ def test_round_four_unfaithful_documents_are_refused():
                           "mines of the Carrow Hills in search of better land.") is None
     assert split_relative("The mill was built in 1791 by Jonas Treddick, who was a corn merchant.") == \
         "The mill was built in 1791 by Jonas Treddick. Jonas Treddick was a corn merchant."
+
+
+def test_a_relative_clause_inside_the_subject_becomes_its_own_sentence_only_when_it_is_about_the_subject():
+    """Code-made rewrites for sentences a weak model could not rewrite (2026-12-07: 12 of 68 QA sentences of the
+    natural-prose set had one; the split inside the subject brings five more). Each still passes the meaning checks,
+    and a clause that is about another noun than the subject is never split onto it."""
+    from smt_gui.generate.question_forms import code_rewrite, split_subject_relative
+
+    mill = "The old mill, which was restored by the Kelmsby Heritage Trust in 1989, now houses a museum and a tea room."
+    assert split_subject_relative(mill) == ("The old mill was restored by the Kelmsby Heritage Trust in 1989. It now "
+                                            "houses a museum and a tea room.")
+    assert meaning_changes(code_rewrite(mill), mill) == []
+    bells = ("The Wendholt Bellringers, who had asked for £1,200 to repair the tenor bell frame, were awarded £800.")
+    assert split_subject_relative(bells) == ("The Wendholt Bellringers had asked for £1,200 to repair the tenor bell "
+                                             "frame. They were awarded £800.")
+    # "which can carry two children" is the bike's, not the demand's; "the keeper" again would be somebody else.
+    assert split_subject_relative("Demand for the Pannier Eight, which can carry two children, exceeded the 600 "
+                                  "units we had planned.") is None
+    assert split_subject_relative("The keeper, who lived on the island, rang the bell at dusk.") is None

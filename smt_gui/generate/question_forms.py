@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from smt_gui.facts import DATE_RE, NUMBER_RE, NUMBER_WORDS, dates
+from smt_gui.facts import DATE_RE, NUMBER_RE, NUMBER_WORDS, PARTICLES, dates
 
 # ---- tokens ----------------------------------------------------------------------------------------------------
 
@@ -440,7 +440,7 @@ def tense_problem(question: str, sentence: str) -> str | None:
 
 # ---- well-formed questions -------------------------------------------------------------------------------------
 
-_QUESTION_START = re.compile(r"(?i)^(?:(?:in|on|at|by|for|from|to|with|during|after|before|since|until|under|"
+_QUESTION_START = re.compile(r"(?i)^(?:(?:in|on|at|by|for|from|to|with|within|over|during|after|before|since|until|under|"
                              r"through|into|near|of|up to|above|below)\s+)?(?:who|whom|whose|what|which|when|where|how)"
                              r"\b|^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b")
 
@@ -573,6 +573,8 @@ def _is_verb_at(tokens: list[Token], i: int, start: int) -> bool:
                              or NUMBER_RE.fullmatch(prev.text) or (word_forms(prev.low).get("ADJ") and not
                                                                      word_forms(prev.low).get("NOUN"))):
         return False  # inside a noun phrase: "the ferries", "electric ferries"
+    if t.low in CHANGE_VERBS:
+        return True  # "Warranty claims fell to 1.1 per cent of bikes sold": "fell" is also a noun, "sold" no verb here
     if is_inflected_verb(t.low):
         # "tests", "leaves" can be nouns: then a later verb wins. A verb-only form ("kept") yields to an auxiliary
         # only ("the meeting held on Monday was ...").
@@ -659,7 +661,7 @@ def _span_tokens(clause: Clause, sentence: str, candidate: str) -> tuple[int, in
     if kind == NAME and re.fullmatch(r"[a-z]+", nxt) and "NOUN" in word_forms(nxt) and not word_forms(nxt).get("VERB"):
         return None  # "the Thorne mill": the name modifies a noun
     if answer_type(candidate, sentence) in (THING, PLACE) and (attached or nxt == "of" or
-                                                      (re.fullmatch(r"[a-z]+", nxt) and _only_noun_like(nxt))):
+                                                      (re.fullmatch(r"[a-z]+", nxt) and nxt not in PARTICLES and _only_noun_like(nxt))):
         return None  # "the cider barn", "a staff of 285", "the board outside the office": part of a larger phrase
     return a, b
 
@@ -695,9 +697,11 @@ def _wh_phrase(kind: str, candidate: str, prep: str | None, people: set[str] | N
         words = APPROXIMATORS_START.sub("", candidate).split()
         unit = words[-1] if len(words) > 1 and re.fullmatch(r"[a-z]+", words[-1]) and not NUMBER_WORD_RE.fullmatch(
             words[-1]) and words[-1] not in NUMBER_WORDS else ""
-        if re.search(r"[$£€%]|percent|\bmillion\b|\bbillion\b", candidate):
+        if re.search(r"[$£€%]|per cent|percent|\bmillion\b|\bbillion\b", candidate):
             return "how much", False
         if unit and (unit.endswith("s") or unit in IRREGULAR_PLURALS or unit.lower() in UNIT_WORDS):
+            if prep in {"within", "for", "after", "over", "in"} and unit in TIME_UNITS:
+                return f"{prep} how many {unit}", True  # "within twenty years" -> "Within how many years ...?"
             return f"how many {unit}", False
         if unit:
             return "", False  # "one vessel": "how much vessel" is not English
@@ -749,6 +753,14 @@ def _do_form(verb: Token, subject_words: list[str]) -> tuple[str, str] | None:
     return None
 
 
+# An action item of minutes: "Clerk to place the order by 29 September." says the Clerk is to place it.
+_ACTION_ITEM = re.compile(r"^(?P<who>(?:(?:Cllr|Mr\.?|Mrs\.?|Ms\.?|Dr\.?) )?[A-Z][a-z]+(?: [A-Z][a-z'’-]+)?) to "
+                          r"(?P<verb>[a-z]+) (?P<rest>.+)$")
+# Verbs whose "to"-infinitive is their object: "The council agreed to buy a sign" -> "What did the council agree to
+# buy?" is English, unlike a question out of a participle ("reported vehicles travelling near what?").
+CONTROL_VERBS = {"agree", "decide", "plan", "expect", "hope", "aim", "want", "need", "try", "promise", "refuse",
+                 "choose", "intend", "offer", "arrange", "vote", "be"}
+COMPLEMENTIZERS = {"whether", "that", "if", "how", "why", "what"}
 REPORTING_FRAME = re.compile(r"^(?:Records show that|It is recorded that|It is said that|According to [^,]{1,60},)\s+")
 
 
@@ -767,6 +779,11 @@ def declarative(sentence: str) -> tuple[str, bool]:
     adverb = ""
     if lead in {"never", "always"} and rest:
         adverb, lead, rest = lead + " ", rest[0].lower(), rest[1:]
+    action = _ACTION_ITEM.match(sentence)
+    if action and _verb_lemma(action.group("verb").lower()) == action.group("verb").lower():
+        who = action.group("who")
+        who = f"the {who}" if who.lower() in ROLE_WORDS else who
+        return f"{who[:1].upper() + who[1:]} is to {action.group('verb')} {action.group('rest')}", False
     forms = word_forms(lead)
     nxt = rest[0].lower() if rest else ""
     object_follows = nxt in DETERMINERS | {"it", "them", "all", "any", "both"} or bool(NUMBER_RE.match(nxt))
@@ -827,8 +844,12 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         return None
     after = toks[b].low if b < len(toks) else ""
     if after and toks[b].text[:1].islower() and "NOUN" in word_forms(after) and not is_inflected_verb(after) \
-            and after not in PREPOSITIONS | AUXILIARIES | CLAUSE_WORDS | DETERMINERS | MODAL_WORDS:
+            and after not in PREPOSITIONS | AUXILIARIES | CLAUSE_WORDS | DETERMINERS | MODAL_WORDS | PARTICLES:
         return None  # "the Thorne mill": the candidate is a modifier of the noun after it
+    adverbs: list[str] = []
+    while s1 - 1 > s0 and toks[s1 - 1].low in PARTICLES:  # "The old mill *now* houses ...": the adverb goes with the verb
+        s1 -= 1
+        adverbs.insert(0, toks[s1].low)
     if a >= s0 and b <= s1:  # the candidate is (the whole of) the subject: "Who founded ...?"
         if (a, b) != (s0, s1) and not (a == s0 + 1 and toks[s0].low in DETERMINERS):
             return None
@@ -837,27 +858,57 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         wh = _wh_phrase(kind, candidate, None, people)[0] if kind in (QUANTITY, NAME) else "what"
         if kind == THING and _person_like(candidate, people):
             wh = "who"  # "the Clerk reported ..." -> "Who reported ...?"
-        body = [wh, verb.text, *tail]
+        if clause.end < len(toks) and toks[clause.end].low in COMPLEMENTIZERS and not tail[1:] and \
+                _verb_lemma(verb.low) not in {"be", "have"}:
+            # "Mrs. Ada Kershaw asked whether the shelter could be repaired." -> "Who asked whether the shelter could
+            # be repaired?": only the subject moves, the clause it asked or reported stays whole.
+            rest = [t.text for t in toks[clause.end :] if t.text not in {";"}]
+            if any(t.text in {";", "(", ")"} for t in toks[clause.end :]):
+                return None
+            tail = [*tail, *rest]
+        body = [wh, *adverbs, verb.text, *tail]
         if intro:
             body += [w.lower() if i == 0 else w for i, w in enumerate(intro)]
         return _finish(body)
     inside_intro = clause.intro[1] > 0 and a >= clause.intro[0] and b <= clause.intro[1]
     if not inside_intro and not (clause.verb < a and b <= clause.end):
         return None  # in another clause: moving it out would not be English
-    if not inside_intro and any(t.low in AUXILIARIES or (is_inflected_verb(t.low) and not word_forms(t.low).get("NOUN"))
+    if not inside_intro and any((t.low in AUXILIARIES and t.text[:1].islower())  # "in May" is no modal
+                                or (is_inflected_verb(t.low) and not word_forms(t.low).get("NOUN"))
                                 for t in toks[b : clause.end]):
         return None  # "... burned down after a lamp was knocked over": the candidate is an embedded subject
     if (a > 0 and toks[a - 1].low in {"and", "or"}) or (b < len(toks) and toks[b].low in {"and", "or"}) or any(
             t.low in {"and", "or"} for t in toks[a:b]):
         return None  # out of "X and Y": "What runs the crossing between Harrowgate Quay and?" is not English
     between = toks[clause.verb + 1 : a]
-    if not inside_intro and any((t.low.endswith("ing") and "VERB" in word_forms(t.low)) or
+    if any(t.low in {"and", "or"} and j + 1 < len(between) and _verb_lemma(between[j + 1].low) == between[j + 1].low
+           and "VERB" in word_forms(between[j + 1].low) and ("NOUN" not in word_forms(between[j + 1].low) or (
+               j + 2 < len(toks[clause.verb + 1 :]) and toks[clause.verb + 1 + j + 2].low in DETERMINERS))
+           for j, t in enumerate(between)):
+        return None  # "Lift the filter out and discard the grounds": "What should you lift the filter out and discard?"
+    lemma = _verb_lemma(verb.low)
+    controls = lemma in CONTROL_VERBS and len(between) > 1 and between[0].low == "to" \
+        and kind in (THING, DATE, PLACE, NAME, QUANTITY) and not any(t.low == "to" for t in between[1:]) \
+        and (lemma != "be" or _person_like(join_words(subject).removeprefix("the "))) \
+        and not any(t.low in {"and", "or"} or t.text in CLAUSE_PUNCT for t in between)  # "is to order X and arrange"
+    if controls:
+        between = between[2:]  # "agreed to buy X": the infinitive is the verb's own object, X can be asked for
+    if not inside_intro and any((t.low.endswith("ing") and "VERB" in word_forms(t.low)
+                                 and not (j > 0 and between[j - 1].low in DETERMINERS)) or  # "the crossing": a noun
                                 (t.low == "to" and j + 1 < len(between) and "VERB" in word_forms(between[j + 1].low)
                                  and _verb_lemma(between[j + 1].low) == between[j + 1].low)
                                 for j, t in enumerate(between)):
         return None  # "reported vehicles travelling ... near what?": out of a participle or infinitive clause
     prep = toks[a - 1].low if a > 0 and toks[a - 1].low in PREPOSITIONS else None
     wh, absorbs = _wh_phrase(kind, candidate, prep, people)
+    if prep and a >= 4 and toks[a - 4].low == "of" and (NUMBER_RE.fullmatch(toks[a - 3].text) or toks[a - 3].low in NUMBER_WORDS):
+        return None  # "a gift of 2,000 books from the owner": the phrase belongs to the books, not to the verb
+    next_word = toks[clause.verb + 1].low if clause.verb + 1 < len(toks) else ""
+    measured = _measure_phrase(toks, a, b, clause) if kind == QUANTITY and prep == "of" and not inside_intro else None
+    if measured is not None:  # "at a cost of £2,150" -> "At what cost ...?"
+        wh, cut_from = measured
+        rest = words[clause.verb + 1 : cut_from] + words[b : clause.end]
+        return _ask(wh, verb, next_word, subject, rest, intro, known)
     if kind == QUANTITY and (prep == "of" or (b < len(toks) and toks[b].low == "of")):
         return None  # "a heart rate of 128 beats", "two episodes of dizziness": the number sits inside a phrase
     if kind == QUANTITY and wh == "how many" and a == clause.verb + 1 and toks[clause.verb].low in {
@@ -870,6 +921,11 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         return None
     if wh == "how many" and not inside_intro:
         return None  # "How many did anyone age?": a bare number needs its unit to be asked for
+    if kind == QUANTITY and a > 1 and toks[a - 1].low == "by" and toks[a - 2].low in CHANGE_VERBS and \
+            re.search(r"%|per cent|percent", candidate):
+        wh, cut_from_by = "by how much", True  # "Sales fell by twelve per cent" -> "By how much did sales fall?"
+    else:
+        cut_from_by = False
     if kind == QUANTITY and a > 0 and toks[a - 1].low in CHANGE_VERBS and "%" in candidate:
         wh = "by how much"  # "Revenue rose 12%" -> "By how much did revenue rise?"
     if inside_intro:
@@ -879,12 +935,35 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         rest = tail
         moved_intro: list[str] = []
     else:
-        cut_from = a - 1 if (absorbs and prep) else a
+        cut_from = a - 1 if ((absorbs or cut_from_by) and prep) else a
         rest = words[clause.verb + 1 : cut_from] + words[b : clause.end]
         moved_intro = intro
+    return _ask(wh, verb, next_word, subject, rest, moved_intro, known)
+
+
+def _measure_phrase(toks: list[Token], a: int, b: int, clause: Clause) -> tuple[str, int] | None:
+    """A quantity inside "PREP a NOUN of N" ("at a cost of £2,150", "with a heart rate of 128 beats"): the question
+    phrase that asks for it ("at what cost") and where the moved phrase starts; None for any other shape."""
+    p = a - 2
+    while p > clause.verb and toks[p].low not in {"a", "an"}:
+        p -= 1
+    nouns = [t.low for t in toks[p + 1 : a - 1]]
+    if p - 1 <= clause.verb or toks[p].low not in {"a", "an"} or toks[p - 1].low not in PREPOSITIONS - {"of"} \
+            or not 1 <= len(nouns) <= 3 or not all(re.fullmatch(r"[a-z]+", w) for w in nouns) \
+            or "NOUN" not in word_forms(nouns[-1]) or any(w in CLAUSE_WORDS | PREPOSITIONS for w in nouns):
+        return None
+    if b < clause.end and toks[b].text not in CLAUSE_PUNCT:
+        return None  # "128 beats per minute", "a gift of 2,000 books from the owner": the phrase goes on after it
+    return f"{toks[p - 1].low} what {' '.join(nouns)}", p - 1
+
+
+def _ask(wh: str, verb: Token, nxt: str, subject: list[str], rest: list[str], moved_intro: list[str],
+         known: set[str] | None) -> str | None:
+    """The question: the wh-phrase, then the verb inverted with the subject (or do-support), then what is left.
+    ``nxt``: the word after the verb in the sentence ("has *been*" is an auxiliary, "has *a*" a possession)."""
     subject_text = _lower_first(join_words(subject), known)
-    nxt = toks[clause.verb + 1].low if clause.verb + 1 < len(toks) else ""
-    possessive_have = verb.low in {"has", "have", "had"} and not (word_forms(nxt).get("VERB") and nxt.endswith(("ed", "en", "wn")))
+    possessive_have = verb.low in {"has", "have", "had"} and not (word_forms(nxt).get("VERB") and (
+        nxt.endswith(("ed", "en", "wn")) or _is_participle(nxt)))  # "had left": an auxiliary, not "have left"
     if verb.low in AUXILIARIES and verb.low not in {"do", "does", "did"} and not possessive_have:
         body = [wh, verb.text.lower(), subject_text, *rest]
     elif verb.low in {"do", "does", "did"}:
@@ -929,6 +1008,8 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
             candidate = _whole_noun(sentence, candidate, at, tokens)
         if clause and at >= 0 and at < verb_at < at + len(candidate):
             candidate = sentence[at:verb_at].strip()  # "the ferry leaves" -> "ferry"
+            while len(candidate.split()) > 1 and candidate.split()[-1].lower() in PARTICLES:
+                candidate = candidate.rsplit(" ", 1)[0]  # "the old mill now houses" -> "old mill"
         if answer_type(candidate, sentence) == THING:
             kept = []
             for word in candidate.split():  # "appliance without supervision" -> "appliance", "pontoon five" -> "pontoon"
@@ -985,7 +1066,7 @@ def _bare_noun_phrases(sentence: str, tokens: list[Token]) -> list[str]:
         for u in tokens[i + 1 : i + 5]:
             forms = word_forms(u.low)
             if not re.fullmatch(r"[a-z][a-z-]*", u.text) or u.low in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES | DETERMINERS \
-                    or u.low in NUMBER_WORDS or not ({"NOUN", "ADJ"} & set(forms) or "-" in u.text):
+                    or u.low in NUMBER_WORDS or u.low in PARTICLES or not ({"NOUN", "ADJ"} & set(forms) or "-" in u.text):
                 break
             words.append(u)
         while words and "NOUN" not in word_forms(words[-1].low) and "-" not in words[-1].text:
@@ -1018,6 +1099,9 @@ def _with_unit(sentence: str, number: str, tokens: list[Token]) -> str:
     approx = APPROXIMATORS.search(sentence[:at]) if at > 0 else None
     if approx:
         number, at = sentence[approx.start() : at] + number, approx.start()
+    per_cent = re.match(r"\s+(?:per\s+cent|percent)\b", sentence[at + len(number):])
+    if per_cent:  # "twelve per cent": the unit is two words, and "twelve" alone says nothing
+        return sentence[at : at + len(number) + per_cent.end()]
     nxt = next((t for t in tokens if t.start >= at + len(number)), None)
     if nxt is not None and re.fullmatch(r"[a-z°]+", nxt.text, re.I) and ("NOUN" in word_forms(nxt.low) or nxt.low in UNIT_WORDS) \
             and nxt.low not in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES and sentence[at + len(number): nxt.start].strip() == "":
@@ -1098,6 +1182,8 @@ def statements(sentence: str) -> list[str]:
     for m in _RELATIVE.finditer(sentence):
         if m.group("rel") == "which" and _ambiguous_antecedent(sentence[: m.start("np")]):
             continue
+        if re.search(r"\b(?:and|or|nor)\s*$", sentence[: m.start("np")]):
+            continue  # "two brothers, Josiah and Abel Thorne, who had left ...": about both, not Abel alone
         keep(f"{m.group('np')} {m.group('rest')}")
     inner = _MID_RELATIVE.match(sentence) or _APPOSITION.match(sentence)
     if inner and analyse(inner.group("np") + ".") is None:  # the part before the comma is the subject, no clause
@@ -1347,8 +1433,59 @@ def split_relative(sentence: str) -> str | None:
     return f"{main}. {second}"
 
 
+_SUBJECT_RELATIVE = re.compile(r"^(?P<np>[^,;()]+?),\s+(?P<rel>who|which)\s+(?P<body>(?:[^,;()]|(?<=\d),(?=\d{3}))+?),"
+                               r"(?!\d{3})\s+(?P<rest>[a-z][^;]+)$")
+
+
+def split_subject_relative(sentence: str) -> str | None:
+    """A relative clause inside the subject made a sentence of its own, in the source's order:
+
+    "The old mill, which was restored by the Trust in 1989, now houses a museum." -> "The old mill was restored by
+    the Trust in 1989. It now houses a museum."; "Fellmoor Cycles, which designs bicycles, had its strongest
+    quarter." -> "Fellmoor Cycles designs bicycles. It had its strongest quarter."
+
+    Only for a plain noun phrase (no preposition in it: in "Demand for the Pannier Eight, which can carry two
+    children" the clause is about the bike, not the demand); "who" only after a name, which the second sentence
+    repeats ("the keeper" again would read as another person); "which" gives "It"/"They" by the verb's number.
+    """
+    text = " ".join(sentence.split()).rstrip()
+    m = _SUBJECT_RELATIVE.match(text)
+    if m is None or not text.endswith("."):
+        return None
+    np, body, rest = m.group("np"), m.group("body"), m.group("rest")
+    words = np.split()
+    if len(words) > 6 or any(w.lower() in PREPOSITIONS | CLAUSE_WORDS for w in words) or analyse(np + ".") is not None:
+        return None
+    if m.group("rel") == "who":
+        named = [w for w in words if w.lower() not in DETERMINERS]
+        if not named or not all(w[:1].isupper() for w in named) or words[0].lower() in {"a", "an"}:
+            return None
+        verb = rest.split()[0].lower()
+        subject = "They" if verb in _PLURAL_VERBS else np[:1].upper() + np[1:]  # "The Bellringers ... were awarded"
+    else:
+        verb = rest.split()[0].lower()
+        verb = rest.split()[1].lower() if verb in {"now", "still", "also", "then", "later", "soon"} and len(rest.split()) > 1 else verb
+        if verb in _SINGULAR_VERBS or verb in MODAL_WORDS or (is_inflected_verb(verb) and verb.endswith("s") and verb in
+                                                               _inflections(_verb_lemma(verb) or verb, "VBZ")):
+            subject = "It"
+        elif verb in _PLURAL_VERBS or (words[-1].endswith("s") and not words[-1][:1].isupper()):
+            subject = "They"
+        elif _verb_lemma(verb) and verb in _inflections(_verb_lemma(verb) or verb, "VBD"):
+            subject = "It" if words[-1][:1].isupper() or not words[-1].endswith("s") else "They"  # "Fellmoor Cycles had"
+        else:
+            subject = None
+        if subject is None:
+            return None
+    first = f"{np[:1].upper() + np[1:]} {body}."
+    second = f"{subject} {rest}"
+    if analyse(first) is None or analyse(second) is None:
+        return None
+    return f"{first} {second}"
+
+
 def code_rewrite(sentence: str, known: set[str] | None = None) -> str | None:
-    """A rewrite made by code, not a model: a closing relative clause split off (``split_relative``), else a time
-    phrase moved (``moved_phrase``). Not both: moving a phrase past the clause would put the sentence's numbers in
-    another order, which the rewrite checks refuse. The caller still checks it like any rewrite."""
-    return split_relative(sentence) or moved_phrase(sentence, known)
+    """A rewrite made by code, not a model: a relative clause split off (``split_relative`` at the end,
+    ``split_subject_relative`` inside the subject), else a time phrase moved (``moved_phrase``). Not both: moving a
+    phrase past the clause would put the sentence's numbers in another order, which the rewrite checks refuse. The
+    caller still checks it like any rewrite."""
+    return split_relative(sentence) or split_subject_relative(sentence) or moved_phrase(sentence, known)
