@@ -308,7 +308,7 @@ def test_model_questions_a_reader_refused_in_the_fifth_audit_are_refused():
 
 
 def test_what_was_x_needs_a_sentence_that_says_what_x_was():
-    """Round 6 (benchmarks/audit/graded_samples.jsonl, np_minutes#7): the model asked "What was the Wendholt
+    """Round 6 (benchmarks/audit/round6_graded_samples.jsonl, np_minutes#7): the model asked "What was the Wendholt
     Under-Fives group?" and the answer attached was what the group was *awarded towards*; the key grade passed it.
     A definition question is answered only by what the sentence says the subject is."""
     grant = "The Wendholt Under-Fives group was awarded £600 towards new outdoor play equipment."
@@ -346,7 +346,7 @@ def test_facts_behind_a_subjects_relative_clause_or_apposition_and_money_are_ask
 
 
 def test_questions_a_reader_refused_in_the_sixth_audit_are_not_built():
-    """Round 6 (benchmarks/audit/labels.jsonl): np_handbook#22, np_manual#1, facts_seed1#39, all built from the
+    """Round 6 (benchmarks/audit/round6_labels.jsonl): np_handbook#22, np_manual#1, facts_seed1#39, all built from the
     sentence by code."""
     notices = "Notices of cancellation are posted on the board outside the Quay Office."
     assert template_question("Quay Office", notices, ["Quay Office", "board"]) is None  # "… the board outside?"
@@ -386,3 +386,21 @@ def test_questions_a_reader_of_the_2026_12_07_plan_refused_are_not_built():
     report = "The finance director, Owen Lydgate, expects freight costs to stay at their current level."
     assert template_question("Owen Lydgate", "Owen Lydgate expects freight costs to stay at their current level.",
                              people=person_names(report)) == "Who expects freight costs to stay at their current level?"
+
+
+def test_round_seven_ill_formed_questions_are_asked_as_a_reader_would():
+    """Audit round 7 (benchmarks/audit/labels.jsonl): the five questions the reader refused as English."""
+    # np_quarterly_report#7, np_handbook#15: where one comes from, the place one leaves.
+    assert template_question("motorcycle maker", "Mrs. Priya Castell joined from a motorcycle maker in March.") == \
+        "Where did Mrs. Priya Castell join from in March?"
+    assert template_question("Harrowgate Quay", "The first sailing leaves Harrowgate Quay at a quarter to seven.") \
+        == "Which place does the first sailing leave at a quarter to seven?"
+    # np_discharge_letter#4: a street is asked for as one.
+    assert template_question("Tanner's Lane", "Mr. Spellman lives in a bungalow on Tanner's Lane.") == \
+        "On which street does Mr. Spellman live in a bungalow?"
+    # np_history#6: "also" points at something the question never names.
+    assert template_question("first bridge", "Nathaniel Thorne also paid for the first bridge across the Lusk.") == \
+        "What did Nathaniel Thorne pay for across the Lusk?"
+    # np_discharge_letter#6: a preposition that lost its object.
+    assert form_problem("How many mg did Ramipril reduce from 10 mg to once daily?") is not None
+    assert template_question("5 mg", "Ramipril reduced from 10 mg to 5 mg once daily.") is None

@@ -107,7 +107,7 @@ def test_a_rewrite_that_leaves_a_clause_out_is_refused():
 
 
 def test_a_rewrite_that_adds_an_action_the_source_does_not_state_is_refused():
-    """Round 6 (benchmarks/audit/labels.jsonl, np_history#28): every noun and the year kept, and "built" added, so
+    """Round 6 (benchmarks/audit/round6_labels.jsonl, np_history#28): every noun and the year kept, and "built" added, so
     the year moved from the restoration onto a building the source never mentions."""
     source = "The old mill, which was restored by the Kelmsby Heritage Trust in 1989, now houses a museum and a tea room."
     rewrite = ("The old mill, originally built in 1989, now houses a museum and a tea room, restored by the Kelmsby "

@@ -446,6 +446,13 @@ _QUESTION_START = re.compile(r"(?i)^(?:(?:in|on|at|by|for|from|to|with|within|ov
 
 
 MODAL_WORDS = {"can", "could", "will", "would", "shall", "should", "may", "might", "must"}
+STREET_WORDS = {"lane", "street", "road", "avenue", "row", "terrace", "square", "way", "drive", "close", "crescent",
+                "place", "walk", "parade", "hill"}
+# Verbs whose object or "from" phrase is a place one goes to or comes from: asked with "which place"/"where".
+MOTION_VERBS = {"leave", "reach", "enter", "visit", "cross", "approach", "join", "come", "move", "transfer", "arrive",
+                "return", "travel"}
+_ADVERBS_AFTER_A_CUT = {"once", "twice", "again", "also", "still", "now", "then", "only", "too", "instead", "daily",
+                        "weekly", "monthly", "yearly", "nightly"}
 _PLACE_PREPS = {"at", "in", "on", "into", "onto"}  # two of them in a row: a phrase was cut out between them
 
 
@@ -484,6 +491,8 @@ def form_problem(question: str) -> str | None:
     for a, b in itertools.pairwise(words):
         if a in _PLACE_PREPS and b in _PLACE_PREPS:
             return f"'{a} {b}'"  # "designed by Orvel Home Appliances at in Fennick?"
+        if a in PREPOSITIONS and b in _ADVERBS_AFTER_A_CUT:
+            return f"'{a} {b}': the preposition lost its object"  # "reduce from 10 mg to once daily?"
     raw = re.findall(r"[A-Za-z][\w'’-]*", q)
     for i, w in enumerate(raw):
         low = w.lower()
@@ -715,6 +724,8 @@ def _wh_phrase(kind: str, candidate: str, prep: str | None, people: set[str] | N
         return f"{prep} which {head}", True  # "in the third quarter" -> "In which quarter"
     if kind == NAME and _person_like(candidate, people):
         return (f"{prep} whom", True) if prep in {"by", "with", "for", "to", "from"} else ("who", False)
+    if kind == NAME and prep == "on" and candidate.split()[-1].lower() in STREET_WORDS:
+        return "on which street", True  # "lives in a bungalow on Tanner's Lane" -> "On which street ...?"
     if kind == NAME and prep in {"in", "at"}:
         return "where", True  # "spent his childhood in Voreathford" -> "Where did he spend his childhood?"
     if kind in (NAME, PLACE) and prep == "from" and not _person_like(candidate, people):
@@ -917,6 +928,10 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     if kind == NAME and prep == "by" and wh == "what" and a >= 2 and _is_participle(toks[a - 2].low) and any(
             t.low in {"is", "are", "was", "were", "be", "been", "being"} for t in toks[max(0, a - 5) : a - 2]):
         wh = "who"  # a passive's agent: "What is the service team led by?" reads wrong for a person; "who" fits both
+    if wh == "what" and not prep and kind in (NAME, PLACE) and lemma in MOTION_VERBS and not _person_like(candidate, people):
+        wh = "which place"  # "leaves Harrowgate Quay at a quarter to seven": "What does the first sailing leave ...?"
+    if wh == "what" and prep == "from" and lemma in MOTION_VERBS:
+        wh = "where"  # "joined from a motorcycle maker" -> "Where did Mrs. Priya Castell join from?"
     if not wh:
         return None
     if wh == "how many" and not inside_intro:
@@ -980,6 +995,9 @@ def _ask(wh: str, verb: Token, nxt: str, subject: list[str], rest: list[str], mo
 
 
 def _finish(words: list[str]) -> str | None:
+    # "also" presupposes the other thing the sentence's context names; the question does not ("What did Nathaniel
+    # Thorne also pay for?"), so it goes: the fact holds without it.
+    words = [" ".join(x for x in w.split(" ") if x.lower() != "also") for w in words]
     text = join_words(words).strip(" ,;:")
     text = re.sub(r"[.!;:,\s]+$", "", text)
     question = text[:1].upper() + text[1:] + "?"
