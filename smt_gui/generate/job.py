@@ -60,8 +60,8 @@ class GenerateConfig:
         help="fact windows: a question built from the sentence's syntax when the model's tries all fail")
     fallback_rewrites: bool = setting(
         True, label="Make a rewrite by code when the model's tries fail",
-        help="fact windows: split off a closing 'who'/'which' clause or move a time phrase when the model's "
-             "rewrites all fail")
+        help="fact windows: split off a 'who'/'which' clause (at the end or inside the subject) or move a time "
+             "phrase when the model's rewrites all fail")
     user_questions: list[str] = field(default_factory=list)
     only_spans: dict[str, list[list[int]]] | None = None  # {document id: [[start, end], ...]}: uncovered text only
     qa_temperature: float | None = setting(None, ui=False, help="QA sampling; none = the prompt file's recipe")

@@ -249,7 +249,7 @@ def build(project_state: gr.State) -> GenerateTab:
                             label="Work from", elem_id="gen-strategy")
         uncovered = gr.Checkbox(label="Only sentences no accepted sample covers yet", elem_id="gen-uncovered")
         fallback = gr.Checkbox(value=GEN.fallback_questions and GEN.fallback_rewrites, elem_id="gen-fallback",
-                               label="Build a question from the sentence (or, for a rewrite, split off a closing "
+                               label="Build a question from the sentence (or, for a rewrite, split off a "
                                      "'who'/'which' clause or move a time phrase) when the model's tries fail")
     with gr.Row():
         for name in ("window_sentences", "qa_per_window", "qa_per_chunk", "focal_questions_per_source",
