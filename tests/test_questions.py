@@ -404,3 +404,10 @@ def test_round_seven_ill_formed_questions_are_asked_as_a_reader_would():
     # np_discharge_letter#6: a preposition that lost its object.
     assert form_problem("How many mg did Ramipril reduce from 10 mg to once daily?") is not None
     assert template_question("5 mg", "Ramipril reduced from 10 mg to 5 mg once daily.") is None
+    # A company one joined is no place; a clause is no answer; "What did X have?" for "its strongest quarter" asks
+    # nothing in particular.
+    assert template_question("Ulasby Foundry", "Ilsa Quilawick joined Ulasby Foundry in 1990.") == \
+        "What did Ilsa Quilawick join in 1990?"
+    assert answer_spans("The gangway is raised two minutes before she sails.", ["two minutes"]) == ["two minutes"]
+    assert template_question("strongest quarter", "Fellmoor Cycles had its strongest quarter since 2009.") is None
+    assert template_question("pet rabbit", "Ilsa Quilawick had a pet rabbit.") == "What did Ilsa Quilawick have?"

@@ -448,9 +448,10 @@ _QUESTION_START = re.compile(r"(?i)^(?:(?:in|on|at|by|for|from|to|with|within|ov
 MODAL_WORDS = {"can", "could", "will", "would", "shall", "should", "may", "might", "must"}
 STREET_WORDS = {"lane", "street", "road", "avenue", "row", "terrace", "square", "way", "drive", "close", "crescent",
                 "place", "walk", "parade", "hill"}
-# Verbs whose object or "from" phrase is a place one goes to or comes from: asked with "which place"/"where".
-MOTION_VERBS = {"leave", "reach", "enter", "visit", "cross", "approach", "join", "come", "move", "transfer", "arrive",
-                "return", "travel"}
+# Verbs whose object is a place one goes to or leaves ("which place"), and verbs whose "from" phrase says where one
+# came from ("where ... from"; "joined Ulasby Foundry" is a company, so "join" is only the second kind).
+MOTION_VERBS = {"leave", "reach", "enter", "visit", "cross", "approach"}
+FROM_VERBS = {"join", "come", "move", "transfer", "arrive", "return", "travel", "leave"}
 _ADVERBS_AFTER_A_CUT = {"once", "twice", "again", "also", "still", "now", "then", "only", "too", "instead", "daily",
                         "weekly", "monthly", "yearly", "nightly"}
 _PLACE_PREPS = {"at", "in", "on", "into", "onto"}  # two of them in a row: a phrase was cut out between them
@@ -930,7 +931,7 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         wh = "who"  # a passive's agent: "What is the service team led by?" reads wrong for a person; "who" fits both
     if wh == "what" and not prep and kind in (NAME, PLACE) and lemma in MOTION_VERBS and not _person_like(candidate, people):
         wh = "which place"  # "leaves Harrowgate Quay at a quarter to seven": "What does the first sailing leave ...?"
-    if wh == "what" and prep == "from" and lemma in MOTION_VERBS:
+    if wh == "what" and prep == "from" and lemma in FROM_VERBS:
         wh = "where"  # "joined from a motorcycle maker" -> "Where did Mrs. Priya Castell join from?"
     if not wh:
         return None
@@ -953,6 +954,8 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         cut_from = a - 1 if ((absorbs or cut_from_by) and prep) else a
         rest = words[clause.verb + 1 : cut_from] + words[b : clause.end]
         moved_intro = intro
+        if lemma == "have" and not rest and not moved_intro and a > 0 and toks[a].low in POSSESSIVES:
+            return None  # "What did Fellmoor Cycles have?" -> "strongest quarter": it asks nothing in particular
     return _ask(wh, verb, next_word, subject, rest, moved_intro, known)
 
 
@@ -1084,7 +1087,8 @@ def _bare_noun_phrases(sentence: str, tokens: list[Token]) -> list[str]:
         for u in tokens[i + 1 : i + 5]:
             forms = word_forms(u.low)
             if not re.fullmatch(r"[a-z][a-z-]*", u.text) or u.low in PREPOSITIONS | CLAUSE_WORDS | AUXILIARIES | DETERMINERS \
-                    or u.low in NUMBER_WORDS or u.low in PARTICLES or not ({"NOUN", "ADJ"} & set(forms) or "-" in u.text):
+                    or u.low in NUMBER_WORDS or u.low in PARTICLES or u.low in PRONOUN_SUBJECTS | THIRD_PERSON \
+                    or not ({"NOUN", "ADJ"} & set(forms) or "-" in u.text):
                 break
             words.append(u)
         while words and "NOUN" not in word_forms(words[-1].low) and "-" not in words[-1].text:
