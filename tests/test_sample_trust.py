@@ -240,3 +240,19 @@ def test_a_relative_clause_inside_the_subject_becomes_its_own_sentence_only_when
     assert split_subject_relative("Demand for the Pannier Eight, which can carry two children, exceeded the 600 "
                                   "units we had planned.") is None
     assert split_subject_relative("The keeper, who lived on the island, rang the bell at dusk.") is None
+
+
+def test_a_focal_sentence_that_says_she_stays_after_what_she_stands_for():
+    """Read in the 2026-12-07 run: "She carries up to ninety-six passengers …" led a focal document, before "The
+    cooperative owns one vessel, the Marigold Prentice", so "she" named nothing. Such a sentence keeps its place;
+    one without a pronoun still leads its document."""
+    from smt_gui.facts import split_sentences
+    from smt_gui.generate.passages import stitch
+
+    sentences = split_sentences("The cooperative owns one vessel, the Marigold Prentice, which was built in 2004. She "
+                                "carries up to ninety-six passengers. At weekends her relief skipper is Bethan Moss. "
+                                "The crossing takes eleven minutes.")
+    origins = [[p.origin for p in stitch(sentences, (s.start, s.end), "rewrite", {}, "seed")] for s in sentences]
+    assert origins[1] == ["source", "focal", "source", "source"]
+    assert origins[2] == ["source", "source", "focal", "source"]
+    assert origins[3] == ["focal", "source", "source", "source"]

@@ -81,6 +81,9 @@ def section(text: str, start: int, end: int, limit: int = SECTION_SENTENCES,
 
 
 _PRONOUN_START = re.compile(r"^(?:he|she|it|they|this|these|his|her|its|their)\b", re.IGNORECASE)
+# A sentence that says "she"/"her" for what an earlier sentence named: put first, the pronoun would name nothing
+# ("She carries up to ninety-six passengers …" before "The cooperative owns one vessel, the Marigold Prentice").
+_PRONOUN_ANYWHERE = re.compile(r"\b(?:he|she|it|they|him|them|his|her|its|their)\b", re.IGNORECASE)
 
 
 def stitch(sentences: list[Sentence], focus: tuple[int, int], focal_text: str,
@@ -89,7 +92,8 @@ def stitch(sentences: list[Sentence], focus: tuple[int, int], focal_text: str,
     section's other sentences in source order, each as written or one of its rewrites.
 
     The focal sentence stays in its place when the sentence after it starts with "she", "it", ... (moving it
-    would hand the pronoun to another sentence's subject).
+    would hand the pronoun to another sentence's subject), and when the source sentence itself says "she", "her",
+    "it", ... and is not the section's first (moved first, the pronoun would come before what it stands for).
     """
     rng = random.Random(seed)
     focal: Part | None = None
@@ -101,7 +105,8 @@ def stitch(sentences: list[Sentence], focus: tuple[int, int], focal_text: str,
                 focal = Part(focus[0], focus[1], focal_text, "focal", plain(s.text))
                 others.append(focal)
                 following = sentences[i + 1] if i + 1 < len(sentences) else None
-                keep_order = following is not None and bool(_PRONOUN_START.match(following.text.strip()))
+                keep_order = (following is not None and bool(_PRONOUN_START.match(following.text.strip()))) or (
+                    i > 0 and bool(_PRONOUN_ANYWHERE.search(plain(s.text))))
             continue
         options = rewrites.get((s.start, s.end), [])
         pick = rng.randrange(len(options) + 1)  # the sentence as written is one of the choices
