@@ -371,10 +371,13 @@ def candidate_answers(sentence: str, known: set[str] | None = None, topic: list[
 _HONORIFIC_RE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Captain|Professor|Councillor|Cllr|Sister|Father|Sir|Dame)\.?\s+$")
 
 
-# "The finance director, Owen Lydgate, expects ...": a name in apposition to a person's role is a person's.
-_ROLE_APPOSITION_RE = re.compile(r"\b(?:director|manager|secretary|treasurer|chair|chairman|chairwoman|clerk|"
-                                 r"skipper|captain|engineer|officer|owner|founder|president|physician|nurse|doctor|"
-                                 r"consultant|son|daughter|wife|husband|brother|sister|mother|father),\s*$")
+# Nouns for a person's role: "the Clerk reported ..." asks "who"; a name in apposition to one is a person's ("The
+# finance director, Owen Lydgate, expects ...").
+ROLE_WORDS = {"clerk", "chair", "chairman", "chairwoman", "mayor", "secretary", "treasurer", "captain", "skipper",
+              "doctor", "nurse", "director", "manager", "president", "councillor", "cllr", "headmaster", "headmistress",
+              "minister", "reverend", "sergeant", "inspector", "officer", "engineer", "founder", "owner"}
+_KIN_WORDS = {"son", "daughter", "wife", "husband", "brother", "sister", "mother", "father", "physician", "consultant"}
+_ROLE_APPOSITION_RE = re.compile(rf"\b(?:{'|'.join(sorted(ROLE_WORDS | _KIN_WORDS))}),\s*$", re.I)
 
 
 def person_names(document: str, known: set[str] | None = None) -> set[str]:

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from smt_gui.facts import DATE_RE, NUMBER_RE, NUMBER_WORDS, PARTICLES, dates
+from smt_gui.facts import DATE_RE, NUMBER_RE, NUMBER_WORDS, PARTICLES, ROLE_WORDS, dates
 
 # ---- tokens ----------------------------------------------------------------------------------------------------
 
@@ -74,9 +74,6 @@ INTRO_WORDS = PREPOSITIONS | {"today", "yesterday", "once", "later", "now", "the
                               "sometimes", "recently", "originally", "formerly"}
 MONTH_NAMES = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december"}
-ROLE_WORDS = {"clerk", "chair", "chairman", "chairwoman", "mayor", "secretary", "treasurer", "captain", "skipper",
-              "doctor", "nurse", "director", "manager", "president", "councillor", "cllr", "headmaster", "headmistress",
-              "minister", "reverend", "sergeant", "inspector", "officer", "engineer", "founder", "owner"}
 TIME_NOUNS = MONTH_NAMES | {"morning", "evening", "afternoon", "night", "day", "week", "month", "year", "summer", "winter", "spring",
               "autumn", "weekday", "weekend", "season", "quarter", "monday", "tuesday", "wednesday", "thursday",
               "friday", "saturday", "sunday"}
@@ -937,13 +934,13 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         return None
     if wh == "how many" and not inside_intro:
         return None  # "How many did anyone age?": a bare number needs its unit to be asked for
-    if kind == QUANTITY and a > 1 and toks[a - 1].low == "by" and toks[a - 2].low in CHANGE_VERBS and \
-            re.search(r"%|per cent|percent", candidate):
-        wh, cut_from_by = "by how much", True  # "Sales fell by twelve per cent" -> "By how much did sales fall?"
+    # "Revenue rose 12%", "Sales fell by twelve per cent" -> "By how much did revenue rise / sales fall?"
+    cut_from_by = prep == "by" and a > 1 and toks[a - 2].low in CHANGE_VERBS
+    if kind == QUANTITY and re.search(r"%|per cent|percent", candidate) and (
+            cut_from_by or (a > 0 and toks[a - 1].low in CHANGE_VERBS)):
+        wh = "by how much"
     else:
         cut_from_by = False
-    if kind == QUANTITY and a > 0 and toks[a - 1].low in CHANGE_VERBS and "%" in candidate:
-        wh = "by how much"  # "Revenue rose 12%" -> "By how much did revenue rise?"
     if inside_intro:
         if b != clause.intro[1] or (prep and a - 1 != clause.intro[0]):
             return None

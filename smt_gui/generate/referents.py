@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import re
 
-from smt_gui.facts import names, person_names, plain, split_sentences
-from smt_gui.generate.question_forms import ROLE_WORDS
+from smt_gui.facts import ROLE_WORDS, names, person_names, plain, split_sentences
 
 _TITLES = {"mr": "he", "sir": "he", "lord": "he", "father": "he", "brother": "he",
            "mrs": "she", "ms": "she", "miss": "she", "dame": "she", "lady": "she", "sister": "she"}
