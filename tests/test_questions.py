@@ -411,3 +411,17 @@ def test_round_seven_ill_formed_questions_are_asked_as_a_reader_would():
     assert answer_spans("The gangway is raised two minutes before she sails.", ["two minutes"]) == ["two minutes"]
     assert template_question("strongest quarter", "Fellmoor Cycles had its strongest quarter since 2009.") is None
     assert template_question("pet rabbit", "Ilsa Quilawick had a pet rabbit.") == "What did Ilsa Quilawick have?"
+
+
+def test_ten_samples_read_on_the_held_out_visitor_guide_give_no_false_question():
+    """Read on 2026-12-07 on benchmarks/natural_prose/heldout.jsonl (a document no rule was tuned on): two of ten
+    accepted QAs stated false facts."""
+    from smt_gui.generate.question_forms import statements
+
+    # "which is staffed" is the office's, not Quennock's: no statement "Quennock is staffed on weekday mornings".
+    office = ("Before your visit, you can write to the trust at its office on Tanner's Row in Quennock, which is "
+              "staffed on weekday mornings.")
+    assert not any(s.startswith("Quennock") for s in statements(office))
+    # "every ninety minutes" is how often the bus runs, not how long.
+    assert template_question("ninety minutes", "The number 27 bus runs from the market square to the Skelloway stop "
+                             "every ninety minutes.") is None

@@ -908,6 +908,8 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
                                  and _verb_lemma(between[j + 1].low) == between[j + 1].low)
                                 for j, t in enumerate(between)):
         return None  # "reported vehicles travelling ... near what?": out of a participle or infinitive clause
+    if kind == QUANTITY and ({toks[a].low, toks[a - 1].low if a > 0 else ""} & {"every", "each", "per"}):
+        return None  # "runs every ninety minutes" is how often, not "How many minutes does the bus run?"
     prep = toks[a - 1].low if a > 0 and toks[a - 1].low in PREPOSITIONS else None
     wh, absorbs = _wh_phrase(kind, candidate, prep, people)
     if prep and a >= 4 and toks[a - 4].low == "of" and (NUMBER_RE.fullmatch(toks[a - 3].text) or toks[a - 3].low in NUMBER_WORDS):
@@ -1139,7 +1141,7 @@ _MID_RELATIVE = re.compile(r"^(?P<np>[^,;()]+?),\s+(?:who|which)\s+(?:[^,;()]|(?
                            r"(?P<rest>[^;]+)$")
 _APPOSITION = re.compile(r"^(?P<np>(?:The|Our|Its|Their)\s+[a-z][a-z -]{2,40}),\s+(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?"
                          r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}),\s+(?P<rest>[a-z][^;]+)$")
-_NOUN_THEN_PREPOSITION = re.compile(r"\b[a-z][\w'’-]*\s+(?P<prep>[a-z]+)\s+$")
+_NOUN_THEN_PREPOSITION = re.compile(r"\b[A-Za-z][\w'’-]*\s+(?P<prep>[a-z]+)\s+$")  # "Tanner's Row in": a name too
 _SECOND_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?P<rest>[^;]+)$")
 
 
