@@ -27,6 +27,7 @@ from smt_gui.train.base_model import LOAD_LOCK
 ARMS = ("base", "rag", "tuned", "tuned+rag")
 ENGINES = ("auto", "llama_cpp", "transformers")
 NO_REPEAT_NGRAM = 4
+ANSWER_TOKENS = 120  # the longest answer Chat and `smt ask` let an arm write, unless the user sets another
 
 
 @dataclass
@@ -169,7 +170,7 @@ class ChatEngine:
         return self._models[which]
 
     def stream(self, arm: str, question: str, k: int = RETRIEVAL_K, history: list[dict[str, str]] | None = None,
-               max_new_tokens: int = 200, temperature: float = 0.0, mmr: bool = False,
+               max_new_tokens: int = ANSWER_TOKENS, temperature: float = 0.0, mmr: bool = False,
                reranker: str | None = None) -> Iterator[Answer]:
         """Yield the growing answer of one arm (retrieval first for the RAG arms). ``history`` is the column's
         conversation so far, without this question; the arm keeps what ``carried_history`` says. Closing the

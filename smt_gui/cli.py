@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from smt_gui.chat import ANSWER_TOKENS, ENGINES
 from smt_gui.configflags import add_config_flags, apply_flags, flag_values
+from smt_gui.curate.checks import DUPLICATE_THRESHOLD
+from smt_gui.curate.store import HOLDOUT_SHARE
 from smt_gui.evaluate.job import EvalConfig
 from smt_gui.export import GGUF_TYPES
 from smt_gui.generate.job import GenerateConfig
@@ -22,6 +25,7 @@ from smt_gui.llm.base import BackendConfig, BackendError
 from smt_gui.llm.bundled import ModelNotFoundError
 from smt_gui.project import Project, ProjectError
 from smt_gui.sample import retrieval_k
+from smt_gui.serve import ServeConfig
 
 
 def _cmd_project_init(args: argparse.Namespace) -> int:
@@ -269,10 +273,11 @@ def _cmd_gguf(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from smt_gui.serve import ServeConfig, serve
+    from smt_gui.serve import serve
 
-    serve(Project.open(args.dir), ServeConfig(run=args.run, merged=args.merged, host=args.host, port=args.port,
-                                              api_key=args.api_key, n_ctx=args.n_ctx))
+    config = apply_flags(args, ServeConfig(), args.serve_flags)
+    config.api_key = config.api_key or os.environ.get("SMT_API_KEY") or None
+    serve(Project.open(args.dir), config)
     return 0
 
 
@@ -444,11 +449,12 @@ def build_parser() -> argparse.ArgumentParser:
     cur = sub.add_parser("curate", help="run automatic checks and rules, re-import edited JSONL, show counts")
     cur.add_argument("dir")
     cur.add_argument("--auto", action="store_true", help="run all checks; reject near-duplicates and eval leaks")
-    cur.add_argument("--dup-threshold", type=float, default=0.9, help="near-duplicate similarity to reject (default 0.9)")
+    cur.add_argument("--dup-threshold", type=float, default=DUPLICATE_THRESHOLD,
+                     help=f"near-duplicate similarity to reject (default {DUPLICATE_THRESHOLD})")
     cur.add_argument("--reject-ungrounded", type=float, metavar="SCORE", help="also reject grounding below SCORE")
     cur.add_argument("--accept-rest", action="store_true", help="accept every pending sample that passes every check (run first if needed)")
     cur.add_argument("--holdout", type=float, metavar="SHARE",
-                     help="hold out this share of each document's accepted QAs as the project's own eval set (e.g. 0.2)")
+                     help=f"hold out this share of each document's accepted QAs as the project's own eval set (e.g. {HOLDOUT_SHARE})")
     cur.add_argument("--seed", type=int, default=0, help="which QAs --holdout picks (default 0)")
     cur.add_argument("--import", dest="import_file", metavar="JSONL", help="apply a JSONL edited elsewhere (by id)")
     cur.add_argument("--judge", action="store_true", help="with --auto: also ask the backend if answers are supported")
@@ -499,8 +505,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--arm", default="tuned,rag", help="comma-separated: base, rag, tuned, tuned+rag")
     ask.add_argument("--run", help="training run for the tuned arms (default: the newest finished one)")
     ask.add_argument("--k", type=int, default=None, help="retrieved chunks (default: the project's, as in Chat)")
-    ask.add_argument("--max-tokens", type=int, default=120)
-    ask.add_argument("--engine", choices=("auto", "llama_cpp", "transformers"), default="auto",
+    ask.add_argument("--max-tokens", type=int, default=ANSWER_TOKENS,
+                     help=f"longest answer, in tokens (default {ANSWER_TOKENS}, as in Chat)")
+    ask.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
                      help="auto: llama.cpp on the run's GGUFs where they can be made, else transformers")
     ask.set_defaults(func=_cmd_ask)
 
@@ -519,13 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sv = sub.add_parser("serve", help="a tuned run as an OpenAI-compatible endpoint (llama.cpp on its GGUF)")
     sv.add_argument("dir")
-    sv.add_argument("--run", help="run name (default: the newest finished run)")
-    sv.add_argument("--merged", action="store_true", help="serve the merged q8_0 model, not the adapter over the base")
-    sv.add_argument("--host", default="127.0.0.1", help="bind address (anything but loopback needs --api-key)")
-    sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--api-key", default=os.environ.get("SMT_API_KEY") or None, help="required as a Bearer token (SMT_API_KEY)")
-    sv.add_argument("--n-ctx", type=int, default=2048)
-    sv.set_defaults(func=_cmd_serve)
+    sv.set_defaults(func=_cmd_serve, serve_flags=add_config_flags(sv, ServeConfig))
 
     ui = sub.add_parser("ui", help="launch the app (same as `python app.py`)")
     ui.add_argument("rest", nargs=argparse.REMAINDER)

@@ -15,25 +15,32 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from smt_gui.export.gguf import gguf_for
+from smt_gui.configflags import setting
 from smt_gui.network import LOCAL_HOSTS
 from smt_gui.project import Project
-from smt_gui.train import runner
+
+if TYPE_CHECKING:  # the training and export stack loads torch: `smt --help` and the flags need none of it
+    from smt_gui.train.runner import Run
 
 
 @dataclass
 class ServeConfig:
-    run: str | None = None  # default: the newest run with a trained output
-    merged: bool = False    # serve the merged q8_0 model instead of adapter-over-base (always for full fine-tunes)
-    host: str = "127.0.0.1"
-    port: int = 8000
-    api_key: str | None = None
-    n_ctx: int = 2048
-    n_threads: int | None = None
+    """How ``smt serve`` and the Export row serve a run; the one owner of these defaults (flags drawn from it)."""
+    run: str | None = setting(None, help="run name (default: the newest finished run)", ui=False)
+    merged: bool = setting(False, help="serve the merged q8_0 model, not the adapter over the base "
+                                       "(always for full fine-tunes)", ui=False)
+    host: str = setting("127.0.0.1", help="bind address (anything but loopback needs --api-key)", ui=False)
+    port: int = setting(8000, help="port", label="Port", minimum=1024, maximum=65535)
+    api_key: str | None = setting(None, help="required as a Bearer token (default: $SMT_API_KEY)", ui=False)
+    n_ctx: int = setting(2048, help="context window in tokens", ui=False)
+    n_threads: int | None = setting(None, help="CPU threads (default: llama.cpp's choice)", ui=False)
 
 
-def pick_run(project: Project, name: str | None) -> runner.Run:
+def pick_run(project: Project, name: str | None) -> Run:
+    from smt_gui.train import runner
+
     if name:
         return runner.get_run(project, name)
     finished = runner.finished_runs(project)
@@ -55,6 +62,8 @@ def build(project: Project, config: ServeConfig):
 
     check_exposure(config.host, config.api_key)
     run = pick_run(project, config.run)
+    from smt_gui.export.gguf import gguf_for
+
     exported = gguf_for(project, run, config.merged)
     model = ModelSettings(
         model=str(exported.base if exported.kind == "adapter" else exported.gguf), model_alias=run.name,

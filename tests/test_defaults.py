@@ -258,3 +258,38 @@ def test_the_evaluate_tab_and_smt_eval_draw_their_settings_from_the_config(monke
     flagged = cli.apply_flags(args, EvalConfig(k=2), args.eval_flags)
     assert (flagged.generate_choice, flagged.limit, flagged.open_answers, flagged.k, flagged.own_split) == (
         False, 5, False, 2, True)  # an unset --k leaves the project's k
+
+
+def test_curation_and_chat_defaults_are_the_cores():
+    """The near-duplicate threshold, the share a hold-out offers and the longest Chat answer were written in the tab,
+    the CLI and the core apart (the engine's answer limit was 200 where Chat and ``smt ask`` said 120)."""
+    import inspect
+
+    from smt_gui import curate
+    from smt_gui.chat import ANSWER_TOKENS, ChatEngine
+    from smt_gui.ui import chat as chat_tab
+    from smt_gui.ui import curate as curate_tab
+
+    shown = {elem: block.value for elem, block in widgets_of(curate_tab).items()}
+    assert shown["cur-dup-threshold"] == curate.DUPLICATE_THRESHOLD
+    assert shown["cur-holdout-pct"] == round(curate.HOLDOUT_SHARE * 100)
+    assert widgets_of(chat_tab)["chat-max-tokens"].value == ANSWER_TOKENS
+    assert inspect.signature(ChatEngine.stream).parameters["max_new_tokens"].default == ANSWER_TOKENS
+    parser = build_parser()
+    assert parser.parse_args(["curate", "p"]).dup_threshold == curate.DUPLICATE_THRESHOLD
+    assert parser.parse_args(["ask", "p", "a question"]).max_tokens == ANSWER_TOKENS
+
+
+def test_smt_serve_and_the_export_row_draw_their_settings_from_serve_config(monkeypatch):
+    """``smt serve`` wrote its port and context by hand beside ``ServeConfig``; the Export row wrote the port again."""
+    from smt_gui.serve import ServeConfig
+    from smt_gui.ui import train as train_tab
+
+    assert widgets_of(train_tab)["train-serve-port"].value == ServeConfig().port
+    monkeypatch.setenv("SMT_API_KEY", "k")
+    seen = {}
+    monkeypatch.setattr("smt_gui.serve.serve", lambda project, config: seen.setdefault("config", config))
+    monkeypatch.setattr(cli.Project, "open", staticmethod(lambda path: path))
+    args = build_parser().parse_args(["serve", "p", "--port", "8100", "--merged"])
+    args.func(args)
+    assert seen["config"] == ServeConfig(port=8100, merged=True, api_key="k")

@@ -2,6 +2,7 @@
 
 from smt_gui.curate.checks import (
     CHECKS,
+    DUPLICATE_THRESHOLD,
     GROUNDING_THRESHOLD,
     accept_passing,
     apply_rule,
@@ -12,6 +13,7 @@ from smt_gui.curate.checks import (
 )
 from smt_gui.curate.export import FORMATS, export_samples, import_jsonl
 from smt_gui.curate.store import (
+    HOLDOUT_SHARE,
     SORTS,
     SPLITS,
     STATUSES,
@@ -29,8 +31,10 @@ from smt_gui.curate.store import (
 
 __all__ = [
     "CHECKS",
+    "DUPLICATE_THRESHOLD",
     "FORMATS",
     "GROUNDING_THRESHOLD",
+    "HOLDOUT_SHARE",
     "SORTS",
     "SPLITS",
     "STATUSES",

@@ -34,7 +34,7 @@ from smt_gui.facts import content_words, fact_terms, known_name_words, unsupport
 from smt_gui.project import Project
 
 LEAK_THRESHOLD = 0.8  # word-for-word similarity to an eval question (difflib ratio)
-DUPLICATE_THRESHOLD = 0.9
+DUPLICATE_THRESHOLD = 0.9  # word-for-word similarity to another sample at which one of the pair is rejected
 GROUNDING_THRESHOLD = 0.5  # below: flagged (and rejected by the rule); a hallucinated name or number scores 0
 HALLUCINATED_BELOW = 1e-9  # grounding scores exactly 0 for a hallucinated fact
 CHECKS = ("near_duplicate", "grounding", "format", "question", "meaning", "leakage")

@@ -146,6 +146,9 @@ def set_split(project: Project, sample_ids: list[int], split: str) -> int:
     return _set_column(project, sample_ids, "split", split, f"split:{split}", only_qas=True)
 
 
+HOLDOUT_SHARE = 0.2  # the share of each document's accepted QAs the Curate tab offers to hold out
+
+
 def hold_out(project: Project, share: float, seed: int = 0, document_ids: list[int] | None = None) -> int:
     """Hold out ``share`` of each document's accepted training QAs (chosen with ``seed``) as the project's own eval
     set; one undoable change. Returns how many were held out."""

@@ -13,7 +13,7 @@ from typing import Any
 import gradio as gr
 
 from smt_gui import services
-from smt_gui.chat import Answer, ChatEngine
+from smt_gui.chat import ANSWER_TOKENS, Answer, ChatEngine
 from smt_gui.documents import list_eval_questions
 from smt_gui.evaluate.arms import LETTERS
 from smt_gui.ingest import chunking_config
@@ -211,7 +211,8 @@ def build(project_state: gr.State) -> ChatTab:
         k = gr.Slider(1, 16, value=DEFAULT_SETTINGS["retrieval"]["k"], step=1, label="Retrieved chunks (top-k)",
                       info="the project's setting: Evaluate's RAG arms use the same", elem_id="chat-k")
         mmr = gr.Checkbox(label="MMR (diverse chunks)", value=False)
-        max_tokens = gr.Slider(16, 512, value=120, step=8, label="Max new tokens")
+        max_tokens = gr.Slider(16, 512, value=ANSWER_TOKENS, step=8, label="Max new tokens",
+                               elem_id="chat-max-tokens")
         picked = gr.CheckboxGroup(list(COLUMNS), value=SHOWN, label="Columns", elem_id="chat-arms")
     with gr.Row():
         reranker = gr.Textbox(label="Cross-encoder reranker folder (optional)", placeholder="a local sentence-transformers "

@@ -333,7 +333,8 @@ def build(project_state: gr.State) -> CurateTab:
             run_btn = gr.Button("Run checks")
         check_out = gr.Markdown()
         with gr.Row():
-            dup_threshold = gr.Number(label="Near-duplicate threshold", value=0.9)
+            dup_threshold = gr.Number(label="Near-duplicate threshold", value=curate.DUPLICATE_THRESHOLD,
+                                      elem_id="cur-dup-threshold")
             dup_rule = gr.Button("Reject near-duplicates ≥ threshold")
             leak_rule = gr.Button("Reject samples copying eval questions")
             ground_threshold = gr.Number(label="Grounding below", value=curate.GROUNDING_THRESHOLD,
@@ -344,7 +345,8 @@ def build(project_state: gr.State) -> CurateTab:
                     "tab asks them of every arm, as multiple choice against same-type answers from the document and "
                     "by the reference answer's likelihood.")
         with gr.Row():
-            holdout_pct = gr.Number(label="Hold out % of each document's accepted QAs", value=20, minimum=1, maximum=90,
+            holdout_pct = gr.Number(label="Hold out % of each document's accepted QAs",
+                                    value=round(curate.HOLDOUT_SHARE * 100), minimum=1, maximum=90,
                                     elem_id="cur-holdout-pct")
             holdout_seed = gr.Number(label="Seed", value=0, precision=0)
             holdout_btn = gr.Button("Hold out", elem_id="cur-holdout")

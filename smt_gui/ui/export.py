@@ -70,7 +70,7 @@ def build(project_state: gr.State, current: gr.State) -> gr.Markdown:
                                     min_width=220, elem_id="train-gguf-type")
             gguf_btn = gr.Button("Export GGUF + Ollama Modelfile", size="sm", elem_id="train-gguf")
         with gr.Row():
-            port = gr.Number(8000, label="Port", precision=0, minimum=1024, maximum=65535, scale=0, min_width=120,
+            port = gr.Number(ServeConfig().port, label="Port", precision=0, minimum=1024, maximum=65535, scale=0, min_width=120,
                              elem_id="train-serve-port")
             serve_btn = gr.Button("Serve (OpenAI-compatible)", size="sm", elem_id="train-serve")
             stop_btn = gr.Button("Stop serving", size="sm")
