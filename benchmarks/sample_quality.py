@@ -23,6 +23,7 @@ bounds from above.
 
     python benchmarks/sample_quality.py                       # six natural-prose genres + fictional facts seed 1
     python benchmarks/sample_quality.py --only np_manual --audit-out /tmp/draw.jsonl
+    python benchmarks/sample_quality.py --heldout             # ... and the held-out visitor guide
 """
 
 from __future__ import annotations
@@ -50,10 +51,12 @@ from smt_gui.llm import BackendConfig  # noqa: E402
 from smt_gui.project import Project  # noqa: E402
 
 NATURAL = REPO / "benchmarks" / "natural_prose" / "documents.jsonl"
+HELDOUT = REPO / "benchmarks" / "natural_prose" / "heldout.jsonl"  # the visitor guide: rules were written on the six above
 
 
-def documents(seeds: list[int], people: int) -> list[dict]:
-    rows = [json.loads(line) for line in NATURAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+def documents(seeds: list[int], people: int, heldout: bool = False) -> list[dict]:
+    rows = [json.loads(line) for path in [NATURAL, *([HELDOUT] if heldout else [])]
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for seed in seeds:
         for row in make_benchmark(BenchConfig(seed=seed, people=people)):
             facts = [{**f, "asks": QUESTIONS[f["attribute"]].format(e=f["entity"])} for f in row["facts"]]
@@ -137,6 +140,8 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="*", default=[1], help="fictional-facts documents (one per seed)")
     parser.add_argument("--people", type=int, default=6, help="people per fictional-facts document")
     parser.add_argument("--only", nargs="*", help="document ids to run (default: all)")
+    parser.add_argument("--heldout", action="store_true",
+                        help="also the held-out visitor guide (heldout.jsonl), the end-to-end document")
     parser.add_argument("--backend", default="llama_cpp")
     parser.add_argument("--model", default="")
     parser.add_argument("--base-url", default="")
@@ -149,7 +154,7 @@ def main() -> int:
     backend = BackendConfig(kind=args.backend, model=args.model, base_url=args.base_url)
     rows, graded = [], []
     with tempfile.TemporaryDirectory(prefix="smt-quality-") as tmp:
-        for doc in documents(args.seeds, args.people):
+        for doc in documents(args.seeds, args.people, args.heldout):
             if args.only and doc["id"] not in args.only:
                 continue
             result, samples = measure(doc, Path(tmp) / doc["id"], backend)
