@@ -16,6 +16,9 @@ from collections import defaultdict
 from pathlib import Path
 
 AUDIT = Path(__file__).resolve().parent / "audit"
+sys.path.insert(0, str(AUDIT.parents[1]))
+
+from smt_gui.factcheck import reworded  # noqa: E402
 
 
 def _load(path: Path) -> list[dict]:
@@ -59,6 +62,8 @@ def main() -> int:
                 agree["keyed"] += 1
                 agree["keyed_auto"] += d["auto_right"] is True
                 agree["keyed_audit"] += bool(lab["answers"])
+    rewrites = [(d, labels[k]) for k, d in draw.items() if d["kind"] != "qa"]
+    graded = sum(reworded(d["text"], d["source"]) >= 2 for d, _ in rewrites)  # today's grade of the drawn texts
     columns = ["well_formed", "answers", "true", "qa_all_three", "faithful", "differs", "rewrite_both"]
     print("| genre | " + " | ".join(columns) + " |")
     print("|---|" + "---|" * len(columns))
@@ -68,6 +73,9 @@ def main() -> int:
     print(f"\nQAs whose short answer answers the question: audit {_pct(agree['audit_right'], agree['n'])}; "
           f"of the {agree['keyed']} the answer key can grade: automatic {_pct(agree['keyed_auto'], agree['keyed'])}, "
           f"audit {_pct(agree['keyed_audit'], agree['keyed'])}")
+    print(f"Rewrites reworded (at least two common words changed, factcheck.reworded): automatic "
+          f"{_pct(graded, len(rewrites))}, audit 'differs' {_pct(sum(bool(lab['differs']) for _, lab in rewrites), len(rewrites))}"
+          f", the same verdict on {sum((reworded(d['text'], d['source']) >= 2) == bool(lab['differs']) for d, lab in rewrites)}")
     return 0
 
 
