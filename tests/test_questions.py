@@ -389,7 +389,7 @@ def test_questions_a_reader_of_the_2026_12_07_plan_refused_are_not_built():
 
 
 def test_round_seven_ill_formed_questions_are_asked_as_a_reader_would():
-    """Audit round 7 (benchmarks/audit/labels.jsonl): the five questions the reader refused as English."""
+    """Audit round 7 (benchmarks/audit/round7_labels.jsonl): the five questions the reader refused as English."""
     # np_quarterly_report#7, np_handbook#15: where one comes from, the place one leaves.
     assert template_question("motorcycle maker", "Mrs. Priya Castell joined from a motorcycle maker in March.") == \
         "Where did Mrs. Priya Castell join from in March?"
@@ -425,3 +425,30 @@ def test_ten_samples_read_on_the_held_out_visitor_guide_give_no_false_question()
     # "every ninety minutes" is how often the bus runs, not how long.
     assert template_question("ninety minutes", "The number 27 bus runs from the market square to the Skelloway stop "
                              "every ninety minutes.") is None
+
+
+def test_round_eight_questions_are_asked_as_a_reader_would():
+    """Audit round 8 and the held-out visitor guide of its run: each question a reader refused, or that was wrong."""
+    # np_heldout_guide#34's focus question: "guided" inside the object is no verb ("did ... leads a free guide walk").
+    assert template_question("2 pm", "Delphine Arkwell leads a free guided walk every Saturday at 2 pm.") == \
+        "At what time does Delphine Arkwell lead a free guided walk every Saturday?"
+    # "the first Saturday" without "in March" answered a date the question half gave away.
+    sentence = "The museum is open from the first Saturday in March until the last Sunday in October."
+    assert "the first Saturday in March" in answer_spans(sentence, candidate_answers(sentence))
+    assert template_question("the first Saturday in March", sentence) == \
+        "From what date is the museum open until the last Sunday in October?"
+    # np_heldout_guide#8: "for the first time" answers nothing; a place preposition goes to the front.
+    sentence = "The restored wheel turned again under water power for the first time in 1998."
+    assert "first time" not in answer_spans(sentence, candidate_answers(sentence))
+    assert template_question("water power", sentence) == \
+        "Under what did the restored wheel turn again for the first time in 1998?"
+    # np_heldout_guide#16: a stranded "as" ran into "in 2009".
+    assert template_question("volunteer", "Tobias Wrenfield first came to the mill as a volunteer in 2009.") == \
+        "As what did Tobias Wrenfield first come to the mill in 2009?"
+    # np_discharge_letter#9: "When" while the question states the time.
+    assert template_question("20 February 2024", "Mr. Spellman will be seen in the Rhythm Clinic on 20 February 2024 "
+                             "at ten past two in the afternoon.") == \
+        "On what date will Mr. Spellman be seen in the Rhythm Clinic at ten past two in the afternoon?"
+    # np_heldout_guide#2: the museum occupies the mill together with the cottage; "old grain mill" is a part.
+    assert template_question("old grain mill", "The museum occupies the old grain mill, a timber building, together "
+                             "with the miller's cottage.") is None

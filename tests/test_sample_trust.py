@@ -161,6 +161,26 @@ def test_the_key_grade_fails_a_short_answer_that_is_another_span_of_the_sentence
     assert grade_rewrite(lost, keys)[0] is False
 
 
+def test_a_rewrite_differs_only_when_it_changes_words_not_when_it_moves_or_splits_them():
+    """Audit round 8: a reader called a moved phrase, a split clause or "she" resolved to a name a near-copy; the
+    grade counted them (and the copied sentences stitched round a focal sentence) as changes, 87% against 1 of 30."""
+    from smt_gui.factcheck import reworded
+
+    source = "The cooperative owns one vessel, the Marigold Prentice, which was built at Cally's Yard in 2004."
+    keys = key_facts(source, [{"sentence": source, "value": "2004", "type": "year", "asks": "When was it built?"}])
+
+    def differs(text: str, source_text: str = source) -> bool:
+        return grade_rewrite({"text": text, "source_text": source_text, "source_start": 0, "source_end": len(source)},
+                             keys)[1]
+
+    assert not differs("The cooperative owns one vessel, the Marigold Prentice. It was built at Cally's Yard in 2004.")
+    assert not differs("In 2004 the Marigold Prentice, which the cooperative owns, was built at Cally's Yard.")
+    section = source + " She carries up to ninety-six passengers."
+    assert not differs("She carries up to ninety-six passengers. " + source, section)  # stitched, reordered: a copy
+    assert differs("Cally's Yard launched the Marigold Prentice, the cooperative's only boat, in 2004.")
+    assert reworded("Tickets are valid for the whole day.", "The ticket is valid for the whole day.") == 0
+
+
 def test_an_open_answer_is_right_only_when_its_first_sentence_states_the_gold_option():
     from smt_gui.factcheck import states_option
 

@@ -170,7 +170,8 @@ def answer_type(candidate: str, sentence: str = "") -> str:
 
 
 ORDINAL_DAY_RE = re.compile(r"(?:the )?(?:first|second|third|fourth|last) (?:Monday|Tuesday|Wednesday|Thursday|Friday|"
-                            r"Saturday|Sunday|weekday)(?: of (?:each|every|the) month)?")
+                            r"Saturday|Sunday|weekday)(?: of (?:each|every|the) month| (?:in|of) (?:January|February|"
+                            r"March|April|May|June|July|August|September|October|November|December))?")
 APPROXIMATORS_START = re.compile(r"(?i)^(?:about|around|roughly|nearly|almost|some|over|under|up to|more than|less than|"
                                  r"fewer than|at least|at most|just over|just under|exactly|approximately)\s+(?=\S)")
 
@@ -438,7 +439,8 @@ def tense_problem(question: str, sentence: str) -> str | None:
 # ---- well-formed questions -------------------------------------------------------------------------------------
 
 _QUESTION_START = re.compile(r"(?i)^(?:(?:in|on|at|by|for|from|to|with|within|over|during|after|before|since|until|under|"
-                             r"through|into|near|of|up to|above|below)\s+)?(?:who|whom|whose|what|which|when|where|how)"
+                             r"through|into|near|of|up to|above|below|as|around|along|across|behind|beside|past|beyond|towards|toward|"
+                             r"between|among|against|onto)\s+)?(?:who|whom|whose|what|which|when|where|how)"
                              r"\b|^(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b")
 
 
@@ -556,13 +558,16 @@ def _later_verb(tokens: list[Token], i: int, participle: bool) -> bool:
     if participle and (i + 1 >= len(tokens) or tokens[i + 1].low in DETERMINERS | PRONOUN_SUBJECTS | THIRD_PERSON
                        or tokens[i + 1].text[:1].isupper() or NUMBER_RE.match(tokens[i + 1].text)):
         return False  # "kept a donkey", "joined Eskiwick Shipping": a verb with its object
-    for t in tokens[i + 1 : i + 14]:
+    for j in range(i + 1, min(len(tokens), i + 14)):
+        t = tokens[j]
         if participle and t.text == ",":
             return False
         if (t.text in CLAUSE_PUNCT - {","}) or t.low in CLAUSE_WORDS or t.text == "." or (participle and t.low in SUBORDINATORS):
             return False
         if t.low in AUXILIARIES - {"do", "does", "did"}:
             return True
+        if tokens[j - 1].low in DETERMINERS or (tokens[j - 2].low in DETERMINERS and tokens[j - 1].text[:1].islower()):
+            continue  # "leads a free guided walk": a participle inside the object's noun phrase is no verb
         if not participle and t.text[:1].islower() and is_inflected_verb(t.low) and \
                 (not word_forms(t.low).get("NOUN") or not (t.low.endswith("s"))):
             return True
@@ -912,6 +917,10 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         return None  # "runs every ninety minutes" is how often, not "How many minutes does the bus run?"
     prep = toks[a - 1].low if a > 0 and toks[a - 1].low in PREPOSITIONS else None
     wh, absorbs = _wh_phrase(kind, candidate, prep, people)
+    if wh == "when" and TIME_RE.search(sentence):
+        wh = f"{prep} what date"  # not "When will he be seen ... at ten past two?": the time is when too
+    if re.match(r"\s*(?:,[^,]*,\s*)?,?\s*(?:together with|along with|as well as)\b", sentence[sentence.find(candidate) + len(candidate):]):
+        return None  # "occupies the old grain mill, ..., together with the cottage": the answer would be a part
     if prep and a >= 4 and toks[a - 4].low == "of" and (NUMBER_RE.fullmatch(toks[a - 3].text) or toks[a - 3].low in NUMBER_WORDS):
         return None  # "a gift of 2,000 books from the owner": the phrase belongs to the books, not to the verb
     next_word = toks[clause.verb + 1].low if clause.verb + 1 < len(toks) else ""
@@ -950,6 +959,10 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         rest = tail
         moved_intro: list[str] = []
     else:
+        fronted = prep or (toks[a - 1].low if a > 0 and toks[a - 1].low == "as" else None)
+        if wh == "what" and fronted in _PLACE_PREPOSITIONS and not absorbs and not cut_from_by and any(
+                w not in CLAUSE_PUNCT for w in words[b : clause.end]):
+            wh, absorbs, prep = f"{fronted} what", True, fronted  # not "What did the wheel turn under for ...?"
         cut_from = a - 1 if ((absorbs or cut_from_by) and prep) else a
         rest = words[clause.verb + 1 : cut_from] + words[b : clause.end]
         moved_intro = intro
@@ -1012,6 +1025,8 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
     out: list[str] = []
 
     def add(span: str) -> None:
+        if _TIME_IDIOM.fullmatch(span):
+            return  # "turned again for the first time in 1998": "first time" answers nothing
         if span and not any(span.lower() in o.lower() or o.lower() in span.lower() for o in out):
             out.append(span)
 
@@ -1069,6 +1084,11 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
     return out
 
 
+# Prepositions of place, path and role ("as"), which go to the front with "what" when words follow them ("Under what did the
+# wheel turn again for the first time?"); a verb's own preposition stays behind ("What did he pay for across ...?").
+_PLACE_PREPOSITIONS = {"as", "under", "around", "along", "through", "across", "over", "behind", "beside", "below", "above",
+                       "past", "beyond", "towards", "toward", "between", "among", "against", "into", "onto", "from"}
+_TIME_IDIOM = re.compile(r"(?i)(?:the |a )?(?:first|second|third|last|next|same|only|one|very first) time")
 # Nouns that are half of an idiom after "a"/"the": "earned a living as a saddle maker" -> "living" answers nothing.
 _IDIOM_NOUNS = {"living", "lot", "while", "deal", "way", "part", "rule", "whole", "number", "couple", "share"}
 
