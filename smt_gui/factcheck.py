@@ -232,10 +232,11 @@ def _lemma_bag(text: str) -> Counter[str]:
 
 
 def reworded(rewrite: str, source: str) -> int:
-    """How many common words (as lemmas, in either direction) a rewrite changed: 0 for a copy, a moved phrase, a
-    split clause or a pronoun replaced by its name; a reader calls those near-copies (audit round 8)."""
+    """How many common words (as lemmas) a rewrite changed, added or left out, whichever is more: 0 for a copy, a
+    moved phrase, a split clause or a pronoun replaced by its name, 1 for one word swapped ("lived with" -> "had");
+    a reader calls all of those near-copies (audit round 8)."""
     a, b = _lemma_bag(rewrite), _lemma_bag(source)
-    return sum(((a - b) + (b - a)).values())
+    return max(sum((a - b).values()), sum((b - a).values()))  # one word swapped for another is one change
 
 
 def grade_rewrite(sample: dict[str, Any], keys: list[dict[str, Any]]) -> tuple[bool, bool, str]:

@@ -276,3 +276,16 @@ def test_a_focal_sentence_that_says_she_stays_after_what_she_stands_for():
     assert origins[1] == ["source", "focal", "source", "source"]
     assert origins[2] == ["source", "source", "focal", "source"]
     assert origins[3] == ["focal", "source", "source", "source"]
+
+
+def test_curate_says_when_a_rewrite_is_a_near_copy():
+    """A person inspecting a focal document sees whether it is reworded or the source's words reordered."""
+    from smt_gui.ui.curate import why_it_passed
+
+    source = "The cooperative owns one vessel, the Marigold Prentice, which was built in 2004."
+    split = {"kind": "focal_rewrite", "generator": {"rewrite_source": "template"}, "source_text": source,
+             "text": "The cooperative owns one vessel, the Marigold Prentice. It was built in 2004."}
+    assert "a near-copy" in why_it_passed(split) and "made by code" in why_it_passed(split)
+    reworded = {**split, "generator": {"rewrite_source": "model"},
+                "text": "Launched in 2004, the Marigold Prentice is the only boat the cooperative has."}
+    assert "near-copy" not in why_it_passed(reworded)

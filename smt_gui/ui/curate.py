@@ -14,6 +14,7 @@ import pandas as pd
 from smt_gui import curate
 from smt_gui.coverage import coverage_summary, document_coverage
 from smt_gui.documents import list_documents
+from smt_gui.factcheck import reworded
 from smt_gui.facts import content_words
 from smt_gui.ui.common import coverage_html, guard, require_project
 from smt_gui.ui.plots import curation_charts
@@ -103,10 +104,14 @@ def why_it_passed(sample: dict) -> str:
                   + html.escape(sentence[at + len(span):])) if at >= 0 else html.escape(sentence)
         out += f"\n\n**Short answer in its sentence:** {marked}"
     if generator.get("rewrite_source") == "template":
-        out += ("\n\n**Rewrite:** made by code, the sentence's time phrase moved to its other end (the model's "
-                "rewrites failed the checks).")
+        out += ("\n\n**Rewrite:** made by code, a clause split off or a time phrase moved to the sentence's other end "
+                "(the model's rewrites failed the checks).")
     elif generator.get("rewrite_source") == "model":
         out += "\n\n**Rewrite:** written by the model, and checked to say what its sentence says."
+    if sample.get("kind") != "qa" and sample.get("text") and sample.get("source_text"):
+        changed = reworded(sample["text"], sample["source_text"])
+        out += (f"\n\n**Reworded:** {changed} common word(s) changed against its source"
+                + (": a near-copy, reordered or split but in the source's words." if changed < 2 else "."))
     if generator.get("parts"):
         said = {"focal": "rewritten for this question", "source": "as written"}
         pieces = [f"{i}. {said.get(p['origin'], 'from ' + p['origin'])}" for i, p in enumerate(generator["parts"], 1)]
