@@ -375,7 +375,10 @@ _HONORIFIC_RE = re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Miss|Captain|Professor|Councillor
 # finance director, Owen Lydgate, expects ...").
 ROLE_WORDS = {"clerk", "chair", "chairman", "chairwoman", "mayor", "secretary", "treasurer", "captain", "skipper",
               "doctor", "nurse", "director", "manager", "president", "councillor", "cllr", "headmaster", "headmistress",
-              "minister", "reverend", "sergeant", "inspector", "officer", "engineer", "founder", "owner"}
+              "minister", "reverend", "sergeant", "inspector", "officer", "engineer", "founder", "owner", "warden",
+              "miller", "curator", "volunteer", "teacher", "schoolteacher", "librarian", "caretaker", "ranger",
+              "pharmacist", "surgeon", "vicar", "priest", "trustee", "superintendent", "supervisor", "receptionist",
+              "solicitor", "architect", "deckhand", "ferryman", "keeper", "steward", "governor", "headteacher"}
 _KIN_WORDS = {"son", "daughter", "wife", "husband", "brother", "sister", "mother", "father", "physician", "consultant"}
 _ROLE_APPOSITION_RE = re.compile(rf"\b(?:{'|'.join(sorted(ROLE_WORDS | _KIN_WORDS))}),\s*$", re.I)
 

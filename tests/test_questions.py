@@ -452,3 +452,9 @@ def test_round_eight_questions_are_asked_as_a_reader_would():
     # np_heldout_guide#2: the museum occupies the mill together with the cottage; "old grain mill" is a part.
     assert template_question("old grain mill", "The museum occupies the old grain mill, a timber building, together "
                              "with the miller's cottage.") is None
+    # After the fixes: "came into the world" is being born ("Into what did Leander Iskosby come?" -> "world"), and
+    # a warden is a person ("What are the grounds looked after by?").
+    sentence = "Leander Iskosby came into the world in 1938."
+    assert "world" not in answer_spans(sentence, candidate_answers(sentence))
+    assert template_question("warden", "The grounds are looked after by the warden.") == \
+        "By whom are the grounds looked after?"

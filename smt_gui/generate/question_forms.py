@@ -960,6 +960,8 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         moved_intro: list[str] = []
     else:
         fronted = prep or (toks[a - 1].low if a > 0 and toks[a - 1].low == "as" else None)
+        if fronted == "as" and wh == "who":
+            wh = "what"  # "came as a volunteer": a role is asked "as what", never "who"
         if wh == "what" and fronted in _PLACE_PREPOSITIONS and not absorbs and not cut_from_by and any(
                 w not in CLAUSE_PUNCT for w in words[b : clause.end]):
             wh, absorbs, prep = f"{fronted} what", True, fronted  # not "What did the wheel turn under for ...?"
@@ -1090,7 +1092,8 @@ _PLACE_PREPOSITIONS = {"as", "under", "around", "along", "through", "across", "o
                        "past", "beyond", "towards", "toward", "between", "among", "against", "into", "onto", "from"}
 _TIME_IDIOM = re.compile(r"(?i)(?:the |a )?(?:first|second|third|last|next|same|only|one|very first) time")
 # Nouns that are half of an idiom after "a"/"the": "earned a living as a saddle maker" -> "living" answers nothing.
-_IDIOM_NOUNS = {"living", "lot", "while", "deal", "way", "part", "rule", "whole", "number", "couple", "share"}
+_IDIOM_NOUNS = {"living", "lot", "while", "deal", "way", "part", "rule", "whole", "number", "couple", "share",
+                "world"}  # "came into the world in 1938": was born, not a place one came into
 
 
 def _bare_noun_phrases(sentence: str, tokens: list[Token]) -> list[str]:
