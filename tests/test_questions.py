@@ -8,7 +8,7 @@ what?", "whatever what").
 from __future__ import annotations
 
 from smt_gui.facts import candidate_answers, is_fact_sentence, person_names, split_sentences
-from smt_gui.generate.question_forms import answer_spans, form_problem, pairing_problem
+from smt_gui.generate.question_forms import answer_spans, form_problem, pairing_problem, statements
 from smt_gui.generate.questions import answer_for, make_answer, question_problem, template_question
 
 
@@ -458,3 +458,10 @@ def test_round_eight_questions_are_asked_as_a_reader_would():
     assert "world" not in answer_spans(sentence, candidate_answers(sentence))
     assert template_question("warden", "The grounds are looked after by the warden.") == \
         "By whom are the grounds looked after?"
+    # "In winter …, but the mill itself is closed for repairs": the second clause's statement keeps "In winter"
+    # (without it "What is closed for repairs?" -> "mill itself" was false in summer); a year stays with its clause.
+    said = statements("In winter the grounds stay open at weekends, but the mill itself is closed for repairs.")
+    assert "In winter the mill itself is closed for repairs." in said
+    assert "The mill itself is closed for repairs." not in said
+    assert "The Kelmsby Heritage Trust restored it in 1991." in statements(
+        "In 1990 the mill was sold, and the Kelmsby Heritage Trust restored it in 1991.")

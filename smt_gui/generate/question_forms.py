@@ -1047,6 +1047,7 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
             candidate = sentence[at:verb_at].strip()  # "the ferry leaves" -> "ferry"
             while len(candidate.split()) > 1 and candidate.split()[-1].lower() in PARTICLES:
                 candidate = candidate.rsplit(" ", 1)[0]  # "the old mill now houses" -> "old mill"
+        candidate = re.sub(r"\s+(?:itself|themselves|himself|herself)$", "", candidate)  # "the mill itself"
         if answer_type(candidate, sentence) == THING:
             kept = []
             for word in candidate.split():  # "appliance without supervision" -> "appliance", "pontoon five" -> "pontoon"
@@ -1234,7 +1235,14 @@ def statements(sentence: str) -> list[str]:
         keep(f"{inner.groupdict().get('name') or inner.group('np')} {inner.group('rest')}")
     second = _SECOND_CLAUSE.search(sentence)
     if second:
-        keep(second.group("rest"))
+        tokens = tokenize(sentence)
+        found = _subject_start(tokens)
+        intro = sentence[: tokens[found[0][1] - 1].end].rstrip(",") if found and found[0][1] else ""
+        # "In winter the grounds stay open, but the mill is closed": the second clause holds in winter too. A date
+        # ("In 1990 the mill was sold, and the Trust restored it") may be the first clause's alone: left out.
+        recurring = not re.search(r"\d", intro) and any(
+            w.lower().rstrip("s") in TIME_NOUNS for w in intro.split()) and not re.search(r"\d", second.group("rest"))
+        keep(f"{intro} {second.group('rest')}" if intro and recurring else second.group("rest"))
         named = _named_subject(sentence[: second.start()])
         pronoun = re.match(r"(?:he|she)\s+(?P<rest>.+)$", second.group("rest"))
         if named and pronoun:  # "Mr. Spellman is a retired signalman, and he lives in ..." -> "Mr. Spellman lives in ..."
