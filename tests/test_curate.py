@@ -199,3 +199,19 @@ def test_llm_judge_scores_are_stored_with_the_judges_reason(stocked):
     judged = curate.get_sample(project, ids["love"])["scores"]["judge"]
     assert judged == {"score": 1.0, "reason": "verdict 1"}
     assert "Passage:" in backend.requests[0].messages[0]["content"]
+
+
+def test_written_by_filters_code_made_rewrites_as_well_as_questions(stocked):
+    """A person checking what code built finds its rewrites (a clause split, a phrase moved) beside its questions."""
+    import json
+
+    project, ids, _ = stocked
+    with project.connect() as conn:
+        rewrite = conn.execute("SELECT id FROM samples WHERE kind != 'qa' ORDER BY id").fetchone()["id"]
+        conn.execute("UPDATE samples SET generator = ? WHERE id = ?", (json.dumps({"rewrite_source": "template"}), rewrite))
+        conn.execute("UPDATE samples SET generator = ? WHERE id = ?",
+                     (json.dumps({"question_source": "template"}), ids["cook"]))
+    rows, _ = curate.query_samples(project, SampleFilter(question_source="template"))
+    assert sorted(r["id"] for r in rows) == sorted([rewrite, ids["cook"]])
+    rows, _ = curate.query_samples(project, SampleFilter(question_source="template", kind="qa"))
+    assert [r["id"] for r in rows] == [ids["cook"]]

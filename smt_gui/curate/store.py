@@ -28,7 +28,8 @@ class SampleFilter:
     document_id: int | None = None
     status: str | None = None
     split: str | None = None  # train | eval
-    question_source: str | None = None  # QAs whose question the model wrote ("model") or was built ("template")
+    # Written by the model ("model") or built by code ("template"): a QA's question, a rewrite's (focal) sentence
+    question_source: str | None = None
     search: str = ""
     score_name: str | None = None  # near_duplicate | grounding | leakage | format
     score_min: float | None = None
@@ -49,7 +50,8 @@ class SampleFilter:
             clauses.append("s.split = ?")
             args.append(self.split)
         if self.question_source:
-            clauses.append("json_extract(s.generator, '$.question_source') = ?")
+            clauses.append("COALESCE(json_extract(s.generator, '$.question_source'), "
+                           "json_extract(s.generator, '$.rewrite_source')) = ?")
             args.append(self.question_source)
         if self.search.strip():
             like = f"%{self.search.strip()}%"

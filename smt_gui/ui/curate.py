@@ -301,7 +301,7 @@ def build(project_state: gr.State) -> CurateTab:
         score_min = gr.Number(label="min", value=None)
         score_max = gr.Number(label="max", value=None)
         split = gr.Dropdown([ALL, *curate.SPLITS], value=ALL, label="Split (eval = held out)", elem_id="cur-split")
-        written_by = gr.Dropdown([ALL, "model", "template"], value=ALL, label="Question written by", elem_id="cur-qsource")
+        written_by = gr.Dropdown([ALL, "model", "template"], value=ALL, label="Written by (question or rewrite)", elem_id="cur-qsource")
         page = gr.Number(label="Page", value=1, precision=0, minimum=1, elem_id="cur-page")
         page_size = gr.Dropdown(["25", "50", "100"], value="50", label="Per page")
     info = gr.Markdown(elem_id="cur-info")
