@@ -465,3 +465,9 @@ def test_round_eight_questions_are_asked_as_a_reader_would():
     assert "The mill itself is closed for repairs." not in said
     assert "The Kelmsby Heritage Trust restored it in 1991." in statements(
         "In 1990 the mill was sold, and the Kelmsby Heritage Trust restored it in 1991.")
+    # Round 8's reader found these odd but let them pass: "declared an interest" is a fixed phrase, and a condition
+    # goes to the front with its preposition.
+    sentence = "Cllr Moule declared an interest in item 5."
+    assert "interest" not in answer_spans(sentence, candidate_answers(sentence))
+    assert template_question("calm weather", "The crossing takes about eleven minutes in calm weather.") == \
+        "In what weather does the crossing take about eleven minutes?"

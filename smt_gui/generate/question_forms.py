@@ -725,6 +725,8 @@ def _wh_phrase(kind: str, candidate: str, prep: str | None, people: set[str] | N
         return (f"{prep} whom", True) if prep in {"by", "with", "for", "to", "from"} else ("who", False)
     if kind == THING and prep in {"in", "at", "on", "during"} and head in TIME_NOUNS:
         return f"{prep} which {head}", True  # "in the third quarter" -> "In which quarter"
+    if kind == THING and prep in {"in", "under"} and head in {"weather", "conditions", "condition", "light", "wind"}:
+        return f"{prep} what {head}", True  # not "What does the crossing take eleven minutes in?"
     if kind == NAME and _person_like(candidate, people):
         return (f"{prep} whom", True) if prep in {"by", "with", "for", "to", "from"} else ("who", False)
     if kind == NAME and prep == "on" and candidate.split()[-1].lower() in STREET_WORDS:
@@ -1094,7 +1096,7 @@ _PLACE_PREPOSITIONS = {"as", "under", "around", "along", "through", "across", "o
 _TIME_IDIOM = re.compile(r"(?i)(?:the |a )?(?:first|second|third|last|next|same|only|one|very first) time")
 # Nouns that are half of an idiom after "a"/"the": "earned a living as a saddle maker" -> "living" answers nothing.
 _IDIOM_NOUNS = {"living", "lot", "while", "deal", "way", "part", "rule", "whole", "number", "couple", "share",
-                "world"}  # "came into the world in 1938": was born, not a place one came into
+                "world", "interest"}  # "came into the world in 1938": was born, not a place one came into
 
 
 def _bare_noun_phrases(sentence: str, tokens: list[Token]) -> list[str]:
