@@ -88,3 +88,24 @@ def test_the_plan_says_what_the_recipe_is_expected_to_cost(project, tmp_path):
     blended = learning_advice(project, TrainConfig(blend_with_base=True), summary)
     assert blended.cost == MEASURED_COST["full+blend"] and "Blend back" not in blended.text()
     assert learning_advice(project, TrainConfig(method="lora"), summary).cost is None
+
+
+def test_the_coverage_planner_sorts_key_facts_by_where_they_are_lost(tmp_path):
+    """``benchmarks/coverage_plan.py`` (no model): a fact the planner asks for, one a later round asks for, and one
+    in a sentence with no question are told apart, so its table can show a loss."""
+    from benchmarks.coverage_plan import classify
+
+    text = ("# The Orchard Mill\n\nThe Orchard Mill was built by Jonas Treddick in 1791.\n\n"
+            "Milling stopped in 1887.\n\nOpen daily.\n")
+    facts = [{"sentence": "The Orchard Mill was built by Jonas Treddick in 1791.", "value": "1791", "type": "year",
+              "asks": "When was the mill built?"},
+             {"sentence": "The Orchard Mill was built by Jonas Treddick in 1791.", "value": "Jonas Treddick",
+              "type": "person", "asks": "Who built the mill?"},
+             {"sentence": "Milling stopped in 1887.", "value": "1887", "type": "year", "asks": "When did milling stop?"},
+             {"sentence": "Open daily.", "value": "daily", "type": "thing", "asks": "How often is it open?"}]
+    row = {"id": "tiny", "title": "The Orchard Mill", "genre": "history", "text": text, "questions": [],
+           "facts": facts}
+    reasons = {f["value"]: f["reason"] for f in classify(row, tmp_path / "p", qa_per_window=1)}
+    assert reasons["1887"] == "asked"
+    assert {reasons["1791"], reasons["Jonas Treddick"]} == {"asked", "later round"}  # one QA per window asked
+    assert reasons["daily"] in {"no window", "no candidate"}
