@@ -11,7 +11,8 @@ curation: ``smt curate --auto`` (reject copies, eval leaks, samples stating what
   (a fictional-facts key also takes the entity when the question states the value). A short answer that is
   another span of the sentence ("islands" for "What kind of fuel ...?") is wrong. Model-written and template
   questions are counted apart.
-* rewrite keeps — every key value of its source sentence is still in it; differs — more than one word changed.
+* rewrite keeps — every key value of its source sentence is still in it; differs — reworded: at least two common
+  words changed (``factcheck.reworded``; a moved phrase or a split clause changes none).
 * coverage — key facts answered by an accepted right QA or kept by an accepted rewrite of their sentence (a focal
   document covers its section), and by QAs alone.
 * yield — items made per item asked for (``generation_log``).
@@ -164,7 +165,7 @@ def main() -> int:
     print("\nQA right = of the accepted QAs the key can grade (right + wrong), the share whose short answer is what the "
           "question asks; off-key = asks about what the key does not list (judged by the audit only).")
     print("\n| document | genre | accepted (held back) | QAs | QA right: model | QA right: template | QA right: all | "
-          "off-key | rewrites keep key values | rewrites differ > 1 word | both | rewrites by code | "
+          "off-key | rewrites keep key values | rewrites reworded (>= 2 words) | both | rewrites by code | "
           "key facts covered | by QAs | yield | generation s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 

@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from smt_gui.facts import known_name_words, unsupported_facts
+from smt_gui.facts import STOPWORDS, known_name_words, unsupported_facts
 
 
 def _has(text: str, phrase: str) -> bool:
@@ -213,9 +213,7 @@ def _lemma_bag(text: str) -> Counter[str]:
     """The common words a text is made of, as lemmas ("tickets are" -> ticket, be): names and numbers left out, so
     that "she" resolved to "Ilsa Quilawick" or "1,200" written "£1,200" is no rewording; function words left out,
     so that a clause split ("..., which was built" -> ". It was built") is none either."""
-    import lemminflect
-
-    from smt_gui.facts import STOPWORDS
+    from smt_gui.generate.question_forms import word_forms  # the project's cached lemminflect lookup
 
     bag: Counter[str] = Counter()
     text = text or ""
@@ -223,7 +221,7 @@ def _lemma_bag(text: str) -> Counter[str]:
         word = match.group()
         if len(word) <= 2 or word.lower() in STOPWORDS:
             continue
-        lemmas = lemminflect.getAllLemmas(word.lower())
+        lemmas = word_forms(word.lower())
         opening = not text[: match.start()].rstrip() or text[: match.start()].rstrip()[-1] in ".!?:;\"'"
         if word[:1].isupper() and (not opening or not lemmas):
             continue  # a name ("Quilawick", "Captain Aled Rourke"); "Tickets" opening a sentence is a common word

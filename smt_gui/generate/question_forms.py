@@ -566,7 +566,7 @@ def _later_verb(tokens: list[Token], i: int, participle: bool) -> bool:
             return False
         if t.low in AUXILIARIES - {"do", "does", "did"}:
             return True
-        if tokens[j - 1].low in DETERMINERS or (tokens[j - 2].low in DETERMINERS and tokens[j - 1].text[:1].islower()):
+        if tokens[j - 1].low in DETERMINERS or (j >= 2 and tokens[j - 2].low in DETERMINERS and tokens[j - 1].text[:1].islower()):
             continue  # "leads a free guided walk": a participle inside the object's noun phrase is no verb
         if not participle and t.text[:1].islower() and is_inflected_verb(t.low) and \
                 (not word_forms(t.low).get("NOUN") or not (t.low.endswith("s"))):
@@ -964,7 +964,7 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         fronted = prep or (toks[a - 1].low if a > 0 and toks[a - 1].low == "as" else None)
         if fronted == "as" and wh == "who":
             wh = "what"  # "came as a volunteer": a role is asked "as what", never "who"
-        if wh == "what" and fronted in _PLACE_PREPOSITIONS and not absorbs and not cut_from_by and any(
+        if wh == "what" and fronted in _FRONTED_PREPOSITIONS and not absorbs and not cut_from_by and any(
                 w not in CLAUSE_PUNCT for w in words[b : clause.end]):
             wh, absorbs, prep = f"{fronted} what", True, fronted  # not "What did the wheel turn under for ...?"
         cut_from = a - 1 if ((absorbs or cut_from_by) and prep) else a
@@ -1091,7 +1091,7 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
 
 # Prepositions of place, path and role ("as"), which go to the front with "what" when words follow them ("Under what did the
 # wheel turn again for the first time?"); a verb's own preposition stays behind ("What did he pay for across ...?").
-_PLACE_PREPOSITIONS = {"as", "under", "around", "along", "through", "across", "over", "behind", "beside", "below", "above",
+_FRONTED_PREPOSITIONS = {"as", "under", "around", "along", "through", "across", "over", "behind", "beside", "below", "above",
                        "past", "beyond", "towards", "toward", "between", "among", "against", "into", "onto", "from"}
 _TIME_IDIOM = re.compile(r"(?i)(?:the |a )?(?:first|second|third|last|next|same|only|one|very first) time")
 # Nouns that are half of an idiom after "a"/"the": "earned a living as a saddle maker" -> "living" answers nothing.
