@@ -8,7 +8,7 @@ what?", "whatever what").
 from __future__ import annotations
 
 from smt_gui.facts import candidate_answers, is_fact_sentence, person_names, split_sentences
-from smt_gui.generate.question_forms import answer_spans, form_problem, pairing_problem, statements
+from smt_gui.generate.question_forms import answer_spans, declarative, form_problem, pairing_problem, statements
 from smt_gui.generate.questions import answer_for, make_answer, question_problem, template_question
 
 
@@ -471,3 +471,23 @@ def test_round_eight_questions_are_asked_as_a_reader_would():
     assert "interest" not in answer_spans(sentence, candidate_answers(sentence))
     assert template_question("calm weather", "The crossing takes about eleven minutes in calm weather.") == \
         "In what weather does the crossing take about eleven minutes?"
+
+
+def test_a_story_told_by_its_narrator_gives_questions_a_reader_accepts():
+    """The opening of "A Pail of Air" (QuALITY 51461), read before any rule was written on it: 4 of its 8 QAs were
+    wrong or ill-formed."""
+    # Ma, Pa and Sis are people: "What let off a couple of silly squeals too?" -> "Sis" asked "what" for a girl, and
+    # "too" pointed back at a sentence the question does not carry.
+    assert template_question("Sis", "Sis let off a couple of silly squeals too.") == \
+        "Who let off a couple of silly squeals?"
+    assert template_question("Pa", "Pa handled the pail of air in a twist of cloth.") == \
+        "Who handled the pail of air in a twist of cloth?"
+    # "Who has some pretty bad ones?" says "ones" of nothing the reader was told.
+    assert template_question("Ma", "Ma has some pretty bad ones, to judge from the way she bugs her eyes.") is None
+    assert form_problem("Who has some pretty bad ones?")
+    # "Let me tell you about the Nest." is the narrator talking: no "What should you let me tell you about?".
+    assert declarative("Let me tell you about the Nest.") == ("Let me tell you about the Nest.", False)
+    assert template_question("Nest", "Let me tell you about the Nest.") is None
+    # "a lot more" answers nothing ("What's the fourth wall?" -> "lot more").
+    sentence = "The fourth wall keeps us from freezing and does a lot more besides."
+    assert not any("lot" in span for span in answer_spans(sentence, candidate_answers(sentence)))

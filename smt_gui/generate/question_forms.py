@@ -60,9 +60,12 @@ AUXILIARIES = {"is", "are", "was", "were", "am", "has", "have", "had", "can", "c
                "should", "may", "might", "must", "does", "do", "did"}
 # Words that open another clause: a question moved across one of them stops being English.
 HONORIFICS = {"dr", "mr", "mrs", "ms", "miss", "captain", "professor", "councillor", "cllr", "sister", "father",
-              "sir", "dame", "lady", "lord", "rev", "reverend"}
+              "sir", "dame", "lady", "lord", "rev", "reverend", "uncle", "aunt", "auntie"}
+# What a family calls its own ("Ma", "Pa", "Sis", "Uncle Joe"): people, asked about with "who".
+KIN_NAMES = {"ma", "pa", "mum", "mom", "mama", "mamma", "papa", "dad", "daddy", "mummy", "mommy", "sis", "granny",
+             "grandma", "grandpa", "gran", "grandad", "granddad", "nan", "nana", "auntie", "aunt", "uncle"}
 SUBORDINATORS = {"after", "before", "until", "till", "since", "because", "although", "while", "when", "once"}
-IMPERATIVE_STARTS = {"please", "never", "always", "do", "don't", "don’t", "note", "remember", "ensure", "make", "keep",
+IMPERATIVE_STARTS = {"please", "never", "always", "do", "don't", "don’t", "note", "remember", "ensure", "make", "keep", "let",
                      "check", "press", "turn", "remove", "place", "fill", "plug", "unplug", "switch", "wait"}
 POSSESSIVES = {"his", "her", "its", "their"}  # fine after the name they refer to: "Where did Ines spend her childhood?"
 THIRD_PERSON = {"he", "she", "him", "her", "his", "hers", "it", "its", "they", "them", "their", "theirs"}
@@ -493,6 +496,8 @@ def form_problem(question: str) -> str | None:
             return f"'{a} {b}'"  # "designed by Orvel Home Appliances at in Fennick?"
         if a in PREPOSITIONS and b in _ADVERBS_AFTER_A_CUT:
             return f"'{a} {b}': the preposition lost its object"  # "reduce from 10 mg to once daily?"
+    if words[-1] == "ones":
+        return "says 'ones' without saying ones of what"  # "Who has some pretty bad ones?"
     raw = re.findall(r"[A-Za-z][\w'’-]*", q)
     for i, w in enumerate(raw):
         low = w.lower()
@@ -748,7 +753,7 @@ def _person_like(name: str, people: set[str] | None = None) -> bool:
     """A person ("Dr. Ines Varga", "the Clerk", a name the document calls "he"/"she" or follows with "who"), not an
     organisation, a place or an event: only then does a question ask "who"."""
     words = name.replace("Dr.", "Dr").split()
-    if words[0].lower().rstrip(".") in HONORIFICS or words[-1].lower() in ROLE_WORDS:
+    if words[0].lower().rstrip(".") in HONORIFICS or words[-1].lower() in ROLE_WORDS | KIN_NAMES:
         return True
     return name.lower() in (people or set()) or words[-1].lower() in (people or set())
 
@@ -802,6 +807,8 @@ def declarative(sentence: str) -> tuple[str, bool]:
         return f"{who[:1].upper() + who[1:]} is to {action.group('verb')} {action.group('rest')}", False
     forms = word_forms(lead)
     nxt = rest[0].lower() if rest else ""
+    if lead == "let" and nxt in {"me", "us"}:
+        return sentence, False  # "Let me tell you about the Nest." is the writer talking, no instruction to the reader
     object_follows = nxt in DETERMINERS | {"it", "them", "all", "any", "both"} or bool(NUMBER_RE.match(nxt))
     if "VERB" in forms and _verb_lemma(lead) == lead and lead not in AUXILIARIES | HONORIFICS | ROLE_WORDS and nxt \
             and not (rest[0][:1].isupper()) and (object_follows or set(forms) == {"VERB"}):
@@ -1019,6 +1026,8 @@ def _finish(words: list[str]) -> str | None:
     words = [" ".join(x for x in w.split(" ") if x.lower() != "also") for w in words]
     text = join_words(words).strip(" ,;:")
     text = re.sub(r"[.!;:,\s]+$", "", text)
+    # "too" and "as well" point back at the sentence before, as "also" does: "Who let off a couple of silly squeals?"
+    text = re.sub(r"(?i),?\s+(?:too|as well)$", "", text)
     question = text[:1].upper() + text[1:] + "?"
     return None if form_problem(question) else question
 
@@ -1029,8 +1038,8 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
     out: list[str] = []
 
     def add(span: str) -> None:
-        if _TIME_IDIOM.fullmatch(span):
-            return  # "turned again for the first time in 1998": "first time" answers nothing
+        if _TIME_IDIOM.fullmatch(span) or _AMOUNT_IDIOM.match(span):
+            return  # "turned again for the first time in 1998", "does a lot more besides": these answer nothing
         if span and not any(span.lower() in o.lower() or o.lower() in span.lower() for o in out):
             out.append(span)
 
@@ -1093,6 +1102,7 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
 # wheel turn again for the first time?"); a verb's own preposition stays behind ("What did he pay for across ...?").
 _FRONTED_PREPOSITIONS = {"as", "under", "around", "along", "through", "across", "over", "behind", "beside", "below", "above",
                        "past", "beyond", "towards", "toward", "between", "among", "against", "into", "onto", "from"}
+_AMOUNT_IDIOM = re.compile(r"(?:[Aa] )?(?:lot|lots|great deal|good deal|bit)\b(?! [A-Z])")
 _TIME_IDIOM = re.compile(r"(?i)(?:the |a )?(?:first|second|third|last|next|same|only|one|very first) time")
 # Nouns that are half of an idiom after "a"/"the": "earned a living as a saddle maker" -> "living" answers nothing.
 _IDIOM_NOUNS = {"living", "lot", "while", "deal", "way", "part", "rule", "whole", "number", "couple", "share",
