@@ -40,6 +40,7 @@ FUNCTION_CAPS = {
     "saturday", "sunday", "visitors", "let", "please", "according", "name", "named", "describe", "explain", "give",
     "list", "state", "answer", "question", "passage", "text", "document", "true", "false", "today", "yesterday",
     "tomorrow", "tonight", "now", "later", "present", "apologies", "held", "dear", "yours", "note", "notes",
+    "i'm", "i've", "i'd", "i'll", "i’m", "i’ve", "i’d", "i’ll",  # the writer, not a name: "I've started to wonder"
     *MONTHS,
 }
 CONNECTORS = {"of", "de", "du", "van", "von", "der", "la", "le", "da", "del", "and", "&"}

@@ -491,3 +491,31 @@ def test_a_story_told_by_its_narrator_gives_questions_a_reader_accepts():
     # "a lot more" answers nothing ("What's the fourth wall?" -> "lot more").
     sentence = "The fourth wall keeps us from freezing and does a lot more besides."
     assert not any("lot" in span for span in answer_spans(sentence, candidate_answers(sentence)))
+
+
+def test_an_essay_opening_gives_questions_from_its_plain_statements():
+    """The opening of "Booze You Can Use" (QuALITY 20027), read before any rule: 2 of its 68 fact sentences gave a
+    question. A sentence-opening "But"/"And yet", a bare "What is X?" and a purpose infinitive are asked about; the
+    writer's "I've" is no name."""
+    assert template_question("lager", "Budweiser is a lager.") == "What is Budweiser?"
+    assert template_question("fancier beers", "The same testers reassembled to try the fancier beers.") == \
+        "What did the same testers reassemble to try?"
+    assert declarative("But the lager test came first.")[0] == "The lager test came first."
+    assert declarative("So many bad beers are in the group.")[0] == "So many bad beers are in the group."
+    sentence = "And yet, I've started to wonder, is this just costly snobbery?"
+    assert "I've" not in candidate_answers(sentence)
+    assert form_problem("What is it?") and form_problem("The what?")
+    # A list label or a counting word before the sentence, and a comma-fenced aside inside it, hid the statement.
+    assert "The experiment was designed to take place in two separate sessions." in statements(
+        "1 Philosophy : The experiment was designed to take place in two separate sessions.")
+    assert "The ideal of public service requires lager coverage." in statements(
+        "Two, the ideal of public service requires lager coverage.")
+    assert "The first session involved beers exclusively from the lager group." in statements(
+        "The first session, whose results are revealed here, involved beers exclusively from the lager group.")
+    said = statements("In the second stage of the experiment, held several weeks later, the same testers "
+                      "reassembled to try the fancier beers.")
+    assert "In the second stage of the experiment the same testers reassembled to try the fancier beers." in said
+    assert template_question("fancier beers", said[-1]) == \
+        "What did the same testers reassemble to try in the second stage of the experiment?"
+    # A list of three things is one item, not an aside: nothing is cut out of it.
+    assert statements("The menu offered baked, roasted, and fried fish.") == ["The menu offered baked, roasted, and fried fish."]

@@ -464,8 +464,9 @@ def form_problem(question: str) -> str | None:
     q = asked_part(question)
     toks = [t.low for t in tokenize(q)]
     words = [t for t in toks if re.match(r"\w", t)]
-    if len(words) < 4:
-        return "question too short"
+    if len(words) < 4 and not (len(words) == 3 and words[0] in {"what", "who"} and words[1] in {"is", "are", "was", "were"}
+                               and re.search(r"\s[A-Z][\w'’-]*\?$", q)):
+        return "question too short"  # "The what?"; "What is Budweiser?" asks enough
     if not q.endswith("?"):
         return "no question mark"
     if not _QUESTION_START.match(q):
@@ -782,6 +783,8 @@ _ACTION_ITEM = re.compile(r"^(?P<who>(?:(?:Cllr|Mr\.?|Mrs\.?|Ms\.?|Dr\.?) )?[A-Z
 CONTROL_VERBS = {"agree", "decide", "plan", "expect", "hope", "aim", "want", "need", "try", "promise", "refuse",
                  "choose", "intend", "offer", "arrange", "vote", "be"}
 COMPLEMENTIZERS = {"whether", "that", "if", "how", "why", "what"}
+# A sentence-opening conjunction ties the sentence to the one before; the fact it states holds without it.
+_CONNECTIVE = re.compile(r"^(?:And yet|But|And|Yet|However|Still|So|Besides|Moreover),\s+|^(?:And yet|But|And|Yet)\s+")
 REPORTING_FRAME = re.compile(r"^(?:Records show that|It is recorded that|It is said that|According to [^,]{1,60},)\s+")
 
 
@@ -789,6 +792,7 @@ def declarative(sentence: str) -> tuple[str, bool]:
     """An instruction as a statement about "you" ("Add coarse-ground coffee to the filter." -> "You should add
     coarse-ground coffee to the filter."), so a question can be asked about it; other sentences as they are."""
     sentence = REPORTING_FRAME.sub("", sentence)
+    sentence = _CONNECTIVE.sub("", sentence)
     sentence = sentence[:1].upper() + sentence[1:]
     words = sentence.split()
     if not words:
@@ -910,7 +914,8 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
            for j, t in enumerate(between)):
         return None  # "Lift the filter out and discard the grounds": "What should you lift the filter out and discard?"
     lemma = _verb_lemma(verb.low)
-    controls = lemma in CONTROL_VERBS and len(between) > 1 and between[0].low == "to" \
+    controls = (lemma in CONTROL_VERBS or (len(between) == 2 and lemma != "be")) and len(between) > 1 \
+        and between[0].low == "to" \
         and kind in (THING, DATE, PLACE, NAME, QUANTITY) and not any(t.low == "to" for t in between[1:]) \
         and (lemma != "be" or _person_like(join_words(subject).removeprefix("the "))) \
         and not any(t.low in {"and", "or"} or t.text in CLAUSE_PUNCT for t in between)  # "is to order X and arrange"
@@ -1259,6 +1264,11 @@ def statements(sentence: str) -> list[str]:
         pronoun = re.match(r"(?:he|she)\s+(?P<rest>.+)$", second.group("rest"))
         if named and pronoun:  # "Mr. Spellman is a retired signalman, and he lives in ..." -> "Mr. Spellman lives in ..."
             keep(f"{named} {pronoun.group('rest')}")
+    bare = _SEQUENCE_WORD.sub("", _LIST_LABEL.sub("", sentence))  # "2 Materials : Ten lagers were selected ..."
+    if bare != sentence:
+        keep(bare)
+    for m in _PARENTHETICAL.finditer(bare):  # "The first session, whose results are revealed here, involved ..."
+        keep(f"{bare[: m.start()]} {bare[m.end() :]}")
     reported = _REPORTED.match(sentence)
     if reported:
         keep(reported.group("rest"))
@@ -1271,6 +1281,14 @@ def statements(sentence: str) -> list[str]:
     return out
 
 
+# A list label before a sentence ("1 Philosophy :", "a)", "2.") and a counting word ("Two, the ideal of ..."): the
+# statement after it stands alone.
+_LIST_LABEL = re.compile(r"^(?:\(?\d{1,2}[.)]|\(?[a-z]\)|\d{1,2}\s+[A-Z][a-z]+(?:\s+[A-Z]?[a-z]+)?\s*:)\s+(?=[A-Z])")
+_SEQUENCE_WORD = re.compile(r"^(?:One|Two|Three|Four|First|Second|Third|Firstly|Secondly|Thirdly|Finally),\s+(?=[A-Z]|the\b)")
+# A comma-fenced aside inside a sentence: a non-restrictive relative or a participle phrase. Without it the main
+# clause still says what it said ("In the second stage, held several weeks later, the testers reassembled ...").
+_PARENTHETICAL = re.compile(r",\s+(?:whose|which|who|[a-z]+ed|built|held|known|made|born|written|given|taken|seen)\s"
+                            r"[^,;:()]{2,80},\s+(?=[a-z])(?!(?:and|or|but|so|then|yet)\b)")
 # "The Clerk reported that the county engineer had inspected ...": what was reported is the fact a reader asks about.
 _REPORTED = re.compile(r"^(?:The|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Cllr|[A-Z])[\w .'’-]{0,40}? (?:reported|said|noted|confirmed|"
                        r"explained|stated|announced|added|told the meeting|informed the council) that (?P<rest>[^;]+)$")
