@@ -141,9 +141,9 @@ def test_focal_rewrites_become_documents_of_their_section_in_source_order(projec
     gen.generate(project, GenerateConfig(kinds=["qa"], qa_per_window=1, max_retries=0),
                  backend=ScriptedBackend(lambda request, call: "I cannot write questions."))  # template questions
 
-    def rotate(request, call):  # keeps every word of the sentence, moves the first to the end
-        words = passage_of(request).rstrip(".").split(" ")
-        return " ".join(words[1:] + words[:1]) + "."
+    def rotate(request, call):  # keeps every word of the sentence, moves the first two to the end
+        words = passage_of(request).rstrip(".").split(" ")  # (moving "The" alone changes only a small word: refused)
+        return " ".join(words[2:] + words[:2]) + "."
 
     job = gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], focal_questions_per_source=2, max_retries=0),
                        backend=ScriptedBackend(rotate))

@@ -488,6 +488,12 @@ def test_a_story_told_by_its_narrator_gives_questions_a_reader_accepts():
     # "Let me tell you about the Nest." is the narrator talking: no "What should you let me tell you about?".
     assert declarative("Let me tell you about the Nest.") == ("Let me tell you about the Nest.", False)
     assert template_question("Nest", "Let me tell you about the Nest.") is None
+    # After the first fixes, the same opening: "What do Sis let off a couple of?" (a name is one person, and no
+    # question out of "a couple of"), and the narrator's "us"/"me" say nobody a reader knows.
+    assert template_question("silly squeals", "Sis let off a couple of silly squeals too.") is None
+    assert template_question("the box", "Sis put the box on the shelf.") == "What did Sis put on the shelf?"
+    assert template_question("fourth wall", "The fourth wall keeps us from freezing.") is None
+    assert form_problem("Who tells me there used to be guardians of the fire?")
     # "a lot more" answers nothing ("What's the fourth wall?" -> "lot more").
     sentence = "The fourth wall keeps us from freezing and does a lot more besides."
     assert not any("lot" in span for span in answer_spans(sentence, candidate_answers(sentence)))
@@ -519,3 +525,15 @@ def test_an_essay_opening_gives_questions_from_its_plain_statements():
         "What did the same testers reassemble to try in the second stage of the experiment?"
     # A list of three things is one item, not an aside: nothing is cut out of it.
     assert statements("The menu offered baked, roasted, and fried fish.") == ["The menu offered baked, roasted, and fried fish."]
+
+
+def test_a_name_with_an_aside_keeps_its_clause_and_accented_words_stay_whole():
+    """QuALITY 51483 ("The Reluctant Heroes"): "Dowden, half in the bottom hammock and half on the floor, was snoring
+    peacefully." said nothing a question could reach; the visitor guide's "The Pond Room Café, in the cottage,
+    serves lunches ..." then showed the tokenizer cut "Café" to "Caf"."""
+    assert "Dowden was snoring peacefully." in statements(
+        "Dowden, half in the bottom hammock and half on the floor, was snoring peacefully.")
+    assert statements("Paris, London, and Rome are capitals.") == ["Paris, London, and Rome are capitals."]
+    said = statements("The Pond Room Café, in the cottage, serves lunches from noon until 3 pm.")
+    assert "The Pond Room Café serves lunches from noon until 3 pm." in said
+    assert template_question("noon", said[-1]) == "From what time does the Pond Room Café serve lunches until 3 pm?"

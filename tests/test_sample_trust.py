@@ -289,3 +289,20 @@ def test_curate_says_when_a_rewrite_is_a_near_copy():
     reworded = {**split, "generator": {"rewrite_source": "model"},
                 "text": "Launched in 2004, the Marigold Prentice is the only boat the cooperative has."}
     assert "near-copy" not in why_it_passed(reworded)
+
+
+def test_a_rewrite_that_only_changes_small_words_is_refused():
+    """QuALITY 20027 ("Booze You Can Use"), read before any rule: the bundled model's focal sentences kept every
+    word in order and broke the grammar with the small ones ("Two is the ideal of public service requires ...",
+    "whose results" -> "where the results"). Such an edit rephrases nothing; a split or a moved phrase is kept."""
+    from smt_gui.generate.meaning import meaning_changes, small_word_edit
+
+    assert small_word_edit("Two is the ideal of public service requires lager coverage.",
+                           "Two, the ideal of public service requires lager coverage.")
+    assert meaning_changes("The first session, where the results are revealed here, involved beers from the lager group.",
+                           "The first session, whose results are revealed here, involved beers from the lager group.")
+    assert not small_word_edit("The mill was built by Jonas Treddick. He was a merchant.",
+                               "The mill was built by Jonas Treddick, who was a merchant.")
+    assert not small_word_edit("In 1791 the mill was built.", "The mill was built in 1791.")
+    assert not small_word_edit("Ilsa Quilawick had a pet rabbit.", "Ilsa Quilawick lived with a pet rabbit.")
+    assert not small_word_edit("The mill was built in 1791.", "The mill was built in 1791.")

@@ -146,7 +146,25 @@ def meaning_changes(rewrite: str, source: str, context: str = "") -> list[str]:
         left_out = omissions(rewrite, source)
         if left_out:
             problems.append("leaves out " + ", ".join(f"'{w}'" for w in left_out[:3]))
+    if not problems and small_word_edit(rewrite, source):
+        problems.append("changes only small words, every other word kept in order: a near-copy in which the "
+                        "change can only break the sentence")
     return problems + relation_changes(rewrite, source, context)
+
+
+def small_word_edit(rewrite: str, source: str) -> bool:
+    """Whether a rewrite keeps every other word of its source in the same order and changes only function words,
+    in as many sentences ("Two, the ideal ... requires" -> "Two is the ideal ... requires"; "whose results" ->
+    "where the results"). Such an edit rephrases nothing, and it is where a small model breaks the grammar
+    ("QuALITY 20027", 2026-12-07). A moved phrase or a split clause is a rewrite, not this."""
+    from smt_gui.facts import split_sentences
+
+    def kept(text: str) -> list[str]:
+        return [w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in _OMITTABLE]
+
+    same_text = " ".join(re.findall(r"\w+", rewrite.lower())) == " ".join(re.findall(r"\w+", source.lower()))
+    return not same_text and kept(rewrite) == kept(source) and len(split_sentences(rewrite)) == len(
+        split_sentences(source))
 
 
 # Words a rewrite may leave out without losing a fact: grammar, pronouns (a name may stand for "she"), and

@@ -30,7 +30,9 @@ from smt_gui.facts import DATE_RE, NUMBER_RE, NUMBER_WORDS, PARTICLES, ROLE_WORD
 
 # ---- tokens ----------------------------------------------------------------------------------------------------
 
-_TOKEN_RE = re.compile(r"[A-Za-z]+-\d+\w*|[$£€]?\d[\d,.:]*\d%?|[$£€]?\d%?|[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]|[^\w\s]")
+_LETTER = r"[^\W\d_]"  # any letter, accented too: "Café" and "Zoë" are words, not "Caf" and "Zo"
+_TOKEN_RE = re.compile(rf"{_LETTER}+-\d+\w*|[$£€]?\d[\d,.:]*\d%?|[$£€]?\d%?|{_LETTER}(?:{_LETTER}|['’-])*{_LETTER}|"
+                       rf"{_LETTER}|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ KIN_NAMES = {"ma", "pa", "mum", "mom", "mama", "mamma", "papa", "dad", "daddy", 
 SUBORDINATORS = {"after", "before", "until", "till", "since", "because", "although", "while", "when", "once"}
 IMPERATIVE_STARTS = {"please", "never", "always", "do", "don't", "don’t", "note", "remember", "ensure", "make", "keep", "let",
                      "check", "press", "turn", "remove", "place", "fill", "plug", "unplug", "switch", "wait"}
+FIRST_PERSON = {"i", "me", "my", "mine", "we", "us", "our", "ours", "i'm", "i've", "i'd", "i'll", "we're", "we've",
+                "i’m", "i’ve", "i’d", "i’ll", "we’re", "we’ve"}
 POSSESSIVES = {"his", "her", "its", "their"}  # fine after the name they refer to: "Where did Ines spend her childhood?"
 THIRD_PERSON = {"he", "she", "him", "her", "his", "hers", "it", "its", "they", "them", "their", "theirs"}
 CLAUSE_WORDS = {"which", "who", "whom", "whose", "that", "where", "when", "while", "whereas", "whatever", "whenever",
@@ -499,7 +503,10 @@ def form_problem(question: str) -> str | None:
             return f"'{a} {b}': the preposition lost its object"  # "reduce from 10 mg to once daily?"
     if words[-1] == "ones":
         return "says 'ones' without saying ones of what"  # "Who has some pretty bad ones?"
-    raw = re.findall(r"[A-Za-z][\w'’-]*", q)
+    raw = re.findall(rf"{_LETTER}[\w'’-]*", q)
+    first_person = next((w for w in raw if w.lower() in FIRST_PERSON), None)
+    if first_person:
+        return f"says '{first_person}' without saying who that is"  # a narrator's "What keeps us from freezing?"
     for i, w in enumerate(raw):
         low = w.lower()
         if low in THIRD_PERSON and not (low in POSSESSIVES and (any(x[:1].isupper() for x in raw[1:i])
@@ -769,7 +776,9 @@ def _do_form(verb: Token, subject_words: list[str]) -> tuple[str, str] | None:
     if low in _inflections(lemma, "VBD") and low != lemma:
         return "did", lemma
     if low == lemma:
-        if lemma in {"cost", "put", "set", "cut", "let", "hit", "shut", "spread"} and not subject_words[-1:][0].lower().endswith("s"):
+        last = subject_words[-1:][0]
+        if lemma in {"cost", "put", "set", "cut", "let", "hit", "shut", "spread"} and (
+                not last.lower().endswith("s") or last[:1].isupper()):  # "Sis let off ...": a name is one person
             return "did", lemma
         return "do", lemma
     return None
@@ -930,6 +939,8 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     if kind == QUANTITY and ({toks[a].low, toks[a - 1].low if a > 0 else ""} & {"every", "each", "per"}):
         return None  # "runs every ninety minutes" is how often, not "How many minutes does the bus run?"
     prep = toks[a - 1].low if a > 0 and toks[a - 1].low in PREPOSITIONS else None
+    if prep == "of" and a >= 2 and toks[a - 2].low in _AMOUNT_NOUNS:
+        return None  # "let off a couple of silly squeals": "What did Sis let off a couple of?" is no English
     wh, absorbs = _wh_phrase(kind, candidate, prep, people)
     if wh == "when" and TIME_RE.search(sentence):
         wh = f"{prep} what date"  # not "When will he be seen ... at ten past two?": the time is when too
@@ -1107,6 +1118,8 @@ def answer_spans(sentence: str, candidates: list[str]) -> list[str]:
 # wheel turn again for the first time?"); a verb's own preposition stays behind ("What did he pay for across ...?").
 _FRONTED_PREPOSITIONS = {"as", "under", "around", "along", "through", "across", "over", "behind", "beside", "below", "above",
                        "past", "beyond", "towards", "toward", "between", "among", "against", "into", "onto", "from"}
+_AMOUNT_NOUNS = {"couple", "lot", "lots", "number", "few", "bunch", "pair", "handful", "series", "kind", "sort", "type",
+                 "deal", "dozen", "dozens", "hundreds", "thousands", "plenty", "bit"}
 _AMOUNT_IDIOM = re.compile(r"(?:[Aa] )?(?:lot|lots|great deal|good deal|bit)\b(?! [A-Z])")
 _TIME_IDIOM = re.compile(r"(?i)(?:the |a )?(?:first|second|third|last|next|same|only|one|very first) time")
 # Nouns that are half of an idiom after "a"/"the": "earned a living as a saddle maker" -> "living" answers nothing.
@@ -1182,6 +1195,9 @@ _MID_RELATIVE = re.compile(r"^(?P<np>[^,;()]+?),\s+(?:who|which)\s+(?:[^,;()]|(?
                            r"(?P<rest>[^;]+)$")
 _APPOSITION = re.compile(r"^(?P<np>(?:The|Our|Its|Their)\s+[a-z][a-z -]{2,40}),\s+(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?"
                          r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}),\s+(?P<rest>[a-z][^;]+)$")
+# A name, an aside about it between commas, then its verb: the name's clause holds without the aside.
+_NAME_ASIDE = re.compile(r"^(?P<name>(?:(?:Mr|Mrs|Ms|Dr)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}),\s+"
+                         r"(?P<aside>[^,;:()\"“”]{3,80}),\s+(?P<rest>(?!(?:and|or|but|nor)\b)[a-z][^;]+)$")
 _NOUN_THEN_PREPOSITION = re.compile(r"\b[A-Za-z][\w'’-]*\s+(?P<prep>[a-z]+)\s+$")  # "Tanner's Row in": a name too
 _SECOND_CLAUSE = re.compile(r"(?:,\s+(?:and|but|while|whereas)|;)\s+(?P<rest>[^;]+)$")
 
@@ -1247,10 +1263,15 @@ def statements(sentence: str) -> list[str]:
         if re.search(r"\b(?:and|or|nor)\s*$", sentence[: m.start("np")]):
             continue  # "two brothers, Josiah and Abel Thorne, who had left ...": about both, not Abel alone
         keep(f"{m.group('np')} {m.group('rest')}")
+    aside = _NAME_ASIDE.match(sentence)  # "Dowden, half in the bottom hammock and half on the floor, was snoring"
+    if aside and (aside.group("rest").split()[0] in AUXILIARIES or is_inflected_verb(aside.group("rest").split()[0])):
+        keep(f"{aside.group('name')} {aside.group('rest')}")
     inner = _MID_RELATIVE.match(sentence) or _APPOSITION.match(sentence)
     if inner and analyse(inner.group("np") + ".") is None:  # the part before the comma is the subject, no clause
         keep(f"{inner.groupdict().get('name') or inner.group('np')} {inner.group('rest')}")
     second = _SECOND_CLAUSE.search(sentence)
+    if second and analyse(sentence[: second.start()] + ".") is None:
+        second = None  # "Paris, London, and Rome are capitals": a list before the "and", no first clause
     if second:
         tokens = tokenize(sentence)
         found = _subject_start(tokens)
