@@ -111,7 +111,8 @@ def _print_job(job: dict) -> None:
               f"({result['made'] / result['requested']:.0%}); units short: {result.get('short_units', 0)}, "
               f"failed: {result.get('failed', 0)}; questions built from the sentence: "
               f"{result.get('template_questions', 0)}; rewrites made by code (clause split, phrase moved): "
-              f"{result.get('template_rewrites', 0)}")
+              f"{result.get('template_rewrites', 0)}; focal sentences kept as written (the model only changed "
+              f"small words): {result.get('copied_sentences', 0)}")
 
 
 def generate_config(args: argparse.Namespace, project: Project | None = None) -> GenerateConfig:

@@ -134,6 +134,34 @@ An adult ticket costs four marks. Children under twelve travel free with an adul
 """
 
 
+def test_a_focal_sentence_the_model_only_retouched_is_kept_as_written(project, tmp_path):
+    """A model that keeps every word and changes a small one ("Two, the ideal ..." -> "Two is the ideal ...") gives
+    no rewrite: where code cannot rewrite the sentence either, the focal document leads with the sentence as
+    written, marked "copy", and the job says so."""
+    doc = tmp_path / "ferry.md"
+    doc.write_text(SECTIONED)
+    ingest_paths(project, [doc])
+    gen.generate(project, GenerateConfig(kinds=["qa"], qa_per_window=1, max_retries=0),
+                 backend=ScriptedBackend(lambda request, call: "I cannot write questions."))
+
+    def retouch(request, call):  # every word kept, in order; only "the" added or dropped
+        passage = passage_of(request)
+        return passage[4:] if passage.startswith("The ") else "The " + passage[:1].lower() + passage[1:]
+
+    job = gen.generate(project, GenerateConfig(kinds=["focal_rewrite"], focal_questions_per_source=1, max_retries=1),
+                       backend=ScriptedBackend(retouch))
+    focal = samples(project, "focal_rewrite")
+    assert focal and job["status"] == "done"
+    copies = [json.loads(s["generator"]) for s in focal if json.loads(s["generator"]).get("rewrite_source") == "copy"]
+    assert copies, [json.loads(s["generator"]).get("rewrite_source") for s in focal]
+    for meta in copies:
+        assert meta["sentence_rewrite"] in SECTIONED  # the sentence exactly as the document has it
+    assert get_job(project, job["id"])["progress"]["copied_sentences"] == len(copies)
+    with project.connect() as conn:
+        errors = [r[0] for r in conn.execute("SELECT error FROM generation_log WHERE error IS NOT NULL")]
+    assert any("kept as written" in e for e in errors)
+
+
 def test_focal_rewrites_become_documents_of_their_section_in_source_order(project, tmp_path):
     doc = tmp_path / "ferry.md"
     doc.write_text(SECTIONED)

@@ -28,7 +28,8 @@ class SampleFilter:
     document_id: int | None = None
     status: str | None = None
     split: str | None = None  # train | eval
-    # Written by the model ("model") or built by code ("template"): a QA's question, a rewrite's (focal) sentence
+    # Written by the model ("model") or built by code ("template"), or kept as written ("copy"): a QA's question,
+    # a rewrite's (focal) sentence
     question_source: str | None = None
     search: str = ""
     score_name: str | None = None  # near_duplicate | grounding | leakage | format

@@ -22,6 +22,7 @@ from typing import Any
 
 from smt_gui.configflags import setting
 from smt_gui.generate.kinds import Item, SampleKind, Sources, WorkUnit, kinds_for, summarise_problems
+from smt_gui.generate.meaning import SMALL_WORDS_ONLY
 from smt_gui.generate.prompts import load_prompt
 from smt_gui.jobs import JobContext
 from smt_gui.llm import Backend, BackendConfig, BackendError, get_backend
@@ -199,7 +200,7 @@ def run_generation(context: JobContext, raw_config: dict[str, Any], backend: Bac
     started = time.perf_counter()
     totals = {"samples": 0, "units": 0, "tokens": job_tokens(project, job_id), "new_tokens": 0,
               "waited_s": 0.0, **job_counts(project, job_id), "template_questions": 0,
-              "template_rewrites": 0}
+              "template_rewrites": 0, "copied_sentences": 0}
     batch_size = max(1, config.backend.concurrency) * 2 if config.backend.kind == "openai" else 1
     stop_reason = "finished"
     kinds = kinds_for(config)
@@ -308,16 +309,22 @@ def _finish(project: Project, job_id: int | None, config: GenerateConfig, kind: 
     if len(state.items) < unit.requested and state.problems:
         error = f"asked {unit.requested}, the model gave {len(state.items)} usable in {state.tries} tries: " \
                 + summarise_problems(state.problems)
-        if fallback:
-            error += (f"; {len(fallback)} question(s) built from the sentence instead" if unit.kind == "qa"
-                      else f"; {len(fallback)} rewrite(s) made by code instead (clause split or phrase moved)")
+        copies = sum(item.get("rewrite_source") == "copy" for item in fallback)
+        if fallback and unit.kind == "qa":
+            error += f"; {len(fallback)} question(s) built from the sentence instead"
+        elif copies:
+            error += f"; its sentence kept as written instead ({SMALL_WORDS_ONLY.split(':')[0]})"
+        elif fallback:
+            error += f"; {len(fallback)} rewrite(s) made by code instead (clause split or phrase moved)"
     stored = store_unit(project, job_id, unit, items, provenance, state.tokens, state.tries, count_tokens,
                         raw=state.last_raw if len(items) < unit.requested else None, error=error)
     totals["samples"] += stored
     totals["units"] += 1
     totals["requested"] += unit.requested
     totals["made"] += stored
-    totals["template_questions" if unit.kind == "qa" else "template_rewrites"] += len(fallback)
+    copied = sum(item.get("rewrite_source") == "copy" for item in fallback)
+    totals["template_questions" if unit.kind == "qa" else "template_rewrites"] += len(fallback) - copied
+    totals["copied_sentences"] += copied
     totals["failed"] += 0 if items else 1
     totals["short_units"] += 1 if 0 < len(items) < unit.requested else 0
 

@@ -31,7 +31,7 @@ from smt_gui.facts import (
     person_names,
     unsupported_facts,
 )
-from smt_gui.generate.meaning import meaning_changes
+from smt_gui.generate.meaning import SMALL_WORDS_ONLY, meaning_changes
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
 from smt_gui.generate.passages import stitch_focal_documents
 from smt_gui.generate.prompts import load_prompt
@@ -466,15 +466,26 @@ class FocalRewrites(Rewrites):
 
     name = "focal_rewrite"
 
+    def __init__(self) -> None:
+        self._near_copies: set[str] = set()  # units whose model only changed small words in some try
+
     def interpret(self, config: GenerateConfig, unit: WorkUnit, text: str, collected: list[Item],
                   sources: Sources) -> tuple[list[Item], list[str]]:
         items, problems = super().interpret(config, unit, text, collected, sources)
         if unit.focus_start is not None:
             items = [{**item, "sentence_rewrite": item["text"]} for item in items]
+            if problems == [SMALL_WORDS_ONLY]:
+                self._near_copies.add(unit.key)
         return items, problems
 
     def fallback(self, config: GenerateConfig, unit: WorkUnit, collected: list[Item], sources: Sources) -> list[Item]:
-        return [{**item, "sentence_rewrite": item["text"]} for item in super().fallback(config, unit, collected, sources)]
+        """Code's rewrite first; failing that, when the model kept the whole sentence and only changed small words,
+        the sentence as written ("copy"): what the model made was that sentence with the risk of broken grammar,
+        and the focal document it leads is the question's section either way."""
+        made = super().fallback(config, unit, collected, sources)
+        if not made and not collected and config.fallback_rewrites and unit.key in self._near_copies:
+            made = [{"text": unit.passage, "rewrite_source": "copy"}]
+        return [{**item, "sentence_rewrite": item["text"]} for item in made]
 
     def finish(self, sources: Sources, job_id: int | None, count_tokens: Callable[[str], int]) -> None:
         if sources.config.strategy == "window":

@@ -147,9 +147,12 @@ def meaning_changes(rewrite: str, source: str, context: str = "") -> list[str]:
         if left_out:
             problems.append("leaves out " + ", ".join(f"'{w}'" for w in left_out[:3]))
     if not problems and small_word_edit(rewrite, source):
-        problems.append("changes only small words, every other word kept in order: a near-copy in which the "
-                        "change can only break the sentence")
+        problems.append(SMALL_WORDS_ONLY)
     return problems + relation_changes(rewrite, source, context)
+
+
+SMALL_WORDS_ONLY = ("changes only small words, every other word kept in order: a near-copy in which the change can "
+                    "only break the sentence")
 
 
 def small_word_edit(rewrite: str, source: str) -> bool:

@@ -108,6 +108,9 @@ def why_it_passed(sample: dict) -> str:
                 "(the model's rewrites failed the checks).")
     elif generator.get("rewrite_source") == "model":
         out += "\n\n**Rewrite:** written by the model, and checked to say what its sentence says."
+    elif generator.get("rewrite_source") == "copy":
+        out += ("\n\n**Rewrite:** none; the question's sentence as written. The model's tries kept every word and "
+                "changed only small ones, which rephrases nothing and can break the grammar.")
     if sample.get("kind") != "qa" and sample.get("text") and sample.get("source_text"):
         changed = reworded(sample["text"], sample["source_text"])
         out += (f"\n\n**Reworded:** {changed} common word(s) changed against its source"
@@ -301,7 +304,8 @@ def build(project_state: gr.State) -> CurateTab:
         score_min = gr.Number(label="min", value=None)
         score_max = gr.Number(label="max", value=None)
         split = gr.Dropdown([ALL, *curate.SPLITS], value=ALL, label="Split (eval = held out)", elem_id="cur-split")
-        written_by = gr.Dropdown([ALL, "model", "template"], value=ALL, label="Written by (question or rewrite)", elem_id="cur-qsource")
+        written_by = gr.Dropdown([ALL, "model", "template", "copy"], value=ALL, label="Written by (question or rewrite)",
+                                 elem_id="cur-qsource")
         page = gr.Number(label="Page", value=1, precision=0, minimum=1, elem_id="cur-page")
         page_size = gr.Dropdown(["25", "50", "100"], value="50", label="Per page")
     info = gr.Markdown(elem_id="cur-info")

@@ -91,6 +91,9 @@ def _progress_html(job: dict | None) -> str:
             shortfall += f", {p['template_questions']} question(s) built from the sentence"
         if p.get("template_rewrites"):
             shortfall += f", {p['template_rewrites']} rewrite(s) made by code (clause split or phrase moved)"
+        if p.get("copied_sentences"):
+            shortfall += (f", {p['copied_sentences']} focal sentence(s) kept as written (the model only changed small "
+                          "words)")
     live = ""
     if p.get("live_text"):  # kept after the job ends: a 2-unit job can finish between two ticks
         live = (f"<div style='color:#666;font-size:90%'>last answer ({p.get('live_unit', '')}): "
