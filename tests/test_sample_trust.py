@@ -289,6 +289,8 @@ def test_curate_says_when_a_rewrite_is_a_near_copy():
     reworded = {**split, "generator": {"rewrite_source": "model"},
                 "text": "Launched in 2004, the Marigold Prentice is the only boat the cooperative has."}
     assert "near-copy" not in why_it_passed(reworded)
+    kept = {**split, "generator": {"rewrite_source": "copy"}, "text": source}
+    assert "the question's sentence as written" in why_it_passed(kept) and "a near-copy" in why_it_passed(kept)
 
 
 def test_a_rewrite_that_only_changes_small_words_is_refused():
