@@ -537,3 +537,12 @@ def test_a_name_with_an_aside_keeps_its_clause_and_accented_words_stay_whole():
     said = statements("The Pond Room Café, in the cottage, serves lunches from noon until 3 pm.")
     assert "The Pond Room Café serves lunches from noon until 3 pm." in said
     assert template_question("noon", said[-1]) == "From what time does the Pond Room Café serve lunches until 3 pm?"
+
+
+def test_a_which_after_x_of_y_makes_no_statement_about_y():
+    """Audit round 9, np_heldout_guide#28: "the towpath of the Velling Navigation, which meets the sea bank path"
+    gave "What does the Velling Navigation meet ...?"; the towpath meets it ("towpath" is no word the lexicon knows,
+    so it was not taken for a noun)."""
+    sentence = ("Cyclists can follow the towpath of the Velling Navigation, which meets the sea bank path close to "
+                "the Curlew Hide.")
+    assert not any(s.startswith("The Velling Navigation meets") for s in statements(sentence))

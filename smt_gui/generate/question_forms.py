@@ -1226,7 +1226,8 @@ def _ambiguous_antecedent(before: str) -> bool:
     if m is None or m.group("prep") not in PREPOSITIONS:
         return False
     word = before[: m.start("prep")].split()[-1].strip(",;")
-    return word[:1].isupper() or "NOUN" in word_forms(word)
+    forms = word_forms(word)
+    return word[:1].isupper() or "NOUN" in forms or not forms  # a word the lexicon lacks ("towpath") is a noun
 
 
 def statements(sentence: str) -> list[str]:
