@@ -109,3 +109,15 @@ def test_the_coverage_planner_sorts_key_facts_by_where_they_are_lost(tmp_path):
     assert reasons["1887"] == "asked"
     assert {reasons["1791"], reasons["Jonas Treddick"]} == {"asked", "later round"}  # one QA per window asked
     assert reasons["daily"] in {"no window", "no candidate"}
+
+
+def test_question_reach_counts_only_sentences_a_question_can_ask_about(tmp_path):
+    """``benchmarks/question_reach.py`` (no model): a sentence a question reaches counts, a narrator's line and
+    dialogue do not, so the share falls on a story's kind of prose."""
+    from benchmarks.question_reach import reach
+
+    row = {"id": "mixed", "set": "test", "text": (
+        "The Harrowgate Ferry Cooperative was founded in 1987 by forty-two residents.\n\n"
+        "I'd never seen a live young lady before. \"I don't think I want to go,\" he blurted.\n")}
+    result = reach(row, tmp_path / "p" / "project")
+    assert result["reached"] == 1 and result["fact_sentences"] >= 2 and result["share"] < 1

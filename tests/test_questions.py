@@ -546,3 +546,16 @@ def test_a_which_after_x_of_y_makes_no_statement_about_y():
     sentence = ("Cyclists can follow the towpath of the Velling Navigation, which meets the sea bank path close to "
                 "the Curlew Hide.")
     assert not any(s.startswith("The Velling Navigation meets") for s in statements(sentence))
+
+
+def test_an_essay_read_after_the_fixes_gives_no_question_without_its_noun_or_its_clause():
+    """QuALITY 20041 ("Vulgar Keynesians"), read after the stop's fixes: "What was willing to concede?" lost the
+    clause that says what, and "How many words can the most important be stated in?" has no noun."""
+    assert template_question("Keynes", "Keynes was willing to concede that in some sufficiently long run, these "
+                             "theories might indeed be valid.") is None
+    assert template_question("two words", "There are a number of reasons, but the most important can be stated in "
+                             "two words: Alan Greenspan.") is None
+    assert template_question("two words", "The most important reason can be stated in two words.") == \
+        "How many words can the most important reason be stated in?"
+    assert "The Barge Fair remembers the boats that gave it its name." in statements(
+        "Each June the town holds the Barge Fair, which remembers the boats that gave it its name.")

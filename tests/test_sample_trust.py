@@ -308,3 +308,16 @@ def test_a_rewrite_that_only_changes_small_words_is_refused():
     assert not small_word_edit("In 1791 the mill was built.", "The mill was built in 1791.")
     assert not small_word_edit("Ilsa Quilawick had a pet rabbit.", "Ilsa Quilawick lived with a pet rabbit.")
     assert not small_word_edit("The mill was built in 1791.", "The mill was built in 1791.")
+
+
+def test_a_sentence_copied_from_the_source_is_no_fragment():
+    """QuALITY 20041 ("Vulgar Keynesians"), read after the stop's fixes: focal documents were held back because the
+    stored meaning check called the writer's own sentences fragments ("no verb in 'Nonetheless, few economists take
+    them seriously these days.'"). A rewrite's own verbless sentence is still one."""
+    from smt_gui.generate.meaning import meaning_changes
+
+    source = ("There are a number of reasons, but the most important can be stated in two words: Alan Greenspan. "
+              "Nonetheless, few economists take them seriously these days.")
+    assert meaning_changes(source, source) == []
+    assert any("no verb" in p for p in meaning_changes("Mirela Drawyn a keen player of the mandolin.",
+                                                       "Mirela Drawyn was a keen player of the mandolin."))

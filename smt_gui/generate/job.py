@@ -306,10 +306,10 @@ def _finish(project: Project, job_id: int | None, config: GenerateConfig, kind: 
                   else (config.doc_temperature if unit.kind != "qa" and config.doc_temperature is not None
                         else prompt.temperature), "strategy": config.strategy}
     error = None
+    copies = sum(item.get("rewrite_source") == "copy" for item in fallback)
     if len(state.items) < unit.requested and state.problems:
         error = f"asked {unit.requested}, the model gave {len(state.items)} usable in {state.tries} tries: " \
                 + summarise_problems(state.problems)
-        copies = sum(item.get("rewrite_source") == "copy" for item in fallback)
         if fallback and unit.kind == "qa":
             error += f"; {len(fallback)} question(s) built from the sentence instead"
         elif copies:
@@ -322,9 +322,8 @@ def _finish(project: Project, job_id: int | None, config: GenerateConfig, kind: 
     totals["units"] += 1
     totals["requested"] += unit.requested
     totals["made"] += stored
-    copied = sum(item.get("rewrite_source") == "copy" for item in fallback)
-    totals["template_questions" if unit.kind == "qa" else "template_rewrites"] += len(fallback) - copied
-    totals["copied_sentences"] += copied
+    totals["template_questions" if unit.kind == "qa" else "template_rewrites"] += len(fallback) - copies
+    totals["copied_sentences"] += copies
     totals["failed"] += 0 if items else 1
     totals["short_units"] += 1 if 0 < len(items) < unit.requested else 0
 

@@ -873,6 +873,13 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     if not subject or (len(subject) == 1 and subject[0].lower() in PRONOUN_SUBJECTS and not instruction) \
             or subject[0].lower() in {"no", "none"}:
         return None  # "she", "it": the question would not say whom it is about; "No passenger may ..." inverts badly
+    head = subject[-1]
+    if head[:1].islower() and set(word_forms(head.lower())) == {"ADJ"}:
+        return None  # "the most important can be stated in two words": a subject with no noun says nothing
+    before_that = word_forms(toks[clause.end - 1].low) if clause.end < len(toks) else {}
+    if clause.end - 1 > clause.verb and toks[clause.end].low in {"that", "whether"} and "VERB" in before_that \
+            and "NOUN" not in before_that:  # a relative "that" after a noun is fine ("remembers the boats that …")
+        return None  # "was willing to concede that …": cut before its clause, the verb has lost what it concedes
     verb = toks[clause.verb]
     tail = words[clause.verb + 1 : clause.end]
     intro = words[clause.intro[0] : clause.intro[1]]
