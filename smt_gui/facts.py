@@ -72,6 +72,7 @@ def _segmenter():
 _HEADING_LINE = re.compile(r"^\s*(?:#{1,6}\s|\|)")  # markdown heading or table row
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•▪‣◦]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+_QUESTION_END = re.compile(r"\?[)\]]*$")  # "… on her wall?"; a quoted question the narrator reports ends on its quote
 
 
 def _is_label_line(line: str) -> bool:
@@ -151,14 +152,15 @@ def is_fact_sentence(text: str) -> bool:
     """Whether a sentence can state a fact: not a heading, table row, caption, list label or lead-in ("Fares:").
 
     Headings read as facts give samples such as "The fleet was a military expedition."; a reader never sees a
-    heading as a claim. A fact sentence has at least three words and ends as a sentence does (a list item counts when
-    it does).
+    heading as a claim. A fact sentence has at least three words and ends as a statement does (a list item counts when
+    it does); a question states nothing ("Does your dentist have a certificate of pain management on her wall?"
+    gave "What do does your dentist have …?").
     """
     line = " ".join(text.split())
     if _HEADING_LINE.match(line):
         return False
     body = _LIST_ITEM.sub("", line, count=1)
-    return len(body.split()) >= 3 and bool(_SENTENCE_END.search(body))
+    return len(body.split()) >= 3 and bool(_SENTENCE_END.search(body)) and not _QUESTION_END.search(body)
 
 
 # Labels that introduce no value a question can ask for ("Present: ...", "To: ...", "Note: ...").

@@ -559,3 +559,12 @@ def test_an_essay_read_after_the_fixes_gives_no_question_without_its_noun_or_its
         "How many words can the most important reason be stated in?"
     assert "The Barge Fair remembers the boats that gave it its name." in statements(
         "Each June the town holds the Barge Fair, which remembers the boats that gave it its name.")
+
+
+def test_a_question_in_the_text_states_no_fact_and_a_dash_is_no_hyphen():
+    """QuALITY 20068 ("Defining Decay Down"), read after the stop's fixes: "Does your dentist have a certificate of
+    pain management on her wall?" gave "What do does your dentist have …?", and "bad breath--or" was one word."""
+    assert not is_fact_sentence("Does your dentist have a certificate of pain management on her wall?")
+    assert is_fact_sentence('"Is it late?" he asked.')
+    sentence = 'Dentists make a killing on bad breath--or "halitosis," as they prefer to call it.'
+    assert not any("--" in span for span in answer_spans(sentence, candidate_answers(sentence)))

@@ -31,8 +31,8 @@ from smt_gui.facts import DATE_RE, NUMBER_RE, NUMBER_WORDS, PARTICLES, ROLE_WORD
 # ---- tokens ----------------------------------------------------------------------------------------------------
 
 _LETTER = r"[^\W\d_]"  # any letter, accented too: "Café" and "Zoë" are words, not "Caf" and "Zo"
-_TOKEN_RE = re.compile(rf"{_LETTER}+-\d+\w*|[$£€]?\d[\d,.:]*\d%?|[$£€]?\d%?|{_LETTER}(?:{_LETTER}|['’-])*{_LETTER}|"
-                       rf"{_LETTER}|[^\w\s]")
+# A word joins its letters with single hyphens or apostrophes: "bad breath--or" is two words and a dash.
+_TOKEN_RE = re.compile(rf"{_LETTER}+-\d+\w*|[$£€]?\d[\d,.:]*\d%?|[$£€]?\d%?|{_LETTER}+(?:['’-]{_LETTER}+)*|[^\w\s]")
 
 
 @dataclass(frozen=True)
