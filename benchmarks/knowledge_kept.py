@@ -76,12 +76,14 @@ def evaluated(project: Project, run: runner.Run) -> dict:
 
 # Recipes measured side by side on the same generated and curated data: each is TrainConfig's defaults with these
 # overrides ("mixture.x" sets a mixture field), trained once and then blended back toward the base.
-RECIPES: dict[str, tuple[str, dict[str, float]]] = {
+RECIPES: dict[str, tuple[str, dict[str, float | bool]]] = {
     "default": ("full, 8 epochs, 10% replay", {}),
     "replay30": ("full, 8 epochs, 30% replay", {"mixture.replay_share": 0.3}),
     "epochs4": ("full, 4 epochs, 10% replay", {"epochs": 4.0}),
     "replay30self": ("full, 8 epochs, 30% replay, half of it the base model's own answers",
                      {"mixture.replay_share": 0.3, "mixture.self_replay_share": 0.5}),
+    "replaykl": ("full, 8 epochs, 10% replay trained toward the base model's predictions (KL)",
+                 {"mixture.replay_kl": True}),
     "lora64": ("LoRA r=64 all linear, 8 epochs, 10% replay", {"method": "lora", "lora_r": 64}),
 }
 

@@ -38,6 +38,12 @@ class MixtureConfig:
         0.0, label="Of the replay: the base model's own answers", slider=True, minimum=0, maximum=1, step=0.05,
         info="self-distillation: its greedy answers to bundled generic prompts (train/self_replay.py)",
         help="share of the replay tokens that are the base model's own answers to generic prompts (0 = text only)")
+    # A KL term toward the base model on the replay tokens (train/anchor.py) instead of their text: the replay anchors
+    # the tuned model's predictions on generic text where they were, rather than teaching it the replay texts
+    replay_kl: bool = setting(
+        False, label="Replay: keep the base model's predictions (KL) instead of learning the text",
+        info="a KL term toward the base model on the replay tokens (train/anchor.py)",
+        help="train the replay tokens toward the base model's own next-token distribution (KL) instead of their text")
     token_budget: int | None = setting(None, none_as=0, minimum=0, label="Token budget (0 = all accepted samples once)",
                                        help="all tokens; none = every accepted sample's tokens once, plus replay")
     # also train on the source documents themselves (cheap, and states every fact)
@@ -157,17 +163,26 @@ def _fill(items: list[Item], target: int, rng: random.Random, trim_last: bool = 
     return taken
 
 
-def pack(items: list[Item], seq_len: int, eos_id: int) -> list[dict[str, list[int]]]:
-    """Concatenate texts (EOS between) and cut into full blocks of ``seq_len``; the ragged tail is kept as one block."""
+def _example(ids: list[int], flags: list[int], mark_replay: bool) -> dict[str, list[int]]:
+    example = {"input_ids": ids, "labels": list(ids)}
+    if mark_replay:  # which tokens are replay text, for the KL term (train/anchor.py)
+        example["replay_mask"] = flags
+    return example
+
+
+def pack(items: list[Item], seq_len: int, eos_id: int, mark_replay: bool = False) -> list[dict[str, list[int]]]:
+    """Concatenate texts (EOS between) and cut into full blocks of ``seq_len``; the ragged tail is kept as one block.
+    With ``mark_replay`` each block also says which of its tokens are replay text (``replay_mask``)."""
     stream: list[int] = []
+    flags: list[int] = []
     for item in items:
         stream += [*item.input_ids, eos_id]
-    blocks = [stream[i : i + seq_len] for i in range(0, len(stream), seq_len)]
-    blocks = [b for b in blocks if len(b) >= 16]
-    return [{"input_ids": b, "labels": list(b)} for b in blocks]
+        flags += [int(item.kind == "replay")] * (item.n_tokens + 1)
+    cuts = [(i, i + seq_len) for i in range(0, len(stream), seq_len) if len(stream[i : i + seq_len]) >= 16]
+    return [_example(stream[a:b], flags[a:b], mark_replay) for a, b in cuts]
 
 
-def unpacked(items: list[Item], seq_len: int, eos_id: int) -> list[dict[str, list[int]]]:
+def unpacked(items: list[Item], seq_len: int, eos_id: int, mark_replay: bool = False) -> list[dict[str, list[int]]]:
     """One example per text (long texts split into ``seq_len`` pieces): the naive layout, padded at batch time."""
     examples = []
     for item in items:
@@ -175,7 +190,7 @@ def unpacked(items: list[Item], seq_len: int, eos_id: int) -> list[dict[str, lis
         for i in range(0, len(ids), seq_len):
             piece = ids[i : i + seq_len]
             if len(piece) >= 16:
-                examples.append({"input_ids": piece, "labels": list(piece)})
+                examples.append(_example(piece, [int(item.kind == "replay")] * len(piece), mark_replay))
     return examples
 
 
@@ -246,9 +261,11 @@ def build_mixture(project: Project, config: MixtureConfig, tokenizer,
 
     eos = tokenizer.eos_token_id
     qa_examples = [{"input_ids": i.input_ids, "labels": i.labels} for i in chosen_qa + chosen_self]
+    if config.replay_kl:  # every example carries the mask (a dataset's columns are the same on every row)
+        qa_examples = [{**e, "replay_mask": [0] * len(e["input_ids"])} for e in qa_examples]
     text_items = chosen_doc + chosen_replay
     rng.shuffle(text_items)
-    text_examples = (pack if config.pack_documents else unpacked)(text_items, config.seq_len, eos)
+    text_examples = (pack if config.pack_documents else unpacked)(text_items, config.seq_len, eos, config.replay_kl)
     examples = qa_examples + text_examples
     rng.shuffle(examples)
 

@@ -223,9 +223,18 @@ def main(argv: list[str] | None = None) -> int:
         callback = MetricsCallback(run_dir, tokens_per_example, STOP, is_main, on_metrics=lambda line: write_status(
             run_dir, **{k: line[k] for k in ("step", "max_steps", "loss", "eta_s", "tokens_per_s", "waited_s")}),
             waited=(lambda: turns[0].waited_s) if turns else None)
-        trainer = Trainer(model=model, args=training_args, train_dataset=dataset,
-                          data_collator=DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=-100, padding=True),
-                          callbacks=[callback, *turns])
+        collator = DataCollatorForSeq2Seq(tokenizer, label_pad_token_id=-100, padding=True)
+        extra: dict[str, Any] = {}
+        if config.mixture.replay_kl:  # replay tokens trained toward the base model's predictions (train/anchor.py)
+            from smt_gui.train.anchor import ReplayMaskCollator, anchored_trainer_class, load_reference
+
+            trainer_class = anchored_trainer_class()
+            collator = ReplayMaskCollator(collator, tokenizer.padding_side)
+            extra["reference"] = load_reference(base_dir, config.method, model.device)
+        else:
+            trainer_class = Trainer
+        trainer = trainer_class(model=model, args=training_args, train_dataset=dataset, data_collator=collator,
+                                callbacks=[callback, *turns], **extra)
         resume_from = last_checkpoint(run_dir) if args.resume else None
         result = trainer.train(resume_from_checkpoint=resume_from)
         if STOP["requested"]:
