@@ -11,6 +11,7 @@ English-centred heuristics (capitalisation marks names); anything they miss fall
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -412,4 +413,14 @@ def person_names(document: str, known: set[str] | None = None) -> set[str]:
         if opener and any(re.match(r"\s*(He|She)\b", s.text) for s in sentences[1:]) and \
                 sentences[0].text.find(opener[0]) <= len(" ".join(sentences[0].text.split()[:4])):
             add(opener[0])  # the paragraph is about this name, and goes on with "he"/"she"
+    sentences = split_sentences(document)
+    for first, after in itertools.pairwise(sentences):
+        opener = names(first.text, known)
+        pronoun = re.search(r"\b(?:he|his|him)\b", after.text)
+        if not (opener and first.text.startswith(opener[0]) and pronoun):
+            continue
+        before = after.text[: pronoun.start()]
+        rivals = [n for n in names(before, known) if not re.search(rf"\bthe\s+{re.escape(n)}", before)]
+        if not rivals:  # "Lincoln faced a different situation. With the South seceding, he could only …"
+            add(opener[0])
     return people

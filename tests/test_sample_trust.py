@@ -321,3 +321,33 @@ def test_a_sentence_copied_from_the_source_is_no_fragment():
     assert meaning_changes(source, source) == []
     assert any("no verb" in p for p in meaning_changes("Mirela Drawyn a keen player of the mandolin.",
                                                        "Mirela Drawyn was a keen player of the mandolin."))
+
+
+def test_what_the_essay_read_refused_is_refused():
+    """QuALITY 20051 and 20068, read on 2026-12-07 before any rule was written on them: a model rewrite that added
+    "than the one in which he was originally", one that put "in the second" onto the wrong presidents by dropping
+    "and", a model question about "the medical scare talk dentists", and "What faced …?" answered "Lincoln"."""
+    from smt_gui.facts import person_names
+    from smt_gui.generate.meaning import meaning_changes
+    from smt_gui.generate.question_forms import pairing_problem
+
+    assert "adds 'originally'" in meaning_changes(
+        "Lincoln faced a different situation than the one in which he was originally.",
+        "Lincoln faced a different situation.")
+    source = "Theodore Roosevelt may belong in the third phase and Warren G. Harding-Calvin Coolidge in the second."
+    assert any(p.startswith("no longer joins with 'and'") for p in meaning_changes(
+        "Theodore Roosevelt, Warren G. Harding-Calvin Coolidge in the second may belong in the third phase.", source))
+    # a relative pronoun may stand where "and" stood; an adverb the source says may stay
+    assert meaning_changes("Mr. Spellman is a retired signalman who lives in a bungalow on Tanner's Lane.",
+                           "He is a retired signalman, and he lives in a bungalow on Tanner's Lane.",
+                           "Mr. Spellman was admitted on 3 March.") == []
+    assert meaning_changes("Originally the mill ground corn.", "The mill originally ground corn.") == []
+    sentence = "Some dentists dress up these cosmetic measures in medical scare talk."
+    assert "names no" in pairing_problem("What are the medical scare talk dentists?", "cosmetic measures",
+                                         ["cosmetic measures", "medical scare talk"], sentence)
+    essay = ("The first phase lasted until Lincoln.\n\nLincoln faced a different situation. "
+             "With the South already seceding, he could only defend the "
+             "Constitution by asserting the power of the federal government.")
+    assert "lincoln" in person_names(essay)
+    assert "fenwick mills" not in person_names("Fenwick Mills closed in 1931. With the Barge Fair over, its owner "
+                                               "moved away.")

@@ -142,6 +142,13 @@ def meaning_changes(rewrite: str, source: str, context: str = "") -> list[str]:
         problems.append("drops " + ", ".join(f"'{w}'" for w in missing[:3]))
     elif brought:
         problems.append("adds " + ", ".join(f"'{w}'" for w in brought[:3]))  # "the *ancient city* of Eliosholm"
+    if not brought:
+        adverb = _added_adverb(new, src + _tokens(context), _mid_sentence_capitals(rewrite))
+        if adverb:
+            problems.append(f"adds '{adverb}'")  # "... a different situation than the one in which he was originally"
+    joined = _fewer_joins(rewrite, source)
+    if joined:
+        problems.append(joined)
     if not any(p.startswith(("drops", "swaps")) for p in problems):
         left_out = omissions(rewrite, source)
         if left_out:
@@ -149,6 +156,38 @@ def meaning_changes(rewrite: str, source: str, context: str = "") -> list[str]:
     if not problems and small_word_edit(rewrite, source):
         problems.append(SMALL_WORDS_ONLY)
     return problems + relation_changes(rewrite, source, context)
+
+
+def _added_adverb(new: list[str], said: list[str], names: set[str]) -> str | None:
+    """An adverb the rewrite brings that the source and context never say in any form ("originally", "usually",
+    "together"): it adds a claim, which the noun and adjective checks (``_content_lemmas``) do not see. ``names``
+    (capitalised mid-sentence) are no adverbs, whatever an unknown word's guessed forms."""
+    known = _all_lemmas(said)
+    for word in new:
+        if len(word) < 3 or word in _OMITTABLE or word in _FREE or word in said or word in {"too"} or word in names:
+            continue
+        forms = word_forms(word)
+        if forms.get("ADV") and not ({word} | {f for fs in forms.values() for f in fs}) & known:
+            return word
+    return None
+
+
+def _fewer_joins(rewrite: str, source: str) -> str | None:
+    """A rewrite in as many sentences with fewer "and"/"or" than its source: what the word joined is now said of
+    something else ("Roosevelt may belong in the third phase and Harding-Coolidge-Hoover in the second" ->
+    "Roosevelt, Harding-Coolidge-Hoover in the second may belong in the third phase", QuALITY 20051)."""
+    from smt_gui.facts import split_sentences
+
+    def count(text: str, words: set[str]) -> int:
+        return sum(w in words for w in _tokens(text))
+
+    joins, relatives = {"and", "or"}, {"who", "which", "whose", "where"}
+    dropped = count(source, joins) - count(rewrite, joins)
+    relinked = count(rewrite, relatives) - count(source, relatives)  # ", and he lives" -> "who lives"
+    if dropped > max(relinked, 0) and len(split_sentences(rewrite)) == len(split_sentences(source)):
+        word = "and" if count(source, {"and"}) > count(rewrite, {"and"}) else "or"
+        return f"no longer joins with '{word}': what it joined may now be said of something else"
+    return None
 
 
 SMALL_WORDS_ONLY = ("changes only small words, every other word kept in order: a near-copy in which the change can "

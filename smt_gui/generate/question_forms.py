@@ -365,7 +365,10 @@ def _definition_problem(question: str, answer: str, sentence: str) -> str | None
         return None  # "Who was awarded £600?": a passive, not a definition
     core = " ".join(w for w in words if w.lower() not in DETERMINERS)
     at = re.search(rf"(?i)\b{re.escape(core)}\b", sentence)
-    if at is None:
+    if at is None:  # "What are the medical scare talk dentists?" (QuALITY 20068): one noun made of two phrases
+        parts = core.lower().split()
+        if not set(parts) & PREPOSITIONS and all(re.search(rf"(?i)\b{re.escape(w)}\b", sentence) for w in parts):
+            return f"asks what '{subject}' {asked.group(1).lower()}, but the sentence names no '{core}'"
         return None
     bare = re.escape(" ".join(w for w in answer.split() if w.lower() not in DETERMINERS))
     det = r"(?:(?:a|an|the|its|his|her|their)\s+)?"
