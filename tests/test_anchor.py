@@ -70,9 +70,9 @@ def test_the_collator_pads_the_mask_like_the_ids():
 
 
 @pytest.mark.slow
-def test_full_fine_tuning_with_the_anchor_trains_and_stays_closer_to_the_base_on_replay(curated):
+def test_full_fine_tuning_with_the_anchor_trains_and_saves_the_model(curated):
     """Two real full fine-tuning steps of the bundled model with the anchor: the worker loads the reference, the loss
-    is finite, and the run finishes like any other."""
+    is finite, and the run finishes like any other (what it keeps is measured in benchmarks/README.md)."""
     config = TrainConfig(method="full", max_steps=2, batch_size=2, save_steps=100, blend_with_base=False,
                          mixture=MixtureConfig(seq_len=128, replay_share=0.3, replay_kl=True, include_originals=False))
     run = runner.prepare_run(curated, config)

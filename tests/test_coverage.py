@@ -87,6 +87,8 @@ def test_the_plan_says_what_the_recipe_is_expected_to_cost(project, tmp_path):
     assert plain.cost == MEASURED_COST["full"] and "by 67%" in plain.text() and "86%" in plain.text() and "turn on 'Blend" in plain.text()
     blended = learning_advice(project, TrainConfig(blend_with_base=True), summary)
     assert blended.cost == MEASURED_COST["full+blend"] and "Blend back" not in blended.text()
+    anchored = learning_advice(project, TrainConfig(mixture=MixtureConfig(replay_kl=True)), summary)
+    assert anchored.cost.startswith(MEASURED_COST["full+blend"]) and MEASURED_COST["replay_kl"] in anchored.cost
     assert learning_advice(project, TrainConfig(method="lora"), summary).cost is None
 
 
