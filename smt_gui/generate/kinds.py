@@ -37,12 +37,12 @@ from smt_gui.generate.passages import stitch_focal_documents
 from smt_gui.generate.prompts import load_prompt
 from smt_gui.generate.question_forms import (
     LABEL_QUESTION,
-    _person_like,
     anchor_problem,
     answer_spans,
     answer_type,
     code_rewrite,
     mentioned,
+    person_like,
     statements,
 )
 from smt_gui.generate.questions import (
@@ -288,7 +288,7 @@ class WindowQAs(SampleKind):
             return [], [why or "no answer fits the question"]
         if answer not in unit.targets:
             return [], [f"asks for '{answer}', which no question built from the sentence can check"]
-        if re.match(r"(?i)what\b", question) and _person_like(answer, sources.people(unit.document_id)):
+        if re.match(r"(?i)what\b", question) and person_like(answer, sources.people(unit.document_id)):
             return [], [f"asks 'what' for '{answer}', whom the document calls he or she"]  # "What faced …?" -> Lincoln
         anchor = unit.templates[unit.targets.index(answer)]
         missing = anchor_problem(question, anchor, answer)

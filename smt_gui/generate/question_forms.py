@@ -737,19 +737,19 @@ def _wh_phrase(kind: str, candidate: str, prep: str | None, people: set[str] | N
     if kind == PLACE and prep in {"in", "at", "on", "near"}:
         return "where", True
     head = candidate.split()[-1].lower()
-    if kind == THING and _person_like(candidate, people):
+    if kind == THING and person_like(candidate, people):
         return (f"{prep} whom", True) if prep in {"by", "with", "for", "to", "from"} else ("who", False)
     if kind == THING and prep in {"in", "at", "on", "during"} and head in TIME_NOUNS:
         return f"{prep} which {head}", True  # "in the third quarter" -> "In which quarter"
     if kind == THING and prep in {"in", "under"} and head in {"weather", "conditions", "condition", "light", "wind"}:
         return f"{prep} what {head}", True  # not "What does the crossing take eleven minutes in?"
-    if kind == NAME and _person_like(candidate, people):
+    if kind == NAME and person_like(candidate, people):
         return (f"{prep} whom", True) if prep in {"by", "with", "for", "to", "from"} else ("who", False)
     if kind == NAME and prep == "on" and candidate.split()[-1].lower() in STREET_WORDS:
         return "on which street", True  # "lives in a bungalow on Tanner's Lane" -> "On which street ...?"
     if kind == NAME and prep in {"in", "at"}:
         return "where", True  # "spent his childhood in Voreathford" -> "Where did he spend his childhood?"
-    if kind in (NAME, PLACE) and prep == "from" and not _person_like(candidate, people):
+    if kind in (NAME, PLACE) and prep == "from" and not person_like(candidate, people):
         return "where", False  # "... leaves from Ostley Pier" -> "Where does ... leave from?"
     return "what", False
 
@@ -760,7 +760,7 @@ def _is_participle(word: str) -> bool:
     return lemma is not None and word != lemma and word in _inflections(lemma, "VBN")
 
 
-def _person_like(name: str, people: set[str] | None = None) -> bool:
+def person_like(name: str, people: set[str] | None = None) -> bool:
     """A person ("Dr. Ines Varga", "the Clerk", a name the document calls "he"/"she" or follows with "who"), not an
     organisation, a place or an event: only then does a question ask "who"."""
     words = name.replace("Dr.", "Dr").split()
@@ -902,7 +902,7 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
         if kind in (YEAR, DATE, TIME):
             return None
         wh = _wh_phrase(kind, candidate, None, people)[0] if kind in (QUANTITY, NAME) else "what"
-        if kind == THING and _person_like(candidate, people):
+        if kind == THING and person_like(candidate, people):
             wh = "who"  # "the Clerk reported ..." -> "Who reported ...?"
         if clause.end < len(toks) and toks[clause.end].low in COMPLEMENTIZERS and not tail[1:] and \
                 _verb_lemma(verb.low) not in {"be", "have"}:
@@ -936,7 +936,7 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     controls = (lemma in CONTROL_VERBS or (len(between) == 2 and lemma != "be")) and len(between) > 1 \
         and between[0].low == "to" \
         and kind in (THING, DATE, PLACE, NAME, QUANTITY) and not any(t.low == "to" for t in between[1:]) \
-        and (lemma != "be" or _person_like(join_words(subject).removeprefix("the "))) \
+        and (lemma != "be" or person_like(join_words(subject).removeprefix("the "))) \
         and not any(t.low in {"and", "or"} or t.text in CLAUSE_PUNCT for t in between)  # "is to order X and arrange"
     if controls:
         between = between[2:]  # "agreed to buy X": the infinitive is the verb's own object, X can be asked for
@@ -972,7 +972,7 @@ def wh_question(sentence: str, candidate: str, known: set[str] | None = None,
     if kind == NAME and prep == "by" and wh == "what" and a >= 2 and _is_participle(toks[a - 2].low) and any(
             t.low in {"is", "are", "was", "were", "be", "been", "being"} for t in toks[max(0, a - 5) : a - 2]):
         wh = "who"  # a passive's agent: "What is the service team led by?" reads wrong for a person; "who" fits both
-    if wh == "what" and not prep and kind in (NAME, PLACE) and lemma in MOTION_VERBS and not _person_like(candidate, people):
+    if wh == "what" and not prep and kind in (NAME, PLACE) and lemma in MOTION_VERBS and not person_like(candidate, people):
         wh = "which place"  # "leaves Harrowgate Quay at a quarter to seven": "What does the first sailing leave ...?"
     if wh == "what" and prep == "from" and lemma in FROM_VERBS:
         wh = "where"  # "joined from a motorcycle maker" -> "Where did Mrs. Priya Castell join from?"
