@@ -22,6 +22,33 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Print a failure the moment it happens: when CI's time limit stops a run, the summary at the end never prints."""
+    if report.failed:
+        reporter = _reporter()
+        if reporter is not None:
+            reporter.write_line(f"\nFAILED {report.nodeid} ({report.when}):\n{report.longreprtext[-6000:]}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Keep each phase's report on the test, so fixtures can tell at teardown whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+_CONFIG: list[pytest.Config] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _CONFIG.append(config)
+
+
+def _reporter():
+    return _CONFIG[0].pluginmanager.get_plugin("terminalreporter") if _CONFIG else None
+
+
 @pytest.fixture
 def project(tmp_path: Path):
     from smt_gui.project import Project
@@ -30,14 +57,20 @@ def project(tmp_path: Path):
 
 
 @pytest.fixture
-def app_server(tmp_path: Path) -> Iterator[dict]:
-    """The real app in a subprocess, bound to 127.0.0.1 on a free port, with its own projects root."""
+def app_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict]:
+    """The real app in a subprocess, bound to 127.0.0.1 on a free port, with its own projects root.
+
+    When the test fails, the end of the app's log is printed: the browser only shows what the app chose to show."""
     root = tmp_path / "projects"
-    proc, url = start_app(root, tmp_path / "app.log")
+    log = tmp_path / "app.log"
+    proc, url = start_app(root, log)
     try:
-        yield {"url": url, "root": root, "proc": proc, "log": tmp_path / "app.log"}
+        yield {"url": url, "root": root, "proc": proc, "log": log}
     finally:
         stop_app(proc)
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed and log.exists() and _reporter() is not None:
+            _reporter().write_line(f"\napp log of {request.node.nodeid} (end):\n{log.read_text(errors='replace')[-4000:]}")
 
 
 @pytest.fixture(scope="session")

@@ -81,3 +81,4 @@ def test_full_fine_tuning_with_the_anchor_trains_and_saves_the_model(curated):
     losses = [m["loss"] for m in runner.run_metrics(run) if "loss" in m]
     assert losses and all(0 < loss < 20 for loss in losses), losses
     assert (run.path / "model").is_dir()
+    assert runner.run_state(run)["anchored_tokens"] > 0  # the KL term ran on replay tokens: the anchor was not off

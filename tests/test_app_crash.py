@@ -19,6 +19,7 @@ from smt_gui import curate
 from smt_gui.ingest import ChunkingConfig, ingest_paths
 from smt_gui.project import Project
 from smt_gui.testing.samples import first_chunk, insert_sample
+from smt_gui.testing.walk import expect_finished
 from smt_gui.train import runner
 
 from .conftest import QUALITY_SMALL, start_app, stop_app
@@ -89,7 +90,8 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
     status = page.locator("#gen-status")
     expect(status).to_contain_text("interrupted", timeout=60_000)
     page.locator("#gen-resume").click()
-    expect(status).to_contain_text("done", timeout=600_000)
+    expect(status).not_to_contain_text("interrupted", timeout=60_000)
+    expect_finished(status, timeout=600_000)
     with project.connect() as conn:
         assert conn.execute("SELECT COUNT(*) FROM generation_log").fetchone()[0] == 3  # each unit exactly once
         keys = [r[0] for r in conn.execute("SELECT job_key FROM samples WHERE job_key IS NOT NULL")]
@@ -125,7 +127,8 @@ def test_app_and_worker_killed_mid_job_resume_without_loss(tmp_path, browser):
         train_status = page.locator("#train-status")
         expect(train_status).to_contain_text("interrupted", timeout=60_000)
         page.locator("#train-resume").click()
-        expect(train_status).to_contain_text("done", timeout=600_000)
+        expect(train_status).not_to_contain_text("interrupted", timeout=60_000)
+        expect_finished(train_status, timeout=600_000)
         expect(train_status).to_contain_text("step 12/12")
         state = runner.run_state(run)
         assert state["resumed"]

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
+from smt_gui.testing.walk import expect_finished
 
 from .conftest import QUALITY_SMALL
 from .test_browser_documents import open_project
@@ -41,7 +42,7 @@ def test_evaluate_two_arms_and_see_the_chart(app_server, browser):
     page.locator("#eval-start").click()
 
     status = page.locator("#eval-status")
-    expect(status).to_contain_text("done", timeout=600_000)
+    expect_finished(status, timeout=600_000)
     expect(status).to_contain_text("4/4 answers scored")
     expect(status).to_contain_text("eval-job")  # where the JSON/CSV report was written
     chart = page.locator("#eval-chart")

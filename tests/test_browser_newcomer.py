@@ -15,6 +15,7 @@ from smt_gui.factbench import BenchConfig, write_benchmark
 from smt_gui.ingest import ingest_paths
 from smt_gui.project import Project
 from smt_gui.testing.samples import first_chunk, insert_sample
+from smt_gui.testing.walk import expect_finished
 from smt_gui.train import runner
 from smt_gui.train.config import TrainConfig
 from smt_gui.train.mixture import MixtureConfig
@@ -176,7 +177,7 @@ def test_generation_shows_requested_against_made_and_the_last_answer(app_server,
     page.locator("#gen-kinds").get_by_label("Focal rewrites (conditioned on questions)").uncheck()
     page.locator("#gen-start").click()
     status = page.locator("#gen-status")
-    expect(status).to_contain_text("done", timeout=600_000)
+    expect_finished(status, timeout=600_000)
     # The model's last answer is shown once a request returns and stays after the job ends (this job can finish
     # between two of the tab's 2-second ticks, so "while running" alone would be timing-dependent).
     expect(status).to_contain_text("last answer")

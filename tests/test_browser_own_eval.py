@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from smt_gui import curate
 from smt_gui.project import Project
+from smt_gui.testing.walk import expect_finished
 from smt_gui.tokenizers import load_tokenizer
 from smt_gui.train import runner
 from smt_gui.train.mixture import MixtureConfig, build_mixture
@@ -36,7 +37,7 @@ def test_plain_document_to_held_out_evaluation_with_retention(app_server, browse
     page.get_by_role("tab", name="Generate").click()
     page.locator("#gen-kinds").get_by_label("Focal rewrites (conditioned on questions)").uncheck()
     page.locator("#gen-start").click()
-    expect(page.locator("#gen-status")).to_contain_text("done", timeout=600_000)
+    expect_finished(page.locator("#gen-status"), timeout=600_000)
 
     page.get_by_role("tab", name="Curate").click()
     expect(page.locator("#cur-table")).to_contain_text("pending", timeout=60_000)
@@ -55,7 +56,7 @@ def test_plain_document_to_held_out_evaluation_with_retention(app_server, browse
     page.get_by_role("tab", name="Train").click()
     page.locator("#train-steps input").fill("2")  # the split and the retention figures, not learning, are tested
     page.locator("#train-start").click()
-    expect(page.locator("#train-status")).to_contain_text("done", timeout=900_000)
+    expect_finished(page.locator("#train-status"), timeout=900_000)
     [run] = runner.list_runs(project)
     assert not {int(i) for i in run.summary["sample_ids"]} & held  # the held-out QAs were not trained on
 
@@ -66,7 +67,7 @@ def test_plain_document_to_held_out_evaluation_with_retention(app_server, browse
         page.locator("#eval-arms").get_by_label(arm, exact=True).check()
     page.locator("#eval-letters input").uncheck()
     page.locator("#eval-start").click()
-    expect(page.locator("#eval-status")).to_contain_text("done", timeout=900_000)
+    expect_finished(page.locator("#eval-status"), timeout=900_000)
     table = page.locator("#eval-table")
     for arm in ("base", "rag", "tuned", "tuned+rag"):
         expect(table.get_by_text(arm, exact=True).filter(visible=True).first).to_be_visible()

@@ -10,10 +10,24 @@ import re
 import time
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 SAMPLE_TITLE = "Fictional records 11-0"
 LONG = 1_800_000  # ms: generation and training on 2 shared cores
+
+
+FINISHED = re.compile(r": (done|failed|cancelled|interrupted)\b")  # a job's status line once it has ended
+
+
+def expect_finished(status: Locator, timeout: float = LONG) -> None:
+    """Wait until the job shown in ``status`` has ended, then require that it ended ``done``.
+
+    Why not simply wait for "done": a job that failed would keep the wait going for the whole timeout (30 minutes
+    here) and then report only that "done" never showed; this stops at once and shows the status, error included.
+    """
+    expect(status).to_contain_text(FINISHED, timeout=timeout)
+    text = status.inner_text()
+    assert FINISHED.search(text).group(1) == "done", f"the job did not finish: {text}"
 
 
 def shot(page: Page, shots: Path | None, name: str) -> None:
@@ -54,7 +68,7 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
     page.locator("#gen-start").click()
     status = page.locator("#gen-status")
     expect(status).to_contain_text("running", timeout=60_000)
-    expect(status).to_contain_text("done", timeout=LONG)
+    expect_finished(status)
     expect(status).to_contain_text("asked")  # made N of M asked: a shortfall would show here
     expect(page.locator("#gen-preview")).to_contain_text("focal_rewrite")
     times["generate"] = time.perf_counter() - t
@@ -92,7 +106,7 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
     expect(page.locator("#train-advice")).to_contain_text("each covered sentence is stated")
     train_status = page.locator("#train-status")
     expect(train_status).to_contain_text("running", timeout=180_000)
-    expect(train_status).to_contain_text("done", timeout=LONG)
+    expect_finished(train_status)
     expect(page.locator("#train-loss")).to_contain_text("step")
     times["train"] = time.perf_counter() - t
     shot(page, shots, "train_tab.png")
@@ -126,7 +140,7 @@ def walk_sample(page: Page, url: str, shots: Path | None = None, quick: bool = F
         page.locator("#eval-limit input").fill(str(questions))
     page.locator("#eval-start").click()
     eval_status = page.locator("#eval-status")
-    expect(eval_status).to_contain_text("done", timeout=LONG)
+    expect_finished(eval_status)
     expect(eval_status).to_contain_text(f"{3 * questions}/{3 * questions} answers scored")  # base, RAG, tuned
     expect(page.locator("#eval-chart")).to_contain_text("Accuracy by arm")
     expect(page.locator("#eval-compare")).to_contain_text("tuned vs base")

@@ -72,6 +72,8 @@ def anchored_trainer_class():
             super().__init__(*args, **kwargs)
             self.reference = reference  # None: the model itself with its adapters off (peft)
             self.kl_weight = kl_weight
+            self.anchored_tokens = 0  # replay tokens the KL term ran on: recorded in the run's status, so a run
+            # that silently trained without the anchor shows 0
             # the loss is already a mean over this batch's tokens: the Trainer divides it by the accumulation steps
             self.model_accepts_loss_kwargs = False
 
@@ -93,6 +95,8 @@ def anchored_trainer_class():
             labels = inputs.pop("labels")
             outputs = model(**inputs)
             reference = self._reference_logits(model, inputs, replay_rows(mask))
+            if reference is not None:
+                self.anchored_tokens += int((mask[:, 1:].bool() & (labels[:, 1:] != -100)).sum())
             loss = anchored_loss(outputs.logits, reference, labels, mask, self.kl_weight)
             return (loss, outputs) if return_outputs else loss
 

@@ -251,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
                      "tokens_per_s": callback.tokens_per_s}
             if blended is not None:
                 final["blend_weight"] = blended["weight"]
+            if hasattr(trainer, "anchored_tokens"):
+                final["anchored_tokens"] = trainer.anchored_tokens
             write_status(run_dir, status="done", **final)
             record_final_metrics(run_dir, final)
         return 0  # a turn still held is given back when the process exits (see below)
