@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from smt_gui import curate
 from smt_gui.project import Project
-from smt_gui.testing.walk import expect_finished
+from smt_gui.testing.walk import expect_finished, fewer_retention_items
 from smt_gui.tokenizers import load_tokenizer
 from smt_gui.train import runner
 from smt_gui.train.mixture import MixtureConfig, build_mixture
@@ -66,6 +66,7 @@ def test_plain_document_to_held_out_evaluation_with_retention(app_server, browse
     for arm in ("rag", "tuned", "tuned+rag"):
         page.locator("#eval-arms").get_by_label(arm, exact=True).check()
     page.locator("#eval-letters input").uncheck()
+    fewer_retention_items(page)
     page.locator("#eval-start").click()
     expect_finished(page.locator("#eval-status"), timeout=900_000)
     table = page.locator("#eval-table")

@@ -188,7 +188,7 @@ def test_tuned_arm_warns_about_leaked_eval_questions_and_feeds_the_scaling_curve
     assert runner.wait(runner.launch(project, run), run, poll_s=0.5) == 0
 
     report = evaluate(project, EvalConfig(arms=["base", "tuned"], document_ids=[doc], limit=2, generate_choice=False,
-                                          open_answers=False))
+                                          open_answers=False, retention=False))  # retention: test_own_split.py
     assert report["run"] == run.name and report["summary"]["tuned"]["n"] == 2
     assert report["leakage"]["checked"] == 2 and len(report["leakage"]["flagged"]) == 1
     assert "LEAKAGE" in leakage_message(report["leakage"])

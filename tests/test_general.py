@@ -40,7 +40,7 @@ def test_general_ability_is_unchanged_for_the_base_model_and_falls_for_a_damaged
     from smt_gui.train.probe import load_for_inference
 
     base = load_for_inference(resolve_base_model(None))
-    same = general_ability(TwoModels(base, base), 80, 8)
+    same = general_ability(TwoModels(base, base), 40, 3)
     knowledge, drift = (next(v for k, v in same.items() if k.startswith(n)) for n in ("general knowledge",
                                                                                        "instruction drift"))
     assert knowledge["base"] >= 0.45  # well above chance (0.25): there is something to lose
@@ -49,7 +49,7 @@ def test_general_ability_is_unchanged_for_the_base_model_and_falls_for_a_damaged
     with torch.no_grad():
         for param in damaged_model.parameters():
             param.add_(torch.randn_like(param) * param.std() * 0.35)
-    damaged = general_ability(TwoModels(base, (damaged_model, base[1])), 80, 8)
+    damaged = general_ability(TwoModels(base, (damaged_model, base[1])), 40, 3)
     knowledge, drift = (next(v for k, v in damaged.items() if k.startswith(n)) for n in ("general knowledge",
                                                                                          "instruction drift"))
     assert knowledge["change"] < -0.05 and drift["change"] < -0.3

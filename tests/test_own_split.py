@@ -111,7 +111,8 @@ def test_own_split_is_scored_without_a_judge_and_retention_is_reported(facts):
     run = runner.prepare_run(project, TrainConfig(method="lora", max_steps=2, batch_size=2, name="own",
                                                   mixture=MixtureConfig(seq_len=128)))
     assert runner.wait(runner.launch(project, run), run, poll_s=0.5) == 0
-    report = evaluate(project, EvalConfig(arms=["base", "tuned"], run="own", generate_choice=False, max_new_tokens=16))
+    report = evaluate(project, EvalConfig(arms=["base", "tuned"], run="own", generate_choice=False, max_new_tokens=16,
+                                          general_questions=24, drift_instructions=2))
     for arm in ("base", "tuned"):
         summary = report["summary"][arm]
         assert summary["n"] == 6 and summary["n_ref"] == 6

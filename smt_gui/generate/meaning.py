@@ -31,6 +31,7 @@ not ("was raised in" -> "lived in", "keeps for five days" -> "is served five day
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
@@ -172,19 +173,25 @@ def _added_adverb(new: list[str], said: list[str], names: set[str]) -> str | Non
     return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _sentence_count(text: str) -> int:
+    """Sentences in ``text``, cached: ``_fewer_joins`` and ``small_word_edit`` ask it of the same pair of texts."""
+    from smt_gui.facts import split_sentences
+
+    return len(split_sentences(text))
+
+
 def _fewer_joins(rewrite: str, source: str) -> str | None:
     """A rewrite in as many sentences with fewer "and"/"or" than its source: what the word joined is now said of
     something else ("Roosevelt may belong in the third phase and Harding-Coolidge-Hoover in the second" ->
     "Roosevelt, Harding-Coolidge-Hoover in the second may belong in the third phase", QuALITY 20051)."""
-    from smt_gui.facts import split_sentences
-
     def count(text: str, words: set[str]) -> int:
         return sum(w in words for w in _tokens(text))
 
     joins, relatives = {"and", "or"}, {"who", "which", "whose", "where"}
     dropped = count(source, joins) - count(rewrite, joins)
     relinked = count(rewrite, relatives) - count(source, relatives)  # ", and he lives" -> "who lives"
-    if dropped > max(relinked, 0) and len(split_sentences(rewrite)) == len(split_sentences(source)):
+    if dropped > max(relinked, 0) and _sentence_count(rewrite) == _sentence_count(source):
         word = "and" if count(source, {"and"}) > count(rewrite, {"and"}) else "or"
         return f"no longer joins with '{word}': what it joined may now be said of something else"
     return None
@@ -199,14 +206,11 @@ def small_word_edit(rewrite: str, source: str) -> bool:
     in as many sentences ("Two, the ideal ... requires" -> "Two is the ideal ... requires"; "whose results" ->
     "where the results"). Such an edit rephrases nothing, and it is where a small model breaks the grammar
     ("QuALITY 20027", 2026-12-07). A moved phrase or a split clause is a rewrite, not this."""
-    from smt_gui.facts import split_sentences
-
     def kept(text: str) -> list[str]:
         return [w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in _OMITTABLE]
 
     same_text = " ".join(re.findall(r"\w+", rewrite.lower())) == " ".join(re.findall(r"\w+", source.lower()))
-    return not same_text and kept(rewrite) == kept(source) and len(split_sentences(rewrite)) == len(
-        split_sentences(source))
+    return not same_text and kept(rewrite) == kept(source) and _sentence_count(rewrite) == _sentence_count(source)
 
 
 # Words a rewrite may leave out without losing a fact: grammar, pronouns (a name may stand for "she"), and

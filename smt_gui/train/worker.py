@@ -176,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
 
     from smt_gui.train.config import TrainConfig
-    from smt_gui.train.metrics import MetricsCallback, record_final_metrics
+    from smt_gui.train.metrics import record_final_metrics
+    from smt_gui.train.metrics_callback import MetricsCallback
     from smt_gui.train.turns import CoreTurnCallback
 
     config = TrainConfig.from_dict(json.loads((run_dir / "config.json").read_text()))

@@ -321,7 +321,7 @@ def build(project_state: gr.State) -> EvaluateTab:
         judge = gr.Checkbox(label="LLM judge for free-form text answers (the Generate tab's backend)", value=False)
     more = [item.name for item in scalar_fields(EvalConfig, "ui") if item.name not in PLACED]
     if more:
-        with gr.Accordion("More settings", open=False), gr.Row():
+        with gr.Accordion("More settings", open=False, elem_id="eval-more"), gr.Row():
             for name in more:
                 settings[name] = setting_widget(EVAL, name, elem_id=f"eval-{name.replace('_', '-')}")
     with gr.Accordion("Your own eval questions (no benchmark? type questions with their answers)", open=False):
