@@ -28,7 +28,7 @@ def shown_in_tab() -> dict:
     with gr.Blocks():
         generate_tab.build(gr.State(None))
         return {block.elem_id: block for block in gr.context.Context.root_block.blocks.values()
-                if getattr(block, "elem_id", None)}
+                if getattr(block, "elem_id", None) and isinstance(block, gr.components.Component)}  # not layout
 
 
 def help_of(parser, command: str) -> str:
@@ -189,7 +189,7 @@ def widgets_of(tab_module) -> dict:
     with gr.Blocks():
         tab_module.build(gr.State(None))
         return {block.elem_id: block for block in gr.context.Context.root_block.blocks.values()
-                if getattr(block, "elem_id", None)}
+                if getattr(block, "elem_id", None) and isinstance(block, gr.components.Component)}  # not layout
 
 
 def test_the_train_tab_shows_the_configs_defaults_and_builds_the_config_by_name():
