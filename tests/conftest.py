@@ -22,12 +22,20 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Print a failure the moment it happens: when CI's time limit stops a run, the summary at the end never prints."""
-    if report.failed:
-        reporter = _reporter()
-        if reporter is not None:
+class FailuresAsTheyHappen:
+    """Prints each failure the moment it happens: when CI's time limit stops a run, the summary never prints."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if report.failed and reporter is not None:
             reporter.write_line(f"\nFAILED {report.nodeid} ({report.when}):\n{report.longreprtext[-6000:]}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(FailuresAsTheyHappen(config), "failures-as-they-happen")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -36,17 +44,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
-
-
-_CONFIG: list[pytest.Config] = []
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    _CONFIG.append(config)
-
-
-def _reporter():
-    return _CONFIG[0].pluginmanager.get_plugin("terminalreporter") if _CONFIG else None
 
 
 @pytest.fixture
@@ -69,8 +66,9 @@ def app_server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict]
     finally:
         stop_app(proc)
         report = getattr(request.node, "report_call", None)
-        if report is not None and report.failed and log.exists() and _reporter() is not None:
-            _reporter().write_line(f"\napp log of {request.node.nodeid} (end):\n{log.read_text(errors='replace')[-4000:]}")
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if report is not None and report.failed and log.exists() and reporter is not None:
+            reporter.write_line(f"\napp log of {request.node.nodeid} (end):\n{log.read_text(errors='replace')[-4000:]}")
 
 
 @pytest.fixture(scope="session")

@@ -49,14 +49,16 @@ def test_the_loss_is_cross_entropy_off_replay_and_kl_on_it():
     labels[0, :2] = -100
     no_replay = torch.zeros(2, 6, dtype=torch.long)
     ce = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, 11), labels[:, 1:].reshape(-1), ignore_index=-100)
-    assert torch.allclose(anchored_loss(logits, None, labels, no_replay), ce)
+    loss, anchored = anchored_loss(logits, None, labels, no_replay)
+    assert torch.allclose(loss, ce) and anchored == 0
     # row 1 all replay: the same logits as the reference cost nothing there, other ones cost their KL
     mask = torch.zeros(2, 6, dtype=torch.long)
     mask[1] = 1
-    same = anchored_loss(logits, logits[1:], labels, mask)
+    same, anchored = anchored_loss(logits, logits[1:], labels, mask)
     row0 = torch.nn.functional.cross_entropy(logits[0, :-1], labels[0, 1:], ignore_index=-100, reduction="sum")
     assert torch.allclose(same, row0 / (labels[:, 1:] != -100).sum())
-    assert anchored_loss(logits, torch.randn(1, 6, 11), labels, mask) > same
+    assert anchored == 5  # row 1's five predicted tokens
+    assert anchored_loss(logits, torch.randn(1, 6, 11), labels, mask)[0] > same
 
 
 def test_the_collator_pads_the_mask_like_the_ids():

@@ -40,7 +40,10 @@ class ReplayMaskCollator:
 def anchored_loss(logits, reference_logits, labels, replay_mask, kl_weight: float = 1.0):
     """Mean over the labelled tokens of: cross-entropy where the token is no replay, ``kl_weight`` x
     KL(base || tuned) of the next-token distributions where it is. ``reference_logits`` has rows only for the
-    batch rows that hold replay tokens (``replay_rows``), or is None when none do."""
+    batch rows that hold replay tokens (``replay_rows``), or is None when none do.
+
+    Returns ``(loss, anchored)``: ``anchored`` counts the replay tokens the KL term ran on, so a run that trained
+    without its anchor can say so."""
     import torch.nn.functional as F
 
     target = labels[:, 1:]
@@ -50,11 +53,13 @@ def anchored_loss(logits, reference_logits, labels, replay_mask, kl_weight: floa
     ce = -logp.gather(-1, target.clamp(min=0).unsqueeze(-1)).squeeze(-1)
     total = ce[labelled & ~on_replay].sum()
     rows = replay_rows(replay_mask)
+    anchored = 0
     if reference_logits is not None and len(rows):
         base = F.log_softmax(reference_logits[:, :-1].float(), dim=-1)
         kl = (base.exp() * (base - logp[rows])).sum(-1)
         total = total + kl_weight * kl[on_replay[rows]].sum()
-    return total / labelled.sum().clamp(min=1)
+        anchored = int(on_replay.sum())
+    return total / labelled.sum().clamp(min=1), anchored
 
 
 def replay_rows(replay_mask):
@@ -95,9 +100,8 @@ def anchored_trainer_class():
             labels = inputs.pop("labels")
             outputs = model(**inputs)
             reference = self._reference_logits(model, inputs, replay_rows(mask))
-            if reference is not None:
-                self.anchored_tokens += int((mask[:, 1:].bool() & (labels[:, 1:] != -100)).sum())
-            loss = anchored_loss(outputs.logits, reference, labels, mask, self.kl_weight)
+            loss, anchored = anchored_loss(outputs.logits, reference, labels, mask, self.kl_weight)
+            self.anchored_tokens += anchored
             return (loss, outputs) if return_outputs else loss
 
     return AnchoredTrainer
