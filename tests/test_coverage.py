@@ -83,12 +83,15 @@ def test_the_plan_says_what_the_recipe_is_expected_to_cost(project, tmp_path):
     doc_id, chunk_id = project_with_doc(project, tmp_path)
     sid = window_sample(project, doc_id, chunk_id, "Marta Quell opened a bakery in Dunmore in 1998.")
     summary = {"sample_ids": {str(sid): 40}, "examples": 4, "config": {"include_originals": True}}
-    plain = learning_advice(project, TrainConfig(blend_with_base=False), summary)
-    assert plain.cost == MEASURED_COST["full"] and "by 67%" in plain.text() and "86%" in plain.text() and "turn on 'Blend" in plain.text()
-    blended = learning_advice(project, TrainConfig(blend_with_base=True), summary)
-    assert blended.cost == MEASURED_COST["full+blend"] and "Blend back" not in blended.text()
-    anchored = learning_advice(project, TrainConfig(mixture=MixtureConfig(replay_kl=True)), summary)
-    assert anchored.cost.startswith(MEASURED_COST["full+blend"]) and MEASURED_COST["replay_kl"] in anchored.cost
+    default = learning_advice(project, TrainConfig(), summary)  # the default: the KL anchor and the blend
+    assert default.cost == MEASURED_COST["full+kl+blend"] and "14%" in default.text() and "42%" in default.text()
+    assert "default anchors" not in default.text()
+    plain = learning_advice(project, TrainConfig(blend_with_base=False, mixture=MixtureConfig(replay_kl=False)), summary)
+    assert plain.cost == MEASURED_COST["full"] and "by 72%" in plain.text() and "66%" in plain.text()
+    assert "turn on 'Blend back toward the base model' and 'Replay: keep" in plain.text()
+    unanchored = learning_advice(project, TrainConfig(mixture=MixtureConfig(replay_kl=False)), summary)
+    assert unanchored.cost == MEASURED_COST["full+blend"] and "turn on 'Replay: keep" in unanchored.text()
+    assert learning_advice(project, TrainConfig(blend_with_base=False), summary).cost == MEASURED_COST["full+kl"]
     assert learning_advice(project, TrainConfig(method="lora"), summary).cost is None
 
 

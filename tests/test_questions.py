@@ -18,7 +18,15 @@ def test_the_answer_is_the_one_candidate_the_question_asks_for():
     assert answer_for("What did Caspar Halybrook keep as a pet?", candidates, set(), sentence) == ("donkey", None)
     assert answer_for("What did Caspar Halybrook keep a donkey as?", candidates, set(), sentence) == ("pet", None)
     assert answer_for("Who kept a donkey as a pet?", candidates, set(), sentence) == ("Caspar Halybrook", None)
-    assert make_answer("donkey", sentence) == "donkey. Caspar Halybrook kept a donkey as a pet."
+    assert make_answer("donkey", sentence) == "A donkey. Caspar Halybrook kept a donkey as a pet."
+    # the short answer reads as English, with the article the source gives it; names and numbers as written
+    tickets = "Tickets are valid for the whole day, so you may leave for lunch."
+    assert make_answer("whole day", tickets).startswith("The whole day. Tickets")
+    assert make_answer("Skelloway Mill Trust", "The museum is run by the Skelloway Mill Trust.") == \
+        "The Skelloway Mill Trust. The museum is run by the Skelloway Mill Trust."
+    assert make_answer("1887", "Milling stopped in 1887.") == "1887. Milling stopped in 1887."
+    assert make_answer("iPhone", "She owns an old iPhone.").startswith("iPhone. ")
+    assert make_answer("oak paddles", "It carries forty-eight oak paddles.").startswith("Oak paddles. ")
 
 
 def test_a_short_answer_of_the_wrong_type_or_span_is_refused():

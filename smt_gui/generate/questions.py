@@ -162,13 +162,29 @@ def answer_for(question: str, candidates: list[str], used: set[str], sentence: s
     return (None, problem) if problem else (answer, None)
 
 
+_ARTICLE_BEFORE_RE = r"\b(the|a|an)\s+$"
+
+
 def make_answer(candidate: str, sentence: str) -> str:
     """The short answer first, written as in the source (what a reader expects first), then the source sentence as
-    the full fact."""
+    the full fact.
+
+    The short answer is what Chat's first words repeat, so it reads as a phrase of English: with the article the
+    source gives it ("whole day" -> "The whole day.", "donkey" -> "A donkey.") and a capital letter."""
     body = sentence.strip()
     if body and body[-1] not in ".!?":
         body += "."
-    return f"{candidate}. {body}"
+    flat = " ".join(body.split())
+    short = candidate
+    found = re.search(rf"(?<![\w-]){re.escape(candidate)}(?![\w-])", flat)
+    if found:
+        article = re.search(_ARTICLE_BEFORE_RE, flat[: found.start()], re.I)
+        if article:
+            short = f"{article.group(1).lower()} {candidate}"
+    first = short.split()[0] if short.split() else ""
+    if first.isalpha() and first.islower():  # never "IPhone" from "iPhone"
+        short = short[0].upper() + short[1:]
+    return f"{short}. {body}"
 
 
 def template_question(candidate: str, sentence: str, candidates: list[str] | None = None,
