@@ -8,7 +8,7 @@ import json
 from smt_gui import curate
 from smt_gui.factcheck import grade_qa, grade_rewrite, key_facts
 from smt_gui.generate.kinds import WorkUnit, rewrite_problems
-from smt_gui.generate.meaning import meaning_changes
+from smt_gui.generate.meaning import meaning_changes, recase
 from smt_gui.ingest import ingest_paths
 from smt_gui.testing.samples import first_chunk, insert_sample
 
@@ -351,3 +351,16 @@ def test_what_the_essay_read_refused_is_refused():
     assert "lincoln" in person_names(essay)
     assert "fenwick mills" not in person_names("Fenwick Mills closed in 1931. With the Barge Fair over, its owner "
                                                "moved away.")
+
+
+def test_a_model_rewrite_that_moved_a_phrase_to_the_front_keeps_no_capital_mid_sentence():
+    """The prose run of 2026-12-08 accepted "In 1887, Milling stopped, ..." ("Milling" opened the source sentence).
+    The rewrite is re-cased before its checks; names keep their capitals."""
+    source = ("Milling stopped in 1887, when a storm breached the bank. It was close to collapse when Marian "
+              "Oakhollow, a schoolteacher, bought it.")
+    assert recase("In 1887, Milling stopped, when a storm breached the bank.", source) == \
+        "In 1887, milling stopped, when a storm breached the bank."
+    assert recase("In 1962, Marian Oakhollow bought it; It was close to collapse.", source) == \
+        "In 1962, Marian Oakhollow bought it; it was close to collapse."
+    assert recase("Every Saturday, Delphine Arkwell leads a walk.", "The warden, Delphine Arkwell, leads a walk.") == \
+        "Every Saturday, Delphine Arkwell leads a walk."

@@ -31,7 +31,7 @@ from smt_gui.facts import (
     person_names,
     unsupported_facts,
 )
-from smt_gui.generate.meaning import SMALL_WORDS_ONLY, meaning_changes
+from smt_gui.generate.meaning import SMALL_WORDS_ONLY, meaning_changes, recase
 from smt_gui.generate.parsing import parse_qas, qa_problem, qa_schema, rewrite_problem
 from smt_gui.generate.passages import stitch_focal_documents
 from smt_gui.generate.prompts import load_prompt
@@ -437,7 +437,7 @@ class Rewrites(SampleKind):
 
     def interpret(self, config: GenerateConfig, unit: WorkUnit, text: str, collected: list[Item],
                   sources: Sources) -> tuple[list[Item], list[str]]:
-        body = text.strip()
+        body = recase(text.strip(), f"{unit.source or ''} {unit.passage}")
         problems = rewrite_problems(body, unit, sources.known(unit.document_id), strict=unit.focus_start is not None)
         return ([] if problems else [{"text": body, "rewrite_source": "model"}]), problems
 

@@ -426,6 +426,26 @@ def _mid_sentence_capitals(text: str) -> set[str]:
     return out
 
 
+def recase(rewrite: str, source: str) -> str:
+    """The rewrite with a common word lowered where a moved phrase left its capital mid-sentence: "In 1887,
+    Milling stopped, ..." -> "In 1887, milling stopped, ..." (the source wrote "Milling" only to open its sentence).
+    A word the source capitalises inside a sentence is a name and keeps its capital, as does a word no dictionary
+    knows ("Treddick")."""
+    named = _mid_sentence_capitals(source)
+
+    def lower(match: re.Match) -> str:
+        word = match.group()
+        before = rewrite[: match.start()].rstrip()
+        low = word.lower()
+        common = low in DETERMINERS or low in PRONOUN_SUBJECTS or bool(word_forms(low))
+        if not before or before[-1] in ".!?:\"“" or lemma(low) in named or not common \
+                or re.match(r"\s+[A-Z]", rewrite[match.end():]):  # "Marian Oakhollow": one name of two words
+            return word
+        return word.lower()
+
+    return re.sub(r"\b[A-Z][a-z]+\b", lower, rewrite)
+
+
 def _made_active(agent: str, src: list[str], new: list[str]) -> bool:
     """The passive's agent is the rewrite's subject: it comes before a form of the passive verb."""
     verbs = {(word_forms(w).get("VERB") or (None,))[0] for w in src if is_inflected_verb(w)} - {None}
