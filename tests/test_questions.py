@@ -309,6 +309,13 @@ def test_model_questions_a_reader_refused_in_the_fifth_audit_are_refused():
     assert "in the past" in question_problem("What kind of mill does the Kelmsby Heritage Trust restore?", mill, mill,
                                              set())
     assert question_problem("What did the Kelmsby Heritage Trust restore in 1989?", mill, mill, set()) is None
+    # the prose run of 2026-12-08: a model question that moves a place onto another fact (a false premise)
+    built = ("The mill was built in 1791 by Jonas Treddick, a corn merchant from Quennock who wanted to grind his "
+             "grain without paying tolls to the river mills upstream.")
+    assert question_problem("Which year did Jonas Treddick build a mill in Quennock?", built, built, set()) == \
+        "question says 'in quennock' where the source says 'from quennock'"
+    assert question_problem("In which year did the corn merchant from Quennock build the mill?", built, built,
+                            set()) is None
     fire = ("In 1798 the mill burned down after a lamp was knocked over in the drying loft, and for three years the "
             "town had no mill of its own.")
     answer, why = answer_for("What had no mill of its own for three years?", ["town", "1798"], set(), fire)

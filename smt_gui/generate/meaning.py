@@ -331,6 +331,27 @@ def _prep_objects(tokens: list[str]) -> list[tuple[str, str, int]]:
     return out
 
 
+_PLACING = {"in", "at", "on", "from", "into", "near", "during", "since", "until", "after", "before", "inside",
+            "outside"}  # where and when: "built a mill in Quennock" is another fact than "a merchant from Quennock"
+_WH = {"who", "whom", "whose", "what", "which", "when", "where", "how", "why"}
+
+
+def misplaced_phrase(text: str, source: str) -> str | None:
+    """A place or time phrase that puts a word of the source after a preposition the source never puts it after:
+    "Which year did Jonas Treddick build a mill in Quennock?" where the source says "a corn merchant from Quennock"
+    (the mill stands elsewhere). A question's own wh-phrase ("In which year") is no such phrase."""
+    src, new = _tokens(source, numbers=True), _tokens(text, numbers=True)
+    src_pairs = {(p, o) for p, o, _ in _prep_objects(src)}
+    src_lemmas = {lemma(w) for w in src}
+    for prep, obj, at in _prep_objects(new):
+        if prep not in _PLACING or any(w in _WH for w in new[at + 1 : at + 5]):
+            continue
+        if obj in src_lemmas and (prep, obj) not in src_pairs:
+            said = sorted(p for p, o in src_pairs if o == obj)
+            return f"says '{prep} {obj}' where the source says " + (f"'{said[0]} {obj}'" if said else f"'{obj}' otherwise")
+    return None
+
+
 def relation_changes(rewrite: str, source: str, context: str = "") -> list[str]:
     """Changed verbs, prepositions, repeated content words, noun number and a/an (see the module docstring)."""
     src, new = _tokens(source, numbers=True), _tokens(rewrite, numbers=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from smt_gui.facts import content_words, names, plain, split_sentences, unsupported_facts
+from smt_gui.generate.meaning import misplaced_phrase
 from smt_gui.generate.question_forms import (
     PRONOUN_SUBJECTS,
     ROLE_WORDS,
@@ -142,6 +143,9 @@ def question_problem(question: str, sentence: str, source: str, known: set[str])
     foreign = content_words(q) - content_words(source) - GENERIC_QUESTION_WORDS
     if len(foreign) > 1:
         return "question asks about something the sentence does not say (" + ", ".join(sorted(foreign)[:3]) + ")"
+    misplaced = misplaced_phrase(q, source)
+    if misplaced:
+        return "question " + misplaced  # a false premise: the reader learns it along with the answer
     return form_problem(q) or tense_problem(q, sentence)
 
 
