@@ -316,6 +316,11 @@ def test_model_questions_a_reader_refused_in_the_fifth_audit_are_refused():
         "question says 'in quennock' where the source says 'from quennock'"
     assert question_problem("In which year did the corn merchant from Quennock build the mill?", built, built,
                             set()) is None
+    # QuALITY 20075, read 2026-12-08: "What is X?" asks what X is; an adjective says how it is
+    rating = "This rating is a little misleading."
+    assert pairing_problem("What is a rating?", "a little misleading", ["a little misleading", "rating"], rating) == \
+        "asks what 'a rating' is, but 'a little misleading' says how it is"
+    assert pairing_problem("What is a little misleading?", "rating", ["a little misleading", "rating"], rating) is None
     fire = ("In 1798 the mill burned down after a lamp was knocked over in the drying loft, and for three years the "
             "town had no mill of its own.")
     answer, why = answer_for("What had no mill of its own for three years?", ["town", "1798"], set(), fire)

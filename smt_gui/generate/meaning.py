@@ -434,6 +434,12 @@ def _fragment(rewrite: str, source: str = "") -> str | None:
     return None
 
 
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether a word starting at ``at`` opens a sentence (a capital there says nothing about a name)."""
+    before = text[:at].rstrip()
+    return not before or before[-1] in ".!?:\"“"
+
+
 def _mid_sentence_capitals(text: str) -> set[str]:
     """Lemmas of names: words written with a capital inside a sentence, or before another capitalised word."""
     out = {lemma(w.lower()) for m in re.finditer(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+", text)
@@ -441,8 +447,7 @@ def _mid_sentence_capitals(text: str) -> set[str]:
     out |= {lemma(m.group(1).lower()) for m in re.finditer(r"\b([A-Z][a-z]+)\s+[A-Z][a-z]+", text)
             if m.group(1).lower() not in STOPWORDS}
     for m in re.finditer(r"\b[A-Z][a-z]+", text):
-        before = text[: m.start()].rstrip()
-        if before and before[-1] not in ".!?:\"“":
+        if not _opens_sentence(text, m.start()):
             out.add(lemma(m.group().lower()))
     return out
 
@@ -456,10 +461,9 @@ def recase(rewrite: str, source: str) -> str:
 
     def lower(match: re.Match) -> str:
         word = match.group()
-        before = rewrite[: match.start()].rstrip()
         low = word.lower()
         common = low in DETERMINERS or low in PRONOUN_SUBJECTS or bool(word_forms(low))
-        if not before or before[-1] in ".!?:\"“" or lemma(low) in named or not common \
+        if _opens_sentence(rewrite, match.start()) or lemma(low) in named or not common \
                 or re.match(r"\s+[A-Z]", rewrite[match.end():]):  # "Marian Oakhollow": one name of two words
             return word
         return word.lower()

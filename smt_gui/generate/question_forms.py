@@ -363,6 +363,10 @@ def _definition_problem(question: str, answer: str, sentence: str) -> str | None
     words = subject.split()
     if any(is_inflected_verb(w.lower()) and w.lower() not in DETERMINERS for w in words[1:]):
         return None  # "Who was awarded £600?": a passive, not a definition
+    head = answer.split()[-1] if answer.split() else ""
+    forms = word_forms(head) if head.isalpha() and head.islower() else {}
+    if "ADJ" in forms and "NOUN" not in forms:  # QuALITY 20075: "What is a rating?" -> "a little misleading"
+        return f"asks what '{subject}' {asked.group(1).lower()}, but '{answer}' says how it {asked.group(1).lower()}"
     core = " ".join(w for w in words if w.lower() not in DETERMINERS)
     at = re.search(rf"(?i)\b{re.escape(core)}\b", sentence)
     if at is None:  # "What are the medical scare talk dentists?" (QuALITY 20068): one noun made of two phrases
